@@ -1,0 +1,77 @@
+"""autograd_mini: reverse-mode automatic differentiation to teach and learn backprop with.
+
+``Value`` (a scalar) and ``Tensor`` (a numpy array) record the ops applied to them;
+``backward()`` or a ``Tape`` sends gradients back. ``autograd_mini.nn`` and
+``autograd_mini.optim`` build networks on top; ``autograd_mini.viz`` draws the graph.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .errors import (
+    AnomalyError,
+    AutogradError,
+    DTypeError,
+    GraphError,
+    NoGradientError,
+    OpError,
+    ShapeError,
+    TapeError,
+)
+from .graph import Node, detect_anomaly, enable_grad, is_recording, no_grad, zero_grad
+from .ops import (
+    abs,
+    clip,
+    concatenate,
+    cos,
+    dot,
+    exp,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    softmax,
+    sqrt,
+    square,
+    stack,
+    sum,
+    tanh,
+    transpose,
+    where,
+)
+from .tape import Tape, Variable
+from .tensor import Tensor
+from .value import Value
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {"nn", "optim", "viz", "testing", "datasets", "compat"}
+
+__all__ = [
+    "Value", "Tensor", "Variable", "Tape", "Node",
+    "no_grad", "enable_grad", "is_recording", "detect_anomaly", "zero_grad",
+    "abs", "clip", "concatenate", "cos", "dot", "exp", "log", "log_softmax", "logsumexp",
+    "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid", "sin",
+    "softmax", "sqrt", "square", "stack", "sum", "tanh", "transpose", "where",
+    "AutogradError", "ShapeError", "DTypeError", "OpError", "GraphError", "TapeError",
+    "NoGradientError", "AnomalyError",
+    *sorted(_SUBMODULES),
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import ``nn``, ``optim``, ``viz``, ... on first use, keeping ``import`` light."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,275 @@
+"""The graph core shared by ``Value`` and ``Tensor``: nodes, recording state, backward.
+
+Every op result is a node that remembers its inputs (``parents``), the op's name and
+what the op needs to send gradients back (``_ctx``)::
+
+    (x) --+
+          +--> [mul] --> (out)        out.parents == (x, y), out.op == "mul"
+    (y) --+
+
+``backward()`` orders the graph topologically without recursion, then applies each
+node's vector-Jacobian products from the output back to the leaves. The ops themselves
+live in ``autograd_mini.ops``; this module knows no calculus.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from .errors import AnomalyError, GraphError
+
+# ----- recording state (per thread and per contextvars context) -----------------------
+
+_RECORDING: contextvars.ContextVar[bool] = contextvars.ContextVar("recording", default=True)
+_ANOMALY: contextvars.ContextVar[bool] = contextvars.ContextVar("anomaly", default=False)
+_ids = itertools.count()  # creation order: stable node ids for tapes and drawings
+
+
+def is_recording() -> bool:
+    """True when new ops are recorded into the graph (outside ``no_grad``)."""
+    return _RECORDING.get()
+
+
+class _RecordingSwitch:
+    """``no_grad()`` / ``enable_grad()``: a context manager that is also a decorator."""
+
+    def __init__(self, on: bool):
+        self.on = on
+        self._tokens: list[contextvars.Token] = []
+
+    def __enter__(self) -> None:
+        self._tokens.append(_RECORDING.set(self.on))
+
+    def __exit__(self, *exc: object) -> None:
+        _RECORDING.reset(self._tokens.pop())
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with _RecordingSwitch(self.on):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def no_grad() -> _RecordingSwitch:
+    """Stop recording ops inside a ``with`` block or a decorated function."""
+    return _RecordingSwitch(False)
+
+
+def enable_grad() -> _RecordingSwitch:
+    """Turn recording back on inside a ``no_grad`` block."""
+    return _RecordingSwitch(True)
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Check every forward result and every gradient for NaN/inf and name the op that made it."""
+    token = _ANOMALY.set(True)
+    try:
+        yield
+    finally:
+        _ANOMALY.reset(token)
+
+
+def check_finite(x: Any, what: str) -> None:
+    """Raise ``AnomalyError`` naming ``what`` if ``x`` holds a NaN or inf."""
+    data = x.data if isinstance(x, Node) else x
+    if not np.all(np.isfinite(data)):
+        bad = "nan" if np.any(np.isnan(data)) else "inf"
+        raise AnomalyError(f"{what} produced {bad}")
+
+
+# ----- the node ---------------------------------------------------------------------
+
+
+class Node:
+    """A value in the graph. ``Value`` (a float) and ``Tensor`` (an array) subclass it.
+
+    Attributes:
+        data: the payload.
+        grad: the gradient after ``backward()``.
+        parents: the input nodes of the op that made this node; ``()`` for a leaf.
+        op: that op's name (``""`` for a leaf), shown in drawings.
+        name: an optional label for drawings and reprs.
+        requires_grad: whether gradients flow to this node.
+    """
+
+    __slots__ = ("data", "grad", "parents", "op", "name", "requires_grad", "_ctx", "_id",
+                 "__weakref__")
+    __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
+
+    data: Any
+    grad: Any
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for nodes not made by a recorded op (inputs, parameters, constants)."""
+        return not self.parents
+
+    # ----- backward -------------------------------------------------------------------
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(node) into ``.grad`` of every node that requires it.
+
+        Args:
+            gradient: the upstream gradient; needed when ``self`` is not a scalar.
+            retain_graph: keep the chain-rule closures for another backward.
+            create_graph: record the backward pass itself, so ``.grad`` holds graph nodes
+                that can be differentiated again (implies ``retain_graph``).
+        """
+        seed = self._seed(gradient)
+        grads = backprop(self, seed, retain_graph=retain_graph or create_graph,
+                         create_graph=create_graph)
+        for node, g in grads.items():
+            node._accumulate(g)
+
+    def zero_grad(self) -> None:
+        """Reset this node's gradient."""
+        raise NotImplementedError
+
+    def _seed(self, gradient: Any) -> Any:
+        raise NotImplementedError
+
+    def _accumulate(self, g: Any) -> None:
+        raise NotImplementedError
+
+    # ----- operator sugar: one line per dunder, math in autograd_mini.ops -------------
+
+    def __add__(self, other):      return ops.add(self, other)
+    def __radd__(self, other):     return ops.add(other, self)
+    def __sub__(self, other):      return ops.sub(self, other)
+    def __rsub__(self, other):     return ops.sub(other, self)
+    def __mul__(self, other):      return ops.mul(self, other)
+    def __rmul__(self, other):     return ops.mul(other, self)
+    def __truediv__(self, other):  return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.div(other, self)
+    def __pow__(self, other):      return ops.pow(self, other)
+    def __rpow__(self, other):     return ops.pow(other, self)
+    def __neg__(self):             return ops.neg(self)
+    def __pos__(self):             return self
+    def __abs__(self):             return ops.abs(self)
+
+    # comparisons give plain, non-differentiable results
+    def __lt__(self, other):       return self.data < data_of(other)
+    def __le__(self, other):       return self.data <= data_of(other)
+    def __gt__(self, other):       return self.data > data_of(other)
+    def __ge__(self, other):       return self.data >= data_of(other)
+
+    # ----- elementwise math as methods --------------------------------------------------
+
+    def exp(self):     return ops.exp(self)
+    def log(self):     return ops.log(self)
+    def sqrt(self):    return ops.sqrt(self)
+    def square(self):  return ops.square(self)
+    def tanh(self):    return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self):    return ops.relu(self)
+    def sin(self):     return ops.sin(self)
+    def cos(self):     return ops.cos(self)
+    def abs(self):     return ops.abs(self)
+
+
+def zero_grad(params: Any) -> None:
+    """Reset ``.grad`` of every node in an iterable of parameters."""
+    for p in params:
+        p.zero_grad()
+
+
+def data_of(x: Any) -> Any:
+    """The raw payload of a node, or ``x`` itself: a stop-gradient."""
+    return x.data if isinstance(x, Node) else x
+
+
+# ----- backward: toposort, then chain rule from the output back ------------------------
+
+
+def toposort(root: Node, expand: Callable[[Node], bool] | None = None) -> list[Node]:
+    """Nodes that need gradients, each before all of its parents, ``root`` first.
+
+    Iterative (Kahn's algorithm on child counts), so a million-node chain needs no
+    recursion. ``expand(node)`` may return False to treat a node as a leaf.
+    """
+    counts: dict[Node, int] = {}
+    stack = [root]
+    while stack:  # count, for each node, how many of its consumers are in the graph
+        node = stack.pop()
+        if expand is not None and not expand(node):
+            continue
+        for p in node.parents:
+            if p.requires_grad:
+                if p in counts:
+                    counts[p] += 1
+                else:
+                    counts[p] = 1
+                    stack.append(p)
+    order = []
+    ready = [root]
+    while ready:  # a node is ready once every consumer has been placed before it
+        node = ready.pop()
+        order.append(node)
+        if expand is not None and not expand(node):
+            continue
+        for p in node.parents:
+            if p.requires_grad:
+                counts[p] -= 1
+                if counts[p] == 0:
+                    ready.append(p)
+    return order
+
+
+def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph: bool = False,
+             expand: Callable[[Node], bool] | None = None) -> dict[Node, Any]:
+    """Propagate ``seed`` from ``root`` to every node; return each node's total gradient.
+
+    With ``create_graph`` the VJPs get graph nodes and record what they compute, so the
+    gradients are themselves differentiable; otherwise they get raw floats and arrays.
+    Does not touch ``.grad``: ``Node.backward`` and ``Tape.gradient`` decide that.
+    """
+    order = toposort(root, expand)
+    anomaly = _ANOMALY.get()
+    grads: dict[Node, Any] = {root: seed}
+    token = _RECORDING.set(create_graph)
+    try:
+        for node in order:
+            if not node.parents or (expand is not None and not expand(node)):
+                continue
+            ctx = node._ctx
+            if ctx is None:
+                raise GraphError(
+                    f"backward through '{node.op}' a second time: its graph was released by "
+                    "an earlier backward(); call backward(retain_graph=True) the first time")
+            g = grads[node]
+            spec, kwargs = ctx
+            parents = node.parents
+            if create_graph:
+                out, inputs = node, parents
+            else:
+                out, inputs = node.data, [p.data for p in parents]
+            for i, p in enumerate(parents):
+                if not p.requires_grad:
+                    continue
+                contrib = spec.input_grad(i, g, out, inputs, kwargs)
+                if contrib is None:
+                    continue
+                contrib = p._unbroadcast(contrib)
+                if anomaly:
+                    check_finite(contrib, f"backward of '{node.op}' (gradient for input {i})")
+                prev = grads.get(p)
+                grads[p] = contrib if prev is None else prev + contrib
+            if not retain_graph:
+                node._ctx = None
+    finally:
+        _RECORDING.reset(token)
+    return grads
+
+
+from . import ops  # noqa: E402  (ops build on Node; the dunders above call them)

@@ -1,0 +1,42 @@
+"""Every differentiable op, forward and VJP side by side, and the registry behind them.
+
+This is also the extension API: ``from autograd_mini.ops import op, OPS`` to add an op
+that works on ``Value`` and ``Tensor`` alike.
+"""
+
+from .elementwise import (
+    abs,
+    add,
+    clip,
+    cos,
+    div,
+    exp,
+    log,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    square,
+    sub,
+    tanh,
+    where,
+)
+from .linalg import dot, matmul
+from .nn import log_softmax, logsumexp, softmax
+from .reduce import max, mean, min, sum
+from .registry import OPS, OpSpec, op
+from .shape import broadcast_to, concatenate, getitem, reshape, scatter_add, stack, transpose
+
+__all__ = [
+    "OPS", "OpSpec", "op",
+    "abs", "add", "clip", "cos", "div", "exp", "log", "maximum", "minimum", "mul", "neg", "pow",
+    "relu", "sigmoid", "sin", "sqrt", "square", "sub", "tanh", "where",
+    "dot", "matmul", "log_softmax", "logsumexp", "softmax",
+    "max", "mean", "min", "sum",
+    "broadcast_to", "concatenate", "getitem", "reshape", "scatter_add", "stack", "transpose",
+]

@@ -1,0 +1,49 @@
+"""Fused, numerically stable ops for networks: softmax, log_softmax, logsumexp.
+
+Written as single ops (not compositions of exp and sum) because subtracting the max
+before ``exp`` keeps them finite for any input, and their VJPs are short.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .elementwise import exp
+from .reduce import _spread, sum
+from .registry import op
+
+
+def _logsumexp(x, axis):
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    return np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+
+
+@op
+def logsumexp(x, axis=-1, keepdims=False):
+    """log(sum(exp(x))) over an axis, without overflow.  d/dx = softmax(x)"""
+    out = _logsumexp(x, axis)
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+logsumexp.defvjp(lambda g, out, x, *, axis, keepdims:
+                 _spread(g, x, axis, keepdims) * exp(x - _spread(out, x, axis, keepdims)))
+
+
+@op
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) over an axis.  d/dx = s * (g - sum(g*s))"""
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+softmax.defvjp(lambda g, out, x, *, axis: out * (g - sum(g * out, axis=axis, keepdims=True)))
+
+
+@op
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) over an axis.  d/dx = g - softmax(x) * sum(g)"""
+    return x - _logsumexp(x, axis)
+
+
+log_softmax.defvjp(lambda g, out, x, *, axis: g - exp(out) * sum(g, axis=axis, keepdims=True))

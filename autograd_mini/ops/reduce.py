@@ -1,0 +1,73 @@
+"""Reductions over axes: sum, mean, max, min (numpy's ``axis`` and ``keepdims``).
+
+Each VJP spreads the upstream gradient back over the reduced axes ("broadcast is the
+reverse of sum").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..graph import data_of
+from .registry import op
+from .shape import broadcast_to, reshape
+
+
+def _spread(g, x, axis, keepdims):
+    """``g`` of a reduction's output, broadcast back to the shape of its input ``x``."""
+    shape = np.shape(data_of(x))
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else axis
+        kept = list(shape)
+        for a in axes:
+            kept[a % len(shape)] = 1
+        g = reshape(g, tuple(kept))
+    return broadcast_to(g, shape)
+
+
+def _share(x, out, axis, keepdims):
+    """Where ``x`` attains its max/min: 1/(number of ties) there, else 0. No gradient."""
+    xd, od = data_of(x), data_of(out)
+    if axis is not None and not keepdims:
+        od = np.expand_dims(od, axis)
+    hit = (xd == od).astype(xd.dtype if isinstance(xd, np.ndarray) else float)
+    return hit / np.sum(hit, axis=axis, keepdims=True)
+
+
+@op
+def sum(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
+    """Sum over axes.  d/dx = 1 on every summed element"""
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims))
+
+
+@op
+def mean(x, axis=None, keepdims=False):
+    """Mean over axes.  d/dx = 1/n on every averaged element"""
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+mean.defvjp(lambda g, out, x, *, axis, keepdims:
+            _spread(g, x, axis, keepdims) * (np.size(data_of(out)) / np.size(data_of(x))))
+
+
+@op
+def max(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
+    """Largest element over axes.  d/dx = 1 at the max (shared among ties), else 0"""
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+max.defvjp(lambda g, out, x, *, axis, keepdims:
+           _spread(g, x, axis, keepdims) * _share(x, out, axis, keepdims))
+
+
+@op
+def min(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
+    """Smallest element over axes.  d/dx = 1 at the min (shared among ties), else 0"""
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+min.defvjp(lambda g, out, x, *, axis, keepdims:
+           _spread(g, x, axis, keepdims) * _share(x, out, axis, keepdims))

@@ -1,0 +1,159 @@
+"""The ``@op`` decorator and the ``OPS`` table: what every op gets without writing it.
+
+An op is a forward on raw floats/arrays plus one vector-Jacobian product per input,
+written side by side in ``elementwise.py``, ``reduce.py`` and friends. The registry
+dispatches on the inputs (plain data computes plainly; a ``Value`` or ``Tensor`` records
+a graph node), wraps forward failures in errors that name the op, and un-broadcasts
+gradients back to each input's shape.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import DTypeError
+from ..graph import _ANOMALY, _RECORDING, Node, _ids, check_finite
+
+Vjp = Callable[..., Any]
+
+
+@dataclass(eq=False)
+class OpSpec:
+    """Everything the engine knows about one op.
+
+    Attributes:
+        name: the op's name, shown in graphs (``"mul"``).
+        forward: computes on raw floats and numpy arrays.
+        vjps: one function per input, ``vjp(g, out, *inputs, **kwargs)`` -> that input's
+            gradient; ``None`` marks an input with no gradient.
+        vjp_argnum: for variadic ops, ``vjp(i, g, out, *inputs, **kwargs)`` instead.
+        scalar: an optional faster forward for Python floats (``math.exp``).
+        domain: ``(low, high)`` of inputs the op is defined on; used by property tests.
+        formula: the local derivative in plain text, for lectures (``"d/dx = 1/x"``).
+        differentiable: False for ops that only compute (their results are constants).
+    """
+
+    name: str
+    forward: Callable[..., Any]
+    vjps: tuple[Vjp | None, ...] = ()
+    vjp_argnum: Vjp | None = None
+    scalar: Callable[..., Any] | None = None
+    domain: tuple[float | None, float | None] | None = None
+    formula: str = ""
+    differentiable: bool = True
+    fn: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
+
+    def defvjp(self, *vjps: Vjp | None) -> None:
+        """Set the VJPs, one per input in input order."""
+        self.vjps = vjps
+
+    def defvjp_argnum(self, vjp: Vjp) -> None:
+        """Set one VJP for all inputs of a variadic op: ``vjp(i, g, out, *inputs)``."""
+        self.vjp_argnum = vjp
+
+    def input_grad(self, i: int, g: Any, out: Any, inputs: Any, kwargs: dict) -> Any:
+        """The gradient for input ``i``, or None when it has none."""
+        if self.vjp_argnum is not None:
+            return self.vjp_argnum(i, g, out, *inputs, **kwargs)
+        vjp = self.vjps[i]
+        if vjp is None:
+            return None
+        return vjp(g, out, *inputs, **kwargs) if kwargs else vjp(g, out, *inputs)
+
+
+OPS: dict[str, OpSpec] = {}
+
+
+def op(forward: Callable | None = None, *, name: str | None = None, nin: int | None = None,
+       scalar: Callable | None = None, domain: tuple[float | None, float | None] | None = None,
+       differentiable: bool = True) -> Any:
+    """Register ``forward`` as an op; returns the callable users call.
+
+    The callable computes plainly on plain inputs and records a node when any input is
+    a ``Value`` or ``Tensor``. Attach gradients with ``f.defvjp(...)``. The inputs are
+    the leading positional parameters without defaults (or the first ``nin``); the
+    parameters after them (``axis``, ``shape``) are settings, passed to the VJPs by name.
+    """
+
+    def register(forward: Callable) -> Callable:
+        doc = (forward.__doc__ or "").strip()
+        formula = doc.split("  ", 1)[1].strip() if "  " in doc.splitlines()[0] else ""
+        spec = OpSpec(name or forward.__name__, forward, scalar=scalar, domain=domain,
+                      formula=formula, differentiable=differentiable)
+        n_in, settings = _split_signature(forward, nin)
+        defaults = {k: v for k, v in settings.items() if v is not inspect.Parameter.empty}
+        names = list(settings)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if settings:
+                if n_in is not None and len(args) > n_in:
+                    kwargs.update(zip(names, args[n_in:]))
+                    args = args[:n_in]
+                kwargs = {**defaults, **kwargs}
+            family = None
+            for a in args:
+                if isinstance(a, Node):
+                    f = a._family
+                    if family is None:
+                        family = f
+                    elif f is not family:
+                        raise DTypeError(
+                            f"{spec.name}: cannot mix Value and Tensor inputs; wrap the Value's "
+                            "number in a Tensor (Tensor(v.data)) or use Values throughout")
+            if family is None:
+                return forward(*args, **kwargs)
+            return family._apply(spec, args, kwargs)
+
+        call.__name__ = call.__qualname__ = spec.name
+        call.__doc__ = forward.__doc__
+        call.__module__ = forward.__module__
+        call.spec = spec  # type: ignore[attr-defined]
+        call.defvjp = spec.defvjp  # type: ignore[attr-defined]
+        call.defvjp_argnum = spec.defvjp_argnum  # type: ignore[attr-defined]
+        spec.fn = call
+        OPS[spec.name] = spec
+        return call
+
+    return register(forward) if forward is not None else register
+
+
+def _split_signature(forward: Callable, nin: int | None) -> tuple[int | None, dict]:
+    """How many inputs ``forward`` takes (None: variadic) and its settings with defaults."""
+    params = list(inspect.signature(forward).parameters.values())
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return None, {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
+    if nin is None:
+        nin = len([p for p in params if p.default is p.empty and p.kind is not p.KEYWORD_ONLY])
+    return nin, {p.name: p.default for p in params[nin:]}
+
+
+def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) -> Any:
+    """Wrap an op's result in a node of ``cls``; record the op when gradients need it."""
+    node = object.__new__(cls)
+    node.data = data
+    node.grad = cls._empty_grad
+    node.name = None
+    node._id = next(_ids)
+    if spec.differentiable and _RECORDING.get() and any(p.requires_grad for p in parents):
+        node.parents = parents
+        node.op = spec.name
+        node._ctx = (spec, kwargs)
+        node.requires_grad = True
+    else:
+        node.parents = ()
+        node.op = ""
+        node._ctx = None
+        node.requires_grad = False
+    if _ANOMALY.get():
+        check_finite(data, f"forward of '{spec.name}'")
+    return node
+
+
+def forward_failed(spec: OpSpec, error: Exception, shapes: list) -> str:
+    """A message for a forward that raised: the op, the input shapes and numpy's reason."""
+    shown = ", ".join(str(s) for s in shapes)
+    reason = str(error).split("\n")[0]
+    return f"{spec.name}: cannot apply to inputs of shape {shown}: {reason}"

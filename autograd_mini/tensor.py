@@ -1,0 +1,318 @@
+"""``Tensor``: a graph node holding a numpy array, and how plain numpy code reaches it.
+
+Constructors, dtype rules, shape helpers, repr, and numpy's ``__array_ufunc__`` /
+``__array_function__`` hooks live here; the math lives in ``autograd_mini.ops``.
+
+Dtype rule: Python numbers and lists become float32 (as in TensorFlow and PyTorch);
+numpy float32/float64 arrays keep their dtype; integer, bool and float16 arrays become
+float32. Pass ``dtype="float64"`` for double precision. A Tensor combined with a Python
+or numpy scalar keeps the Tensor's dtype; two Tensors of different dtypes promote as
+numpy does (float32 with float64 gives float64).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import ops
+from .errors import DTypeError, GraphError, NoGradientError, ShapeError
+from .graph import Node, _ids, data_of
+from .ops.registry import OpSpec, forward_failed, make_node
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """``data`` as a float32 or float64 numpy array, following the module's dtype rule."""
+    if isinstance(data, Node):
+        data = data.data
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if dtype not in FLOAT_DTYPES:
+            raise DTypeError(f"Tensor dtype must be float32 or float64, got {dtype}")
+    try:
+        arr = np.asarray(data)
+    except (ValueError, TypeError) as e:
+        raise DTypeError(f"Tensor takes numbers, nested lists or arrays; {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise DTypeError(f"Tensor takes real numbers, got an array of dtype {arr.dtype}")
+    if dtype is None:
+        keep = isinstance(data, (np.ndarray, np.generic)) and arr.dtype in FLOAT_DTYPES
+        dtype = arr.dtype if keep else np.dtype(np.float32)
+    return arr if arr.dtype == dtype else arr.astype(dtype)
+
+
+def _constant(x: Any, dtype: np.dtype) -> Tensor:
+    """A non-Tensor input of a Tensor op: a constant that keeps the Tensor's dtype."""
+    arr = np.asarray(x)
+    if arr.dtype.kind == "f" and arr.ndim > 0 and arr.dtype in FLOAT_DTYPES:
+        return Tensor(arr)  # float arrays keep their dtype and promote as numpy does
+    if arr.dtype.kind not in "biuf":
+        raise DTypeError(f"expected numbers, arrays or Tensors, got {type(x).__name__}")
+    return Tensor(arr.astype(dtype, copy=False))
+
+
+class Tensor(Node):
+    """An array that records the ops applied to it.
+
+    Args:
+        data: numbers, nested lists or a numpy array (see the module's dtype rule).
+        dtype: ``float32`` or ``float64``; None follows the rule.
+        requires_grad: whether ``backward()`` fills ``.grad`` (an array, or None until a
+            backward reaches this tensor).
+        name: a label for reprs and drawings.
+    """
+
+    __slots__ = ()
+    _empty_grad = None
+
+    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
+                 name: str | None = None):
+        self.data = as_array(data, dtype)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+        self.parents = ()
+        self.op = ""
+        self._ctx = None
+        self._id = next(_ids)
+
+    @classmethod
+    def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Tensor:
+        dtype = None
+        for a in args:
+            if isinstance(a, Tensor):
+                dt = a.data.dtype
+                dtype = dt if dtype is None or dt == dtype else np.promote_types(dtype, dt)
+        parents = tuple(a if isinstance(a, Tensor) else _constant(a, dtype) for a in args)
+        try:
+            out = spec.forward(*[p.data for p in parents], **kwargs)
+        except (ValueError, IndexError) as e:
+            raise ShapeError(forward_failed(spec, e, [p.data.shape for p in parents])) from None
+        except TypeError as e:
+            raise DTypeError(forward_failed(spec, e, [p.data.shape for p in parents])) from None
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)  # numpy returns scalars from full reductions
+        return make_node(Tensor, out, parents, spec, kwargs)
+
+    # ----- graph bookkeeping for arrays -------------------------------------------------
+
+    def _seed(self, gradient: Any) -> Any:
+        if gradient is None:
+            if self.data.size != 1:
+                raise GraphError(
+                    f"backward() on a Tensor of shape {self.shape} needs gradient= of that "
+                    "shape; for a scalar loss reduce first, e.g. t.sum().backward()")
+            return np.ones_like(self.data)
+        if isinstance(gradient, Node) and gradient.requires_grad:
+            return gradient
+        g = as_array(gradient, self.dtype)
+        if g.shape != self.shape:
+            raise ShapeError(f"backward: gradient has shape {g.shape}, expected {self.shape}")
+        return g
+
+    def _accumulate(self, g: Any) -> None:
+        if not isinstance(g, Node):
+            g = np.asarray(g, dtype=self.data.dtype)
+            if not self.parents:  # leaves get their own, writeable array
+                g = np.array(g, copy=True)
+        self.grad = g if self.grad is None else self.grad + g
+
+    def _unbroadcast(self, g: Any) -> Any:
+        """Sum ``g`` over the axes numpy broadcast this tensor along."""
+        shape = self.data.shape
+        gshape = np.shape(data_of(g))
+        if gshape == shape:
+            return g
+        lead = len(gshape) - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+        if axes:
+            g = ops.sum(g, axis=axes, keepdims=True)
+        if np.shape(data_of(g)) != shape:
+            g = ops.reshape(g, shape) if np.size(data_of(g)) == self.data.size else \
+                ops.broadcast_to(g, shape)
+        return g
+
+    def zero_grad(self) -> None:
+        """Clear ``.grad`` (set it to None, as PyTorch's ``set_to_none``)."""
+        self.grad = None
+
+    # ----- array facts ------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def numpy(self) -> np.ndarray:
+        """The data as a numpy array (the same array; copy it to keep a snapshot)."""
+        return self.data
+
+    def item(self) -> float:
+        return self.data.item()
+
+    def __float__(self) -> float:
+        if self.data.size != 1:
+            raise ShapeError(f"float() needs a one-element Tensor, got shape {self.shape}")
+        return float(self.data.item())
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor")
+        return len(self.data)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def detach(self) -> Tensor:
+        """The same data as a new constant Tensor, cut from the graph."""
+        return Tensor(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", threshold=20, edgeitems=2,
+                               precision=6, prefix="Tensor(")
+        extras = [f"dtype={self.dtype}"]
+        if self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.op:
+            extras.append(f"op={self.op!r}")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return f"{type(self).__name__}({body}, {', '.join(extras)})"
+
+    # ----- array ops as methods, with numpy's signatures ----------------------------------
+
+    def __matmul__(self, other):  return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __eq__(self, other):      return self.data == data_of(other)
+    def __ne__(self, other):      return self.data != data_of(other)
+    __hash__ = Node.__hash__
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.getitem(self, index=_plain_index(index))
+
+    def sum(self, axis=None, keepdims=False):  return ops.sum(self, _axis(axis), keepdims)
+    def mean(self, axis=None, keepdims=False): return ops.mean(self, _axis(axis), keepdims)
+    def max(self, axis=None, keepdims=False):  return ops.max(self, _axis(axis), keepdims)
+    def min(self, axis=None, keepdims=False):  return ops.min(self, _axis(axis), keepdims)
+    def softmax(self, axis=-1):     return ops.softmax(self, axis)
+    def log_softmax(self, axis=-1): return ops.log_softmax(self, axis)
+    def clip(self, low=None, high=None): return ops.clip(self, low, high)
+    def matmul(self, other):        return ops.matmul(self, other)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """``t.reshape(3, 8)`` or ``t.reshape((3, 8))``."""
+        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """``t.transpose()``, ``t.transpose(2, 0, 1)`` or ``t.transpose((2, 0, 1))``."""
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        return ops.transpose(self, tuple(axes) if axes else None)
+
+    @property
+    def T(self) -> Tensor:
+        return ops.transpose(self)
+
+    # ----- plain numpy code on Tensors ------------------------------------------------------
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any):
+        fn = _UFUNCS.get(ufunc.__name__)
+        if method == "__call__" and not kwargs and fn is not None:
+            return fn(*inputs)
+        if method == "__call__" and not kwargs and ufunc.__name__ in _PLAIN_UFUNCS:
+            return ufunc(*[data_of(x) for x in inputs])
+        raise NoGradientError(
+            f"np.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not "
+            f"supported on Tensors{' with ' + ', '.join(kwargs) if kwargs else ''}; "
+            "use the autograd_mini functions, or t.numpy() to compute without gradients")
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any):
+        name = func.__name__
+        if name in _PLAIN_FUNCTIONS:
+            return func(*_plain(args), **_plain(kwargs))
+        fn = _FUNCTIONS.get(name)
+        if fn is None:
+            raise NoGradientError(
+                f"np.{name} is not supported on Tensors (it would drop the graph); use the "
+                "autograd_mini functions, or t.numpy() to compute without gradients")
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as e:
+            raise NoGradientError(f"np.{name} on Tensors: {e}") from None
+
+
+Tensor._family = Tensor
+
+
+def _axis(axis: Any) -> Any:
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, Node):
+        return x.data
+    if isinstance(x, (list, tuple)):
+        return type(x)(_plain(i) for i in x)
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    return x
+
+
+def _plain_index(index: Any) -> Any:
+    """An index with Tensors and lists turned into numpy integer or bool arrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    if isinstance(index, (Node, list)):
+        arr = np.asarray(data_of(index))
+        return arr if arr.dtype.kind in "bi" else arr.astype(np.intp)
+    return index
+
+
+def _squeeze(x, axis=None):
+    shape = np.shape(data_of(x))
+    axes = range(len(shape)) if axis is None else np.atleast_1d(axis) % len(shape)
+    return ops.reshape(x, tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1)))
+
+
+def _expand_dims(x, axis):
+    return ops.reshape(x, np.expand_dims(data_of(x), axis).shape)
+
+
+_UFUNCS = {
+    "add": ops.add, "subtract": ops.sub, "multiply": ops.mul, "divide": ops.div,
+    "true_divide": ops.div, "power": ops.pow, "negative": ops.neg, "exp": ops.exp,
+    "log": ops.log, "sqrt": ops.sqrt, "square": ops.square, "tanh": ops.tanh, "sin": ops.sin,
+    "cos": ops.cos, "absolute": ops.abs, "maximum": ops.maximum, "minimum": ops.minimum,
+    "matmul": ops.matmul, "positive": lambda x: x,
+}
+_PLAIN_UFUNCS = {
+    "greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "isnan",
+    "isinf", "isfinite", "sign", "logical_and", "logical_or", "logical_not", "floor", "ceil",
+    "rint",
+}
+_FUNCTIONS = {
+    "dot": ops.dot, "matmul": ops.matmul, "sum": ops.sum, "mean": ops.mean, "max": ops.max,
+    "amax": ops.max, "min": ops.min, "amin": ops.min, "reshape": ops.reshape,
+    "transpose": ops.transpose, "concatenate": ops.concatenate, "stack": ops.stack,
+    "where": ops.where, "clip": ops.clip, "broadcast_to": ops.broadcast_to,
+    "squeeze": _squeeze, "expand_dims": _expand_dims,
+}
+_PLAIN_FUNCTIONS = {
+    "shape", "ndim", "size", "allclose", "isclose", "array_equal", "argmax", "argmin",
+    "argsort", "count_nonzero", "round", "around", "array_repr", "array_str",
+}

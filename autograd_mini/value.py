@@ -1,0 +1,106 @@
+"""``Value``: a scalar graph node holding a Python float, as in micrograd.
+
+Constructors, repr and the float-specific bookkeeping live here; the math lives in
+``autograd_mini.ops`` and is shared with ``Tensor``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from .errors import DTypeError, OpError
+from .graph import Node, _ids
+from .ops.registry import OpSpec, make_node
+
+
+class Value(Node):
+    """A scalar that records the ops applied to it.
+
+    >>> a = Value(2.0, name="a"); b = a * a + a
+    >>> b.backward(); a.grad
+    5.0
+
+    Args:
+        data: a real number.
+        name: a label for reprs and drawings.
+        requires_grad: whether ``backward()`` fills ``.grad`` (True by default, as in
+            micrograd; constants made from plain numbers in ops have False).
+    """
+
+    __slots__ = ()
+    _empty_grad = 0.0
+
+    def __init__(self, data: float | Value, name: str | None = None,
+                 requires_grad: bool = True):
+        self.data = _to_float(data, "Value")
+        self.grad = 0.0
+        self.name = name
+        self.requires_grad = requires_grad
+        self.parents = ()
+        self.op = ""
+        self._ctx = None
+        self._id = next(_ids)
+
+    @classmethod
+    def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Value:
+        parents = tuple(a if isinstance(a, Value) else _constant(a, spec.name) for a in args)
+        forward = spec.scalar or spec.forward
+        try:
+            out = forward(*[p.data for p in parents], **kwargs)
+        except (ArithmeticError, ValueError) as e:
+            shown = ", ".join(repr(p.data) for p in parents)
+            raise OpError(f"{spec.name}({shown}) failed: {e}") from None
+        return make_node(Value, float(out), parents, spec, kwargs)
+
+    # ----- graph bookkeeping for floats --------------------------------------------
+
+    def _seed(self, gradient: Any) -> float:
+        return 1.0 if gradient is None else _to_float(gradient, "backward gradient")
+
+    def _accumulate(self, g: Any) -> None:
+        self.grad = g if isinstance(g, Node) else self.grad + g
+
+    def _unbroadcast(self, g: Any) -> Any:
+        return g
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` back to 0.0."""
+        self.grad = 0.0
+
+    @property
+    def shape(self) -> tuple:
+        return ()
+
+    def item(self) -> float:
+        return self.data
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        name = f", name={self.name!r}" if self.name else ""
+        grad = f"{self.grad:.6g}" if isinstance(self.grad, float) else repr(self.grad)
+        return f"Value(data={self.data:.6g}, grad={grad}{name})"
+
+
+Value._family = Value
+
+
+def _to_float(x: Any, what: str) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real) or (hasattr(x, "shape") and x.shape in ((), (1,))
+                                        and not isinstance(x, Node)):
+        return float(x)
+    raise DTypeError(f"{what} takes a real number, got {type(x).__name__}"
+                     + (" (use Tensor for arrays)" if hasattr(x, "shape") else ""))
+
+
+def _constant(x: Any, op_name: str) -> Value:
+    """A plain number used in a Value op becomes a constant node (shown in drawings)."""
+    if not isinstance(x, numbers.Real):
+        raise DTypeError(f"{op_name}: Value ops take numbers or Values, got "
+                         f"{type(x).__name__}" + (" (use Tensor for arrays)"
+                                                  if hasattr(x, "shape") else ""))
+    return Value(x, requires_grad=False)
