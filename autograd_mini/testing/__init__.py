@@ -1,0 +1,1 @@
+"""Gradient checks users can run on their own functions and ops."""
