@@ -1,0 +1,44 @@
+"""``autograd_mini.nn``: modules, layers, activations, losses and initializers.
+
+``Linear``/``MLP`` train on Tensors; ``Neuron``/``ValueMLP`` are their scalar ``Value``
+twins for drawing. Optimizers live in ``autograd_mini.optim``.
+"""
+
+from . import init
+from .activations import (
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Tanh,
+    get_activation,
+    identity,
+    leaky_relu,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    softplus,
+    tanh,
+)
+from .layers import MLP, Layer, Linear, Neuron, Sequential, ValueMLP
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    hinge,
+    mse,
+    softmax_cross_entropy,
+    sum_squared_mean,
+)
+from .module import Module
+
+__all__ = [
+    "Module", "Linear", "Sequential", "MLP", "Neuron", "Layer", "ValueMLP",
+    "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "softmax", "log_softmax", "identity",
+    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softplus", "Softmax", "Identity", "get_activation",
+    "mse", "sum_squared_mean", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "softmax_cross_entropy", "hinge",
+    "init",
+]

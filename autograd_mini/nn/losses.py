@@ -1,0 +1,120 @@
+"""Loss functions: prediction and target in, a scalar to call ``backward()`` on out.
+
+Each averages over the batch. Targets are constants (plain arrays or Tensors); the
+stable forms (from logits) are built from the engine's fused ops, so no ``exp`` overflows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from ..errors import OpError, ShapeError
+from ..graph import Node, data_of
+from ..value import Value
+
+
+def _pair(pred: Any, target: Any, who: str) -> tuple[Any, Any]:
+    """Check that prediction and target have the same shape; a plain target becomes an
+    array of the prediction's dtype, so float32 stays float32."""
+    pred_data = data_of(pred)
+    target_data = np.asarray(data_of(target))
+    if isinstance(pred_data, np.ndarray) and not isinstance(target, Node):
+        target_data = target_data.astype(pred_data.dtype, copy=False)
+    pred_shape = np.shape(pred_data)
+    if target_data.shape != pred_shape:
+        raise ShapeError(f"{who}: prediction has shape {pred_shape} but target {target_data.shape}"
+                         "; reshape one of them (e.g. y.reshape(-1, 1))")
+    return pred, (target if isinstance(target, Node) else target_data)
+
+
+def _value_list(pred: Any) -> bool:
+    return isinstance(pred, (list, tuple)) and any(isinstance(p, Value) for p in pred)
+
+
+# ----- regression ---------------------------------------------------------------------------
+
+
+def mse(pred: Any, target: Any) -> Any:
+    """Mean of squared errors, ``tf.reduce_mean(tf.square(y - y_))``.
+
+    Also takes a list of Values (a ``ValueMLP``'s outputs) and a list of numbers.
+    """
+    if _value_list(pred):
+        if len(pred) != len(target):
+            raise ShapeError(f"mse: {len(pred)} predictions but {len(target)} targets")
+        return sum((p - t) ** 2 for p, t in zip(pred, target)) * (1.0 / len(pred))
+    pred, target = _pair(pred, target, "mse")
+    return ops.mean(ops.square(pred - target))
+
+
+def sum_squared_mean(pred: Any, target: Any) -> Any:
+    """Sum of squared errors over the outputs, averaged over the batch (seed 002's loss):
+    ``np.mean(np.sum(np.square(y - y_), axis=-1))``.
+
+    Note seed 002's hand-written gradient ``dy = y - y_`` (divided by N) is the gradient of
+    HALF this loss; to take its exact steps with this loss, halve its learning rate.
+    """
+    pred, target = _pair(pred, target, "sum_squared_mean")
+    return ops.mean(ops.sum(ops.square(pred - target), axis=-1))
+
+
+# ----- classification ---------------------------------------------------------------------------
+
+
+def binary_cross_entropy(probs: Any, target: Any, epsilon: float = 1e-7) -> Any:
+    """-mean(t*log(p) + (1-t)*log(1-p)) for probabilities ``p``, clipped to
+    ``[epsilon, 1 - epsilon]`` so the log stays finite (Keras's choice)."""
+    probs, target = _pair(probs, target, "binary_cross_entropy")
+    p = ops.clip(probs, epsilon, 1.0 - epsilon)
+    return -ops.mean(target * ops.log(p) + (1 - target) * ops.log(1 - p))
+
+
+def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
+    """The same from logits, stable for any logit (TF's sigmoid_cross_entropy_with_logits):
+    ``mean(max(x, 0) - x*t + log(1 + exp(-|x|)))``."""
+    logits, target = _pair(logits, target, "binary_cross_entropy_with_logits")
+    return ops.mean(ops.relu(logits) - logits * target
+                    + ops.log(1 + ops.exp(-ops.abs(logits))))
+
+
+def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
+    """-mean(sum(onehot * log_softmax(logits))), stable for any logits.
+
+    Args:
+        logits: shape ``(N, C)`` (or ``(C,)`` for one example).
+        labels: integer class ids of shape ``(N,)``, or one-hot / probability rows of
+            shape ``(N, C)``.
+    """
+    shape = np.shape(data_of(logits))
+    if len(shape) == 0:
+        raise ShapeError("softmax_cross_entropy: logits must have a class axis, got a scalar")
+    labels_data = np.asarray(data_of(labels))
+    if labels_data.shape == shape[:-1] and labels_data.dtype.kind in "iub":
+        classes = shape[-1]
+        if labels_data.size and (labels_data.min() < 0 or labels_data.max() >= classes):
+            raise OpError(f"softmax_cross_entropy: labels must be in [0, {classes}), got "
+                          f"values from {labels_data.min()} to {labels_data.max()}")
+        labels = np.eye(classes, dtype=np.asarray(data_of(logits)).dtype)[labels_data]
+    elif labels_data.shape != shape:
+        raise ShapeError(f"softmax_cross_entropy: logits have shape {shape}; labels must be "
+                         f"integer ids of shape {shape[:-1]} or one-hot of shape {shape}, got "
+                         f"{labels_data.dtype} of shape {labels_data.shape}")
+    elif not isinstance(labels, Node):
+        labels = labels_data
+    return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
+
+
+def hinge(pred: Any, target: Any) -> Any:
+    """mean(max(0, 1 - t*y)) for labels t in {-1, +1} and raw scores y.
+
+    Raises:
+        OpError: a label is not -1 or +1 (for 0/1 labels pass ``2*t - 1``).
+    """
+    pred, target = _pair(pred, target, "hinge")
+    t = np.asarray(data_of(target))
+    if not np.all(np.abs(t) == 1):
+        raise OpError("hinge: labels must be -1 or +1; for 0/1 labels pass 2 * labels - 1")
+    return ops.mean(ops.relu(1 - target * pred))
