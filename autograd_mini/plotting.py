@@ -96,8 +96,15 @@ def heatmaps_frame(matrices: Mapping[str, np.ndarray], title: str) -> Any:
     fig = _figure()
     axes = fig.subplots(1, len(matrices), squeeze=False)[0]
     for ax, (name, matrix) in zip(axes, matrices.items()):
-        im = ax.imshow(np.asarray(matrix), cmap="viridis", aspect="auto")
+        matrix = np.asarray(matrix)
+        im = ax.imshow(matrix, cmap="viridis", aspect="auto")
         ax.set_title(name)
+        ax.set_xticks(range(matrix.shape[1]))
+        ax.set_yticks(range(matrix.shape[0]))
+        if matrix.size <= 36:  # small enough to print every weight in its cell
+            for (r, c), v in np.ndenumerate(matrix):
+                ax.text(c, r, f"{v:.2f}", ha="center", va="center", color="white",
+                        bbox={"facecolor": "black", "alpha": 0.4, "linewidth": 0})
         fig.colorbar(im, ax=ax)
     fig.suptitle(title)
     return _to_image(fig)
