@@ -8,17 +8,19 @@ nodes only. Differences from TensorFlow are noted in the docstrings.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
+from . import ops
 from .errors import DTypeError, ShapeError, TapeError
-from .graph import Node, _ids, backprop
+from .graph import Node, _ids, backprop, is_recording
 from .tensor import Tensor, as_array
 from .value import Value
 
+# the tapes open in this thread / contextvars context, innermost last
 _ACTIVE: contextvars.ContextVar[tuple[Tape, ...]] = contextvars.ContextVar("tapes", default=())
 
 
@@ -26,77 +28,99 @@ class Variable(Tensor):
     """A Tensor that holds a model's state: trainable, watched by tapes, updated in place.
 
     Args:
-        initial: the starting value (number, list or array).
+        initial: the starting value (number, list, array or Tensor; copied).
         dtype: float32 (the default for numbers and lists) or float64.
         name: a label for reprs and drawings.
         trainable: False makes a state variable that tapes do not watch.
     """
 
-    __slots__ = ()
+    __slots__ = ("_trainable",)
 
     def __init__(self, initial: Any, dtype: Any = None, name: str | None = None,
                  trainable: bool = True):
         super().__init__(np.array(as_array(initial, dtype)), requires_grad=trainable,
                          name=name)
+        self._trainable = bool(trainable)
 
     @property
     def trainable(self) -> bool:
-        return self.requires_grad
+        return self._trainable
 
     @property
     def value(self) -> Tensor:
         """The current value as a constant Tensor (a snapshot, not recorded)."""
         return Tensor(self.data.copy())
 
+    def numpy(self) -> np.ndarray:
+        """A copy of the current value (the Variable changes in place, so no live view)."""
+        return self.data.copy()
+
     def assign(self, new: Any) -> Variable:
-        """Set the value in place (not recorded); shape must match, dtype is kept."""
-        new_data = np.asarray(new.data if isinstance(new, Node) else new)
-        if new_data.shape != self.data.shape:
-            raise ShapeError(f"assign: value of shape {new_data.shape} does not fit Variable "
-                             f"of shape {self.data.shape}")
-        if new_data.dtype.kind not in "biuf":
-            raise DTypeError(f"assign: expected numbers, got dtype {new_data.dtype}")
-        self.data[...] = new_data
+        """Set the value in place (not recorded); the shape must match, the dtype is kept."""
+        self.data[...] = self._checked(new, "assign", scalar_ok=False)
         return self
 
     def assign_add(self, delta: Any) -> Variable:
-        """``self += delta`` in place, not recorded."""
-        return self.assign(self.data + np.asarray(getattr(delta, "data", delta),
-                                                  dtype=self.dtype))
+        """``self += delta`` in place, not recorded; ``delta`` has this shape or is a scalar."""
+        self.data += self._checked(delta, "assign_add", scalar_ok=True)
+        return self
 
     def assign_sub(self, delta: Any) -> Variable:
-        """``self -= delta`` in place, not recorded."""
-        return self.assign(self.data - np.asarray(getattr(delta, "data", delta),
-                                                  dtype=self.dtype))
+        """``self -= delta`` in place, not recorded; ``delta`` has this shape or is a scalar."""
+        self.data -= self._checked(delta, "assign_sub", scalar_ok=True)
+        return self
+
+    def _checked(self, new: Any, verb: str, scalar_ok: bool) -> np.ndarray:
+        """``new`` as an array of this Variable's dtype, or a clear error."""
+        if isinstance(new, Tensor) and new.dtype != self.dtype:
+            raise DTypeError(f"{verb}: a {new.dtype} Tensor does not fit a {self.dtype} "
+                             f"Variable; convert it first, e.g. Tensor(t.numpy(), "
+                             f"dtype='{self.dtype}')")
+        arr = np.asarray(new.data if isinstance(new, Node) else new)
+        if arr.dtype.kind not in "biuf":
+            raise DTypeError(f"{verb}: expected real numbers, got dtype {arr.dtype}")
+        if arr.shape != self.shape and not (scalar_ok and arr.ndim == 0):
+            raise ShapeError(f"{verb}: a value of shape {arr.shape} does not fit a Variable "
+                             f"of shape {self.shape}")
+        return arr.astype(self.dtype, copy=False)
 
 
 class Tape:
     """Record ops on watched sources and take gradients of them, as ``tf.GradientTape``.
 
-    ``Variable``s (trainable) and every ``Value`` are watched automatically; other
-    Tensors need ``tape.watch(t)``. Nested tapes give higher derivatives.
+    Watched automatically: trainable ``Variable``s and, unlike TensorFlow, every other
+    leaf that requires grad (``Value``s, ``Tensor(..., requires_grad=True)``). Other
+    Tensors and Values need ``tape.watch(x)``. A gradient taken while an outer tape is
+    recording is itself recorded, so nested tapes give higher derivatives. The open tapes
+    are per thread (and per ``contextvars`` context).
 
     Args:
-        persistent: allow more than one ``gradient()`` call.
-        watch_accessed_variables: watch trainable Variables without ``watch()``.
+        persistent: allow more than one ``gradient()`` / ``jacobian()`` call.
+        watch_accessed_variables: False watches only what ``watch()`` is given.
     """
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
         self.persistent = persistent
         self.watch_accessed_variables = watch_accessed_variables
-        self._spans: list[list[int]] = []  # [first id, last id] ranges recorded
-        self._watched: set[int] = set()
-        self._unwatch: list[Node] = []  # nodes whose requires_grad we switched on
+        self._spans: list[list[int]] = []  # [first id, end id) of each recording stretch
+        self._watched: dict[int, Node] = {}  # holding the nodes keeps their ids unique
+        self._switched: list[Node] = []  # watched nodes whose requires_grad we turned on
         self._used = False
+        self._paused = False
         self._token: contextvars.Token | None = None
 
-    # ----- recording ------------------------------------------------------------------------
+    # ----- recording ------------------------------------------------------------------
 
     def __enter__(self) -> Tape:
         if self._token is not None:
             raise TapeError("this Tape is already recording; nest a new Tape instead")
+        if self._used and not self.persistent:
+            raise TapeError("this Tape already gave its gradient and is not persistent; "
+                            "use a new Tape for each step, or Tape(persistent=True)")
         self._token = _ACTIVE.set(_ACTIVE.get() + (self,))
         self._spans.append([next(_ids), -1])
+        for node in self._switched:
+            node.requires_grad = True
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -104,91 +128,278 @@ class Tape:
             self._spans[-1][1] = next(_ids)
         _ACTIVE.reset(self._token)
         self._token = None
-        for node in self._unwatch:
-            node.requires_grad = False
-        self._unwatch.clear()
+        # a node stays watched while an enclosing tape that watches it is still open
+        for node in self._switched:
+            keeper = next((t for t in _ACTIVE.get() if id(node) in t._watched), None)
+            if keeper is None:
+                node.requires_grad = False
+            elif node not in keeper._switched:
+                keeper._switched.append(node)
 
     @contextmanager
     def stop_recording(self) -> Iterator[None]:
-        """Ops inside this block are not recorded by this tape (others are unaffected)."""
+        """Ops inside this block are not recorded by this tape (other tapes still record)."""
         if self._token is None:
             raise TapeError("stop_recording() needs the tape to be recording (inside `with`)")
+        if self._paused:
+            yield
+            return
         self._spans[-1][1] = next(_ids)
+        self._paused = True
         try:
             yield
         finally:
+            self._paused = False
             self._spans.append([next(_ids), -1])
 
     def watch(self, x: Any) -> None:
-        """Watch a Tensor or Value (or a list, tuple or dict of them)."""
+        """Watch a Tensor or Value (or a list, tuple or dict of them) from now on."""
+        if self._token is None:
+            raise TapeError("watch() needs the tape to be recording: call it inside the "
+                            "`with Tape() as tape:` block, before using x")
         for node in _flatten(x):
             if not isinstance(node, Node):
                 raise DTypeError(f"watch() takes Tensors or Values, got {type(node).__name__}")
-            self._watched.add(id(node))
+            self._watched[id(node)] = node
             if not node.requires_grad:
                 node.requires_grad = True
-                self._unwatch.append(node)
+                self._switched.append(node)
+
+    @property
+    def _recording(self) -> bool:
+        return self._token is not None and not self._paused
 
     def _recorded(self, node: Node) -> bool:
         i = node._id
         return any(a < i and (b < 0 or i < b) for a, b in self._spans)
 
     def _is_source(self, node: Node) -> bool:
-        """Watched explicitly, a trainable Variable (unless told not to), or any other node
-        that requires grad (Values, Tensors made with requires_grad=True, results)."""
-        if id(node) in self._watched:
+        """Watched explicitly, a recorded result, or an automatically watched leaf."""
+        if id(node) in self._watched or (node.parents and node.requires_grad):
             return True
-        if isinstance(node, Variable):
-            return node.trainable and self.watch_accessed_variables
-        return node.requires_grad
+        if not self.watch_accessed_variables:
+            return False
+        return node.trainable if isinstance(node, Variable) else node.requires_grad
 
-    # ----- gradients --------------------------------------------------------------------------
+    @contextmanager
+    def _watching(self) -> Iterator[None]:
+        """Turn this tape's watched nodes back on while it differentiates."""
+        off = [node for node in self._switched if not node.requires_grad]
+        for node in off:
+            node.requires_grad = True
+        try:
+            yield
+        finally:
+            for node in off:
+                node.requires_grad = False
+
+    # ----- gradients ------------------------------------------------------------------
 
     def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
                  unconnected_gradients: str = "none") -> Any:
         """d(target)/d(sources), in the structure of ``sources``; ``.grad`` is not touched.
 
         A non-scalar target is summed first (its gradient is that of ``target.sum()``),
-        as in TensorFlow. ``unconnected_gradients="zero"`` gives zeros instead of None.
+        as in TensorFlow; ``output_gradients`` weights it instead. Tensor sources get
+        Tensors of their dtype, Value sources floats; while an outer tape records, the
+        results are recorded nodes instead. A source the target does not depend on gets
+        None (``tape.why_none(target, x)`` says why), or zeros with
+        ``unconnected_gradients="zero"``.
+
         Raises:
             TapeError: a second call on a non-persistent tape.
         """
-        if unconnected_gradients not in ("none", "zero"):
-            raise ValueError("unconnected_gradients must be 'none' or 'zero'")
-        if self._used and not self.persistent:
-            raise TapeError("gradient() was already called on this Tape, which is not "
-                            "persistent; use Tape(persistent=True) to call it more than once")
-        self._used = True
+        flat = self._start("gradient", target, sources, unconnected_gradients)
+        seed = target._seed(output_gradients) if output_gradients is not None else \
+            (1.0 if isinstance(target, Value) else np.ones_like(target.data))
+        (row,) = self._backprop(target, [seed], flat)
+        found = [_zero_fill(g, s, unconnected_gradients) for g, s in zip(row, flat)]
+        return _unflatten(sources, iter(found))
+
+    def jacobian(self, target: Any, sources: Any, unconnected_gradients: str = "none") -> Any:
+        """Full Jacobian: for each source, an array of shape ``target.shape + source.shape``.
+
+        Takes one backward pass per element of ``target``; sources may be a structure.
+        """
+        flat = self._start("jacobian", target, sources, unconnected_gradients)
+        if isinstance(target, Value):
+            seeds: list[Any] = [1.0]
+        else:
+            seeds = [_one_hot(target.size, [k], target.dtype).reshape(target.shape)
+                     for k in range(target.size)]
+        rows = self._backprop(target, seeds, flat)
+        found = [_assemble([row[j] for row in rows], s, target.shape, 0, unconnected_gradients)
+                 for j, s in enumerate(flat)]
+        return _unflatten(sources, iter(found))
+
+    def batch_jacobian(self, target: Tensor, source: Tensor,
+                       unconnected_gradients: str = "none") -> Any:
+        """Per-example Jacobians: shape ``(B,) + target.shape[1:] + source.shape[1:]``.
+
+        As in TensorFlow, assumes ``target[i]`` depends only on ``source[i]``: one backward
+        pass per element of ``target[0]`` gives all B examples at once.
+        """
+        if not (isinstance(target, Tensor) and isinstance(source, Tensor)
+                and target.ndim and source.ndim and target.shape[0] == source.shape[0]):
+            raise ShapeError(f"batch_jacobian: target and source must be Tensors with the same "
+                             f"first (batch) axis, got shapes {_shape(target)} and "
+                             f"{_shape(source)}; use jacobian() otherwise")
+        self._start("batch_jacobian", target, source, unconnected_gradients)
+        batch, per = target.shape[0], target.size // max(target.shape[0], 1)
+        seeds = [_one_hot((batch, per), (slice(None), k), target.dtype).reshape(target.shape)
+                 for k in range(per)]
+        column = [row[0] for row in self._backprop(target, seeds, [source])]
+        return _assemble(column, source, target.shape[1:], 1, unconnected_gradients)
+
+    def _start(self, verb: str, target: Any, sources: Any, unconnected: str) -> list[Node]:
+        """Check a gradient call's arguments, then count it as this tape's use."""
+        if unconnected not in ("none", "zero"):
+            raise TapeError(f"{verb}: unconnected_gradients must be 'none' or 'zero', got "
+                            f"{unconnected!r}")
         if not isinstance(target, Node):
-            raise DTypeError(f"gradient: target must be a Tensor or Value, got "
+            raise DTypeError(f"{verb}: target must be a Tensor or Value, got "
                              f"{type(target).__name__}")
         flat = _flatten(sources)
         for s in flat:
             if not isinstance(s, Node):
-                raise DTypeError(f"gradient: sources must be Tensors or Values, got "
-                                 f"{type(s).__name__}")
-        # an outer tape still recording records this computation too: higher derivatives
-        create_graph = any(t is not self for t in _ACTIVE.get())
-        seed = _seed(target, output_gradients)
-        grads = backprop(target, seed, expand=self._recorded, create_graph=create_graph,
-                         retain_graph=self.persistent or create_graph)
-        found = []
-        for s in flat:
-            g = grads.get(s) if self._is_source(s) else None
-            if g is None and unconnected_gradients == "zero":
-                g = np.zeros_like(s.data) if isinstance(s, Tensor) else 0.0
-            if g is not None and not create_graph and isinstance(s, Tensor):
-                g = Tensor(np.asarray(g, dtype=s.dtype))
-            found.append(g)
-        return _unflatten(sources, iter(found))
+                raise DTypeError(f"{verb}: sources must be Tensors or Values, got "
+                                 f"{type(s).__name__}; watch a Tensor made from it instead")
+        if self._used and not self.persistent:
+            raise TapeError(f"{verb}() after gradient() on a Tape that is not persistent; "
+                            "use Tape(persistent=True) to take more than one gradient")
+        self._used = True
+        return flat
+
+    def _backprop(self, target: Node, seeds: list, flat: list[Node]) -> list[list[Any]]:
+        """One row of source gradients (None where unconnected) per seed."""
+        create_graph = _taping(besides=self)  # an outer tape records this: higher derivatives
+        rows = []
+        with self._watching():
+            for k, seed in enumerate(seeds):
+                keep = self.persistent or create_graph or k < len(seeds) - 1
+                grads = backprop(target, seed, expand=self._recorded, create_graph=create_graph,
+                                 retain_graph=keep)
+                rows.append([_as_result(grads.get(s), s, create_graph)
+                             if self._is_source(s) else None for s in flat])
+        return rows
+
+    # ----- why is my gradient None? ---------------------------------------------------
+
+    def why_none(self, target: Node, source: Node) -> str:
+        """One sentence on why ``gradient(target, source)`` is None, for debugging.
+
+        Checked in order: the source is not watched by this tape; it reaches the target
+        only through ops outside this tape's recording (``stop_recording()``, or before or
+        after the ``with`` block); its values reach the target only through a copy cut
+        from the graph (``.numpy()``, ``.data``, ``.detach()``); or no op path joins them
+        at all. The last case also covers ``no_grad()``, comparisons (``x > 0`` gives
+        plain booleans) and ``float()``, which leave no trace to tell them apart.
+        """
+        who = _label(source)
+        if not self._is_source(source):
+            if isinstance(source, Variable) and not source.trainable:
+                return (f"{who} is a Variable with trainable=False, which tapes do not "
+                        "watch; call tape.watch() on it inside the with block")
+            if not self.watch_accessed_variables and source.requires_grad:
+                return (f"{who} was never watched: this Tape has "
+                        "watch_accessed_variables=False; call tape.watch() on it")
+            return (f"{who} was never watched by this tape (it does not require grad); call "
+                    "tape.watch() on it inside the with block, or make it a Variable")
+        with self._watching():
+            taped = any(n is source for n in _walk(
+                target, lambda n: [p for p in n.parents if p.requires_grad]
+                if self._recorded(n) else ()))
+        if taped:
+            return f"{who} is connected to the target through this tape, so its gradient is " \
+                   "not None"
+        if any(n is source for n in _walk(target)):
+            return (f"{who} reaches the target only through ops this tape did not record: "
+                    "they ran under tape.stop_recording(), or outside the tape's with block; "
+                    "compute the target inside the block")
+        if not target.parents and target is not source:
+            return (f"{who} is not connected: the target is a constant, made by no recorded "
+                    "op (computed under no_grad(), from plain numbers, or from a copy such as "
+                    ".numpy(), float() or a comparison's booleans)")
+        if isinstance(source, Tensor) and any(
+                isinstance(n, Tensor) and n is not source and not n.parents
+                and np.may_share_memory(n.data, source.data) for n in _walk(target)):
+            return (f"{who} reaches the target only as a constant copy of its numbers "
+                    "(.numpy(), .data or .detach()), which has no gradient; use the Tensor "
+                    "itself in the computation")
+        return (f"{who} is not connected to the target: no recorded op leads from it to the "
+                "target. If the target was computed from it, the link was cut by no_grad(), "
+                "a comparison (x > 0 gives plain booleans), float() or .item()")
 
 
-def _seed(target: Node, output_gradients: Any) -> Any:
-    if output_gradients is not None:
-        return target._seed(output_gradients)
-    if isinstance(target, Value):
-        return 1.0
-    return np.ones_like(target.data)
+# ----- helpers ------------------------------------------------------------------------
+
+
+def _taping(besides: Tape | None = None) -> bool:
+    """True when a tape other than ``besides`` records ops here (per thread and context)."""
+    return is_recording() and any(t is not besides and t._recording for t in _ACTIVE.get())
+
+
+def _as_result(g: Any, s: Node, recorded: bool) -> Any:
+    """A gradient in the form the user gets: a Tensor of s's dtype, a float, or a node."""
+    if g is None:
+        return None
+    if recorded:
+        if isinstance(g, Node):
+            return g
+        return Tensor(np.asarray(g, dtype=s.dtype)) if isinstance(s, Tensor) else \
+            Value(g, requires_grad=False)
+    return Tensor(np.array(g, dtype=s.dtype)) if isinstance(s, Tensor) else float(g)
+
+
+def _zero_fill(g: Any, s: Node, unconnected: str) -> Any:
+    if g is not None or unconnected == "none":
+        return g
+    return Tensor(np.zeros_like(s.data)) if isinstance(s, Tensor) else 0.0
+
+
+def _assemble(column: list, s: Node, lead: tuple, axis: int, unconnected: str) -> Any:
+    """Stack one source's gradient rows (None where unconnected) along ``axis``."""
+    shape = _shape(s)[:axis] + tuple(lead) + _shape(s)[axis:]
+    if isinstance(s, Value) and not shape:  # a Value target: the Jacobian is the gradient
+        return _zero_fill(column[0], s, unconnected)
+    if all(g is None for g in column):
+        return None if unconnected == "none" else Tensor(np.zeros(shape, dtype=np.result_type(
+            getattr(s, "dtype", np.float64))))
+    parts = [Tensor(np.zeros_like(s.data)) if g is None else g for g in column]
+    if any(g.requires_grad for g in parts):  # recorded under an outer tape
+        return ops.reshape(ops.stack(parts, axis=axis), shape)
+    return Tensor(np.stack([g.data for g in parts], axis=axis).reshape(shape))
+
+
+def _one_hot(shape: Any, index: Any, dtype: Any) -> np.ndarray:
+    e = np.zeros(shape, dtype=dtype)
+    e[tuple(index)] = 1
+    return e
+
+
+def _shape(x: Any) -> tuple:
+    return tuple(np.shape(x.data)) if isinstance(x, Node) else ()
+
+
+def _label(node: Node) -> str:
+    kind = type(node).__name__
+    if node.name:
+        return f"{kind} {node.name!r}"
+    return f"the {kind}" + (f" of shape {node.shape}" if isinstance(node, Tensor) else "")
+
+
+def _walk(root: Node, parents: Callable[[Node], Iterable[Node]] = lambda n: n.parents
+          ) -> Iterator[Node]:
+    """Every node reachable from ``root`` through ``parents``, each once, without recursion."""
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        for p in parents(node):
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
 
 
 def _flatten(x: Any) -> list:
