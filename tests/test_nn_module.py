@@ -25,7 +25,7 @@ class Nested(nn.Module):
         self.steps = Variable(0.0, trainable=False)
 
 
-# ----- finding parameters ----------------------------------------------------------------------
+# ----- finding parameters ---------------------------------------------------------------------
 
 
 def test_parameters_are_found_in_attributes_lists_and_nested_modules():
@@ -84,7 +84,7 @@ def test_modules_walks_parents_first():
     assert [type(x).__name__ for x in m.modules()] == ["Nested", "TwoWeights", "Linear", "Linear"]
 
 
-# ----- gradients and modes -----------------------------------------------------------------------
+# ----- gradients and modes --------------------------------------------------------------------
 
 
 def test_zero_grad_clears_every_parameter():
@@ -122,7 +122,7 @@ def test_repr_lists_children_with_their_names():
     assert "(layers.1): Tanh()" in text
 
 
-# ----- saving and loading -------------------------------------------------------------------
+# ----- saving and loading ---------------------------------------------------------------------
 
 
 def test_state_dict_holds_copies():

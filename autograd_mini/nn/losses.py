@@ -103,7 +103,7 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
                          f"integer ids of shape {shape[:-1]} or one-hot of shape {shape}, got "
                          f"{labels_data.dtype} of shape {labels_data.shape}")
     elif not isinstance(labels, Node):
-        labels = labels_data
+        labels = labels_data.astype(np.asarray(data_of(logits)).dtype, copy=False)
     return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
 
 
