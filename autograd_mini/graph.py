@@ -17,13 +17,14 @@ from __future__ import annotations
 import contextvars
 import functools
 import itertools
+import operator
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from .errors import AnomalyError, GraphError
+from .errors import AnomalyError, GraphError, NoGradientError
 
 # ----- recording state (per thread and per contextvars context) -----------------------
 
@@ -105,6 +106,8 @@ class Node:
     __slots__ = ("data", "grad", "parents", "op", "name", "requires_grad", "_ctx", "_id",
                  "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
+
+    _broadcasts = True  # whether gradients may need summing back to this node's shape
 
     data: Any
     grad: Any
@@ -195,35 +198,25 @@ def data_of(x: Any) -> Any:
 def toposort(root: Node, expand: Callable[[Node], bool] | None = None) -> list[Node]:
     """Nodes that need gradients, each before all of its parents, ``root`` first.
 
-    Iterative (Kahn's algorithm on child counts), so a million-node chain needs no
-    recursion. ``expand(node)`` may return False to treat a node as a leaf.
+    Iterative, so a million-node chain needs no recursion: one walk collects the nodes,
+    then they are sorted newest first. Creation order is already topological (an op's
+    inputs exist before its output), so no child counting is needed. ``expand(node)``
+    may return False to treat a node as a leaf.
     """
-    counts: dict[Node, int] = {}
+    seen = {root}
     stack = [root]
-    while stack:  # count, for each node, how many of its consumers are in the graph
+    while stack:
         node = stack.pop()
         if expand is not None and not expand(node):
             continue
         for p in node.parents:
-            if p.requires_grad:
-                if p in counts:
-                    counts[p] += 1
-                else:
-                    counts[p] = 1
-                    stack.append(p)
-    order = []
-    ready = [root]
-    while ready:  # a node is ready once every consumer has been placed before it
-        node = ready.pop()
-        order.append(node)
-        if expand is not None and not expand(node):
-            continue
-        for p in node.parents:
-            if p.requires_grad:
-                counts[p] -= 1
-                if counts[p] == 0:
-                    ready.append(p)
-    return order
+            if p.requires_grad and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return sorted(seen, key=_creation, reverse=True)
+
+
+_creation = operator.attrgetter("_id")
 
 
 def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph: bool = False,
@@ -234,39 +227,52 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     gradients are themselves differentiable; otherwise they get raw floats and arrays.
     Does not touch ``.grad``: ``Node.backward`` and ``Tape.gradient`` decide that.
     """
-    order = toposort(root, expand)
+    order = toposort(root, expand)  # 1. order the graph: every node before its parents
     anomaly = _ANOMALY.get()
     grads: dict[Node, Any] = {root: seed}
     token = _RECORDING.set(create_graph)
     try:
-        for node in order:
-            if not node.parents or (expand is not None and not expand(node)):
+        for node in order:  # 2. apply each node's VJPs, output first, leaves last
+            parents = node.parents
+            if not parents or (expand is not None and not expand(node)):
                 continue
             ctx = node._ctx
             if ctx is None:
                 raise GraphError(
                     f"backward through '{node.op}' a second time: its graph was released by "
                     "an earlier backward(); call backward(retain_graph=True) the first time")
-            g = grads[node]
+            if not retain_graph:
+                node._ctx = None
+            g = grads.get(node)
+            if g is None:  # no path from the root brought a gradient here
+                continue
             spec, kwargs = ctx
-            parents = node.parents
             if create_graph:
                 out, inputs = node, parents
             else:
                 out, inputs = node.data, [p.data for p in parents]
+            vjps = spec.vjps if spec.vjp_argnum is None else None
+            if vjps is not None and len(vjps) != len(parents):
+                raise NoGradientError(f"'{spec.name}' has no gradient: register one with "
+                                      f"{spec.name}.defvjp(...) (one VJP per input)")
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
-                contrib = spec.input_grad(i, g, out, inputs, kwargs)
-                if contrib is None:
+                if vjps is None:  # a variadic op: one VJP takes the input's index
+                    contrib = spec.vjp_argnum(i, g, out, *inputs, **kwargs)
+                elif vjps[i] is None:
                     continue
-                contrib = p._unbroadcast(contrib)
+                else:
+                    contrib = vjps[i](g, out, *inputs, **kwargs)
+                if contrib is None:  # this input has no gradient
+                    continue
+                if p._broadcasts and (type(contrib) is not np.ndarray  # fast path: same shape
+                                      or contrib.shape != p.data.shape):
+                    contrib = p._unbroadcast(contrib)
                 if anomaly:
                     check_finite(contrib, f"backward of '{node.op}' (gradient for input {i})")
                 prev = grads.get(p)
                 grads[p] = contrib if prev is None else prev + contrib
-            if not retain_graph:
-                node._ctx = None
     finally:
         _RECORDING.reset(token)
     return grads

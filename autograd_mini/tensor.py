@@ -19,7 +19,7 @@ import numpy as np
 from . import ops
 from .errors import DTypeError, GraphError, NoGradientError, ShapeError
 from .graph import Node, _ids, data_of
-from .ops.registry import OpSpec, forward_failed, make_node
+from .ops.registry import OpSpec, forward_failed, make_node, mixed_inputs
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -44,8 +44,20 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return arr if arr.dtype == dtype else arr.astype(dtype)
 
 
-def _constant(x: Any, dtype: np.dtype) -> Tensor:
+def _with_constants(args: tuple, spec: OpSpec) -> tuple:
+    """``args`` with every non-Tensor made a constant of the Tensors' (promoted) dtype."""
+    dtype = None
+    for a in args:
+        if isinstance(a, Tensor):
+            dt = a.data.dtype
+            dtype = dt if dtype is None or dt == dtype else np.promote_types(dtype, dt)
+    return tuple([a if isinstance(a, Tensor) else _constant(a, dtype, spec) for a in args])
+
+
+def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
     """A non-Tensor input of a Tensor op: a constant that keeps the Tensor's dtype."""
+    if isinstance(x, Node):
+        raise mixed_inputs(spec)
     arr = np.asarray(x)
     if arr.dtype.kind == "f" and arr.ndim > 0 and arr.dtype in FLOAT_DTYPES:
         return Tensor(arr)  # float arrays keep their dtype and promote as numpy does
@@ -81,21 +93,19 @@ class Tensor(Node):
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Tensor:
-        dtype = None
         for a in args:
-            if isinstance(a, Tensor):
-                dt = a.data.dtype
-                dtype = dt if dtype is None or dt == dtype else np.promote_types(dtype, dt)
-        parents = tuple(a if isinstance(a, Tensor) else _constant(a, dtype) for a in args)
+            if not isinstance(a, Tensor):  # numbers and arrays become constant Tensors
+                args = _with_constants(args, spec)
+                break
         try:
-            out = spec.forward(*[p.data for p in parents], **kwargs)
+            out = spec.forward(*[a.data for a in args], **kwargs)
         except (ValueError, IndexError) as e:
-            raise ShapeError(forward_failed(spec, e, [p.data.shape for p in parents])) from None
+            raise ShapeError(forward_failed(spec, e, [a.data.shape for a in args])) from None
         except TypeError as e:
-            raise DTypeError(forward_failed(spec, e, [p.data.shape for p in parents])) from None
+            raise DTypeError(forward_failed(spec, e, [a.data.shape for a in args])) from None
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars from full reductions
-        return make_node(Tensor, out, parents, spec, kwargs)
+        return make_node(Tensor, out, args, spec, kwargs)
 
     # ----- graph bookkeeping for arrays -------------------------------------------------
 
@@ -115,15 +125,17 @@ class Tensor(Node):
 
     def _accumulate(self, g: Any) -> None:
         if not isinstance(g, Node):
-            g = np.asarray(g, dtype=self.data.dtype)
+            dtype = self.data.dtype
+            if type(g) is not np.ndarray or g.dtype is not dtype:
+                g = np.asarray(g, dtype=dtype)
             if not self.parents:  # leaves get their own, writeable array
-                g = np.array(g, copy=True)
+                g = g.copy()
         self.grad = g if self.grad is None else self.grad + g
 
     def _unbroadcast(self, g: Any) -> Any:
         """Sum ``g`` over the axes numpy broadcast this tensor along."""
         shape = self.data.shape
-        gshape = np.shape(data_of(g))
+        gshape = g.shape if type(g) is np.ndarray else np.shape(data_of(g))
         if gshape == shape:
             return g
         lead = len(gshape) - len(shape)

@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import DTypeError, OpError
 from .graph import Node, _ids
-from .ops.registry import OpSpec, make_node
+from .ops.registry import OpSpec, make_node, mixed_inputs
 
 
 class Value(Node):
@@ -30,6 +30,7 @@ class Value(Node):
 
     __slots__ = ()
     _empty_grad = 0.0
+    _broadcasts = False
 
     def __init__(self, data: float | Value, name: str | None = None,
                  requires_grad: bool = True):
@@ -44,14 +45,19 @@ class Value(Node):
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Value:
-        parents = tuple(a if isinstance(a, Value) else _constant(a, spec.name) for a in args)
-        forward = spec.scalar or spec.forward
+        for a in args:
+            if type(a) is not Value:  # plain numbers become constant nodes
+                args = tuple([a if isinstance(a, Value) else _constant(a, spec)
+                              for a in args])
+                break
         try:
-            out = forward(*[p.data for p in parents], **kwargs)
+            out = (spec.scalar or spec.forward)(*[p.data for p in args], **kwargs)
         except (ArithmeticError, ValueError) as e:
-            shown = ", ".join(repr(p.data) for p in parents)
+            shown = ", ".join(repr(p.data) for p in args)
             raise OpError(f"{spec.name}({shown}) failed: {e}") from None
-        return make_node(Value, float(out), parents, spec, kwargs)
+        if type(out) is not float:
+            out = float(out)
+        return make_node(Value, out, args, spec, kwargs)
 
     # ----- graph bookkeeping for floats --------------------------------------------
 
@@ -88,6 +94,8 @@ Value._family = Value
 
 
 def _to_float(x: Any, what: str) -> float:
+    if type(x) is float:
+        return x
     if isinstance(x, Value):
         return x.data
     if isinstance(x, numbers.Real) or (hasattr(x, "shape") and x.shape in ((), (1,))
@@ -97,10 +105,12 @@ def _to_float(x: Any, what: str) -> float:
                      + (" (use Tensor for arrays)" if hasattr(x, "shape") else ""))
 
 
-def _constant(x: Any, op_name: str) -> Value:
+def _constant(x: Any, spec: OpSpec) -> Value:
     """A plain number used in a Value op becomes a constant node (shown in drawings)."""
-    if not isinstance(x, numbers.Real):
-        raise DTypeError(f"{op_name}: Value ops take numbers or Values, got "
+    if isinstance(x, Node):
+        raise mixed_inputs(spec)
+    if not isinstance(x, (float, int, numbers.Real)):
+        raise DTypeError(f"{spec.name}: Value ops take numbers or Values, got "
                          f"{type(x).__name__}" + (" (use Tensor for arrays)"
                                                   if hasattr(x, "shape") else ""))
     return Value(x, requires_grad=False)

@@ -46,6 +46,11 @@ class OpSpec:
     differentiable: bool = True
     fn: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
 
+    def __post_init__(self) -> None:
+        # the ``_ctx`` shared by every node of this op that has no settings: one object
+        # fewer per node for the garbage collector to scan (read-only by convention)
+        self.bare_ctx = (self, {})
+
     def defvjp(self, *vjps: Vjp | None) -> None:
         """Set the VJPs, one per input in input order."""
         self.vjps = vjps
@@ -53,15 +58,6 @@ class OpSpec:
     def defvjp_argnum(self, vjp: Vjp) -> None:
         """Set one VJP for all inputs of a variadic op: ``vjp(i, g, out, *inputs)``."""
         self.vjp_argnum = vjp
-
-    def input_grad(self, i: int, g: Any, out: Any, inputs: Any, kwargs: dict) -> Any:
-        """The gradient for input ``i``, or None when it has none."""
-        if self.vjp_argnum is not None:
-            return self.vjp_argnum(i, g, out, *inputs, **kwargs)
-        vjp = self.vjps[i]
-        if vjp is None:
-            return None
-        return vjp(g, out, *inputs, **kwargs) if kwargs else vjp(g, out, *inputs)
 
 
 OPS: dict[str, OpSpec] = {}
@@ -93,19 +89,10 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
                     kwargs.update(zip(names, args[n_in:]))
                     args = args[:n_in]
                 kwargs = {**defaults, **kwargs}
-            family = None
-            for a in args:
+            for a in args:  # the first node decides: Value or Tensor (they check the rest)
                 if isinstance(a, Node):
-                    f = a._family
-                    if family is None:
-                        family = f
-                    elif f is not family:
-                        raise DTypeError(
-                            f"{spec.name}: cannot mix Value and Tensor inputs; wrap the Value's "
-                            "number in a Tensor (Tensor(v.data)) or use Values throughout")
-            if family is None:
-                return forward(*args, **kwargs)
-            return family._apply(spec, args, kwargs)
+                    return a._family._apply(spec, args, kwargs)
+            return forward(*args, **kwargs)
 
         call.__name__ = call.__qualname__ = spec.name
         call.__doc__ = forward.__doc__
@@ -137,19 +124,27 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
     node.grad = cls._empty_grad
     node.name = None
     node._id = next(_ids)
-    if spec.differentiable and _RECORDING.get() and any(p.requires_grad for p in parents):
-        node.parents = parents
-        node.op = spec.name
-        node._ctx = (spec, kwargs)
-        node.requires_grad = True
-    else:
-        node.parents = ()
-        node.op = ""
-        node._ctx = None
-        node.requires_grad = False
+    node.parents = ()
+    node.op = ""
+    node._ctx = None
+    node.requires_grad = False
+    if spec.differentiable and _RECORDING.get():
+        for p in parents:
+            if p.requires_grad:  # record only when some input needs a gradient
+                node.parents = parents
+                node.op = spec.name
+                node._ctx = (spec, kwargs) if kwargs else spec.bare_ctx
+                node.requires_grad = True
+                break
     if _ANOMALY.get():
         check_finite(data, f"forward of '{spec.name}'")
     return node
+
+
+def mixed_inputs(spec: OpSpec) -> DTypeError:
+    """The error for an op given both a ``Value`` and a ``Tensor``."""
+    return DTypeError(f"{spec.name}: cannot mix Value and Tensor inputs; wrap the Value's "
+                      "number in a Tensor (Tensor(v.data)) or use Values throughout")
 
 
 def forward_failed(spec: OpSpec, error: Exception, shapes: list) -> str:
