@@ -1,0 +1,266 @@
+"""``draw_graph``: a ``Value`` or ``Tensor`` graph as a ``graphviz.Digraph`` for slides.
+
+One box per value, one ellipse per op, arrows in the direction data flows; parameters,
+inputs, constants, results and the output are coloured apart. Lecture mode numbers the
+backward steps and writes on each edge the gradient it carries back. The DOT source
+needs nothing installed; rendering needs Graphviz's ``dot`` program.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import graphviz
+import numpy as np
+
+from ..errors import AutogradError, DTypeError
+from ..graph import Node
+from .lecture import BackwardWalk
+from .text import COLORS, MAX_NODES, GraphView, fmt, op_label
+
+FONT = "Helvetica"
+RED = "#d7191c"
+RANKDIRS = ("LR", "TB", "RL", "BT")
+LEGEND = {"parameter": "parameter", "input": "input data", "constant": "constant",
+          "result": "intermediate", "output": "output", "op": "op", "module": "module"}
+
+
+class DotNotFoundError(AutogradError, graphviz.ExecutableNotFound):
+    """Graphviz's ``dot`` program is not installed; the message says how to install it."""
+
+    def __init__(self, message: str):
+        RuntimeError.__init__(self, message)
+
+
+class GraphDrawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that shows inline in Jupyter and explains a missing ``dot``.
+
+    ``render("graph.svg")`` writes exactly ``graph.svg`` (the format taken from the
+    suffix); ``render("graph", format="png")`` keeps graphviz's behaviour (``graph.png``
+    next to the DOT source ``graph``).
+    """
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        return _run_dot(super().pipe, *args, **kwargs)
+
+    def render(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:
+        if filename is not None and not args and "outfile" not in kwargs:
+            suffix = Path(filename).suffix.lstrip(".").lower()
+            if suffix in graphviz.FORMATS and kwargs.get("format") in (None, suffix):
+                kwargs.pop("format", None)
+                kwargs.setdefault("cleanup", True)  # no stray DOT file next to the picture
+                return _run_dot(super().render, outfile=filename, **kwargs)
+        return _run_dot(super().render, filename, *args, **kwargs)
+
+
+def _run_dot(method: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return method(*args, **kwargs)
+    except graphviz.ExecutableNotFound as e:
+        if isinstance(e, DotNotFoundError):
+            raise
+        raise DotNotFoundError(
+            "rendering the graph needs Graphviz's `dot` program, which is not on PATH; "
+            "install it with `apt-get install graphviz` (Debian/Ubuntu), `brew install "
+            "graphviz` (macOS) or `conda install -c conda-forge graphviz`. Without it, "
+            "`.source` still gives the DOT text, and to_text()/to_mermaid() need nothing"
+        ) from e
+
+
+def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
+               show_grad: bool = True, *, lecture: bool | BackwardWalk = False,
+               step: int | None = None, collapse: Any = None,
+               max_nodes: int | None = MAX_NODES, legend: bool = True) -> GraphDrawing:
+    """Draw the graph that computed ``root``: before ``backward()`` (data) or after it.
+
+    Args:
+        rankdir: ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
+        show_data, show_grad: write each value's data / gradient in its box.
+        lecture: number the nodes in the order ``backward()`` visits them and write on
+            each edge the gradient it carries back. The gradients are computed by
+            walking the graph (no ``.grad`` is touched), so the graph must not have been
+            released by a plain ``backward()``. A ``BackwardWalk`` may be passed to reuse it.
+        step: in lecture mode, show the pass after this many steps (0: none yet), the
+            node being visited outlined in red.
+        collapse: an ``nn.Module`` (each of its layers becomes one box) or a list of
+            modules (each becomes one box).
+        max_nodes: refuse to draw more boxes and ellipses than this (None: no limit).
+        legend: add a key to the colours.
+
+    Raises:
+        GraphError: more than ``max_nodes`` to draw, or lecture mode on a released graph.
+    """
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, "
+                         f"got {rankdir!r}")
+    view = GraphView(root)
+    group_of, boxes = _module_groups(view, collapse) if collapse is not None else ({}, [])
+    drawn = sum(1 + bool(n.op) for n in view.nodes if id(n) not in group_of) + len(boxes)
+    view.check_size(drawn, max_nodes, "draw_graph")
+    walk = lecture if isinstance(lecture, BackwardWalk) else None
+    if walk is None and (lecture or step is not None):
+        walk = BackwardWalk(root, "draw_graph(lecture=True)")
+    g = GraphDrawing(name="autograd_mini", graph_attr={
+        "rankdir": rankdir, "fontname": FONT, "nodesep": "0.25", "ranksep": "0.35",
+        "bgcolor": "white"}, node_attr={"fontname": FONT, "fontsize": "14"},
+        edge_attr={"fontname": FONT, "fontsize": "13", "color": "#555555", "penwidth": "1.3",
+                   "arrowsize": "0.8"})
+    if walk is None:
+        grads, carried, current = {}, {}, None
+    else:
+        grads, carried = walk.totals(step), walk.carried(step)
+        current = walk.visits[step - 1].node if step else None
+    used = set()
+    for i, node in enumerate(view.nodes):
+        kind = view.kind(node)
+        if id(node) in group_of:
+            continue
+        used.add(kind)
+        lines = view.describe(node, show_data, show_grad and walk is None)
+        if walk is not None and show_grad and node.requires_grad:
+            lines.append(f"grad {fmt(grads[id(node)])}" if id(node) in grads else "grad –")
+        if walk is not None and id(node) in walk.step:
+            lines[0] = f"#{walk.step[id(node)]}  {lines[0]}"
+        fill, border = COLORS[kind]
+        attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": fill, "color": border,
+                 "penwidth": "3" if kind == "output" else "1.5"}
+        if kind == "constant":
+            attrs.update(fontsize="12", width="0.3", height="0.3")
+        if node is current:
+            attrs.update(color=RED, penwidth="4")
+        g.node(f"n{i}", "\\n".join(_split(lines)), **attrs)
+        if node.op:
+            used.add("op")
+            label = op_label(node)
+            fill, border = COLORS["op"]
+            g.node(f"n{i}op", label, shape="circle" if len(label) <= 2 else "ellipse",
+                   style="filled", fillcolor=fill, color=border, margin="0.04")
+            g.edge(f"n{i}op", f"n{i}")
+    _edges(g, view, group_of, carried)
+    for k, (label, lines) in enumerate(boxes):
+        fill, border = COLORS["module"]
+        g.node(f"m{k}", "\\n".join([label, *lines]), shape="box3d", style="filled",
+               fillcolor=fill, color=border, penwidth="2", fontsize="15")
+    if legend:
+        _legend(g, [k for k in LEGEND if k in used or (k == "module" and boxes)], walk)
+    return g
+
+
+def _split(lines: list[str]) -> list[str]:
+    """Multi-line array text becomes separate label lines."""
+    return [part.strip() for line in lines for part in line.split("\n")]
+
+
+def _edges(g: GraphDrawing, view: GraphView, group_of: dict[int, int], carried: dict) -> None:
+    """Arrows from each input to its op; an edge into or out of a module box is drawn once."""
+    done: set[tuple[str, str]] = set()
+    for i, node in enumerate(view.nodes):
+        box = group_of.get(id(node))
+        for k, p in enumerate(node.parents):
+            pbox = group_of.get(id(p))
+            if box is not None and pbox == box:
+                continue  # inside one module
+            src = f"m{pbox}" if pbox is not None else f"n{view.pos(p)}"
+            dst = f"m{box}" if box is not None else f"n{i}op"
+            if box is None and pbox is None:
+                g.edge(src, dst, **_carried_label(carried.get((id(node), k))))
+            elif (src, dst) not in done:
+                done.add((src, dst))
+                g.edge(src, dst)
+
+
+def _carried_label(gradient: Any) -> dict[str, str]:
+    if gradient is None:
+        return {}
+    return {"label": " " + fmt(gradient).replace("\n", "\\n") + " ", "fontcolor": RED}
+
+
+def _legend(g: GraphDrawing, kinds: list[str], walk: BackwardWalk | None) -> None:
+    """A one-row key under the picture (the graph's label, so it moves no node)."""
+    cells = [f'<TD BGCOLOR="{COLORS[k][0]}" COLOR="{COLORS[k][1]}">{LEGEND[k]}</TD>'
+             for k in kinds]
+    if walk is not None:
+        cells.append("<TD>#k: backward step k</TD>")
+        cells.append(f'<TD><FONT COLOR="{RED}">red: gradient sent back</FONT></TD>')
+    g.attr(label='<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="4" CELLPADDING="4"><TR>'
+           + "".join(cells) + "</TR></TABLE>>", labelloc="b", labeljust="l", fontsize="12")
+
+
+# ----- modules as single boxes ------------------------------------------------------------
+
+
+def _module_groups(view: GraphView, collapse: Any) -> tuple[dict[int, int], list]:
+    """Which drawn node goes into which module box, and each box's label lines.
+
+    A module's box takes its parameters and every node computed between them and the
+    ops that use them: the descendants of its parameters that lead to such an op.
+    """
+    group_of: dict[int, int] = {}
+    boxes: list[tuple[str, list[str]]] = []
+    for label, params in _collapse_targets(collapse):
+        members = _hull(view, {id(p) for p in params}) - set(group_of)
+        if not members:
+            continue  # the module took no part in this graph
+        for m in members:
+            group_of[m] = len(boxes)
+        shown = [p for p in params if id(p) in members]
+        lines = ([f"{len(shown)} parameters"] if len(shown) > 3
+                 else [_parameter_line(view, p) for p in shown])
+        boxes.append((label, lines))
+    return group_of, boxes
+
+
+def _parameter_line(view: GraphView, p: Node) -> str:
+    """``weight (2, 3)`` for an array, ``w.0 = 0.5`` for a number."""
+    name = view.label(p).rsplit(".", 1)[-1] if "." in view.label(p) else view.label(p)
+    return f"{name} {p.shape}" if np.ndim(p.data) > 0 else f"{name} = {fmt(p.data)}"
+
+
+def _collapse_targets(collapse: Any) -> list[tuple[str, list[Node]]]:
+    """``(box label, parameters)`` per box: a model's layers, or each module of a list."""
+    if hasattr(collapse, "named_parameters"):  # a model: one box per module owning params
+        owners: dict[str, tuple[Any, list[Node]]] = {}
+        for name, p in collapse.named_parameters():
+            path, owner = _owner(collapse, name)
+            owners.setdefault(path, (owner, []))[1].append(p)
+        return [(f"{type(m).__name__} {path}".strip(), ps) for path, (m, ps) in owners.items()]
+    if isinstance(collapse, (list, tuple)) and all(hasattr(m, "named_parameters")
+                                                   for m in collapse):
+        return [(type(m).__name__ + (f" {m.name}" if isinstance(getattr(m, "name", None), str)
+                                     else f" {i}"), [p for _, p in m.named_parameters()])
+                for i, m in enumerate(collapse)]
+    raise DTypeError(f"draw_graph: collapse takes an nn.Module or a list of modules, got "
+                     f"{type(collapse).__name__}")
+
+
+def _owner(model: Any, name: str) -> tuple[str, Any]:
+    """The deepest module on a parameter's dotted path (``layers.0.weight`` -> layers.0)."""
+    parts = name.split(".")[:-1]
+    obj, path, owner = model, "", model
+    for i, part in enumerate(parts):
+        if isinstance(obj, (list, tuple)) and part.isdigit() and int(part) < len(obj):
+            obj = obj[int(part)]
+        else:
+            obj = getattr(obj, part, None)
+        if obj is None:
+            break
+        if hasattr(obj, "named_parameters"):
+            path, owner = ".".join(parts[: i + 1]), obj
+    return path, owner
+
+
+def _hull(view: GraphView, params: set[int]) -> set[int]:
+    """``params`` in the graph, plus nodes that descend from them and lead to their users."""
+    users = {id(n) for n in view.nodes if any(id(p) in params for p in n.parents)}
+    below: set[int] = set()  # descendants of the parameters
+    for n in view.nodes:
+        if any(id(p) in params or id(p) in below for p in n.parents):
+            below.add(id(n))
+    above: set[int] = set()  # the users and everything they depend on
+    for n in reversed(view.nodes):
+        if id(n) in users or id(n) in above:
+            above.add(id(n))
+            above.update(id(p) for p in n.parents)
+    present = {id(n) for n in view.nodes if id(n) in params}
+    return present | (below & above)

@@ -1,0 +1,356 @@
+"""Lecture mode: the backward pass step by step, as a table (``explain_backward``) and as
+an animation (``animate_backward``).
+
+``BackwardWalk`` runs the pass itself on the recorded graph, in ``toposort`` order and
+with each op's own VJPs, and keeps what every edge carried; no ``.grad`` is touched.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from ..errors import GraphError
+from ..graph import Node, no_grad, toposort
+from ..ops import OPS
+from .text import GraphView, expression
+from .text import fmt as fmt_value
+
+
+@dataclass(frozen=True)
+class Send:
+    """One edge of one backward step: what a node sends back to its input ``index``."""
+
+    parent: Node
+    index: int
+    gradient: Any  # added to the parent's gradient
+    total: Any  # the parent's gradient so far, this one included
+    local: Any  # d(node)/d(parent) as a number when both have one element, else None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One backward step: a node, its complete gradient, and what it sends back."""
+
+    node: Node
+    upstream: Any
+    sends: tuple[Send, ...]
+
+
+class BackwardWalk:
+    """The backward pass from ``root``, computed without touching ``.grad``.
+
+    ``visits[k]`` is step ``k + 1``, in the order ``backward()`` visits the nodes. The
+    graph is left as it was, so it can be walked, drawn or backpropagated again.
+
+    Raises:
+        GraphError: a node's graph was released by an earlier ``backward()``.
+    """
+
+    def __init__(self, root: Node, what: str = "the backward walk"):
+        self.root = root
+        order = toposort(root)
+        for node in order:
+            if node.parents and node._ctx is None:
+                raise GraphError(
+                    f"{what}: the graph through '{node.op}' was released by an earlier "
+                    "backward(), so its steps cannot be replayed; call it before backward(), "
+                    "or call backward(retain_graph=True)")
+        grads: dict[int, Any] = {id(root): root._seed(None)}
+        self.visits: list[Visit] = []
+        with no_grad():
+            for node in order:
+                g = grads.get(id(node))
+                if g is None:  # no path from the root brings a gradient here
+                    continue
+                self.visits.append(Visit(node, g, tuple(self._sends(node, g, grads))))
+        self.step = {id(v.node): k + 1 for k, v in enumerate(self.visits)}
+
+    @staticmethod
+    def _sends(node: Node, g: Any, grads: dict[int, Any]) -> list[Send]:
+        """Apply ``node``'s VJPs to ``g`` and add each result to ``grads``."""
+        if not node.parents:
+            return []
+        spec, settings = node._ctx
+        inputs = [p.data for p in node.parents]
+        sends = []
+        for i, p in enumerate(node.parents):
+            if not p.requires_grad:
+                continue
+            carried = _input_grad(spec, i, g, node.data, inputs, settings)
+            if carried is None:
+                continue
+            local = None
+            if np.size(node.data) == 1 and np.size(p.data) == 1:  # the Jacobian is a number
+                one = np.ones_like(node.data) if isinstance(node.data, np.ndarray) else 1.0
+                local = p._unbroadcast(_input_grad(spec, i, one, node.data, inputs, settings))
+            carried = p._unbroadcast(carried)
+            prev = grads.get(id(p))
+            grads[id(p)] = carried if prev is None else prev + carried
+            sends.append(Send(p, i, carried, grads[id(p)], local))
+        return sends
+
+    def totals(self, steps: int | None = None) -> dict[int, Any]:
+        """Each node's gradient (by ``id``) after the first ``steps`` steps (all: None)."""
+        visits = self.visits if steps is None else self.visits[:steps]
+        out = {id(self.root): self.visits[0].upstream} if visits else {}  # the seed
+        out.update((id(s.parent), s.total) for v in visits for s in v.sends)
+        return out
+
+    def carried(self, steps: int | None = None) -> dict[tuple[int, int], Any]:
+        """What each edge ``(id(node), input index)`` carried in the first ``steps`` steps."""
+        visits = self.visits if steps is None else self.visits[:steps]
+        return {(id(v.node), s.index): s.gradient for v in visits for s in v.sends}
+
+
+def _input_grad(spec: Any, i: int, g: Any, out: Any, inputs: list, settings: dict) -> Any:
+    """Input ``i``'s gradient from the op's own VJPs, as ``graph.backprop`` calls them."""
+    if spec.vjp_argnum is not None:  # a variadic op: one VJP takes the input's index
+        return spec.vjp_argnum(i, g, out, *inputs, **settings)
+    vjp = spec.vjps[i]
+    return None if vjp is None else vjp(g, out, *inputs, **settings)
+
+
+# ----- explain_backward --------------------------------------------------------------------
+
+
+def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = sys.stdout,
+                     fmt: str = "text") -> BackwardTable:
+    """Print the backward pass from ``root`` step by step, and return it as a table.
+
+    Each row is one edge of one step: the node, its complete (upstream) gradient, the
+    op's local derivative as a formula and as a number, what is sent to which input, and
+    that input's running total. ``.grad`` is not touched.
+
+    Args:
+        lr: also show each parameter's gradient-descent update ``w - lr*grad``.
+        file: where to print (None: print nothing).
+        fmt: ``"text"`` or ``"latex"``.
+
+    Raises:
+        GraphError: the graph was released by an earlier ``backward()``.
+    """
+    if fmt not in ("text", "latex"):
+        raise ValueError(f"explain_backward: fmt must be 'text' or 'latex', got {fmt!r}")
+    view = GraphView(root)
+    walk = BackwardWalk(root, "explain_backward")
+    rows = []
+    for k, (node, g, sends) in enumerate((v.node, v.upstream, v.sends) for v in walk.visits):
+        what = expression(view, node) if node.parents else view.label(node)
+        rows += [Row(k + 1, view.label(node), what, node.op, _formula(node.op, s.index), g,
+                     view.label(s.parent), s.local, s.gradient, s.total) for s in sends]
+        if not sends:
+            rows.append(Row(k + 1, view.label(node), what, node.op, "", g, None, None, None, g))
+    updates = []
+    if lr is not None:
+        grads = walk.totals()
+        updates = [Update(view.label(n), n.data, lr, grads[id(n)], n.data - lr * grads[id(n)])
+                   for n in view.nodes if view.kind(n) == "parameter" and id(n) in grads]
+    table = BackwardTable(view.label(root), rows, updates, lr)
+    if file is not None:
+        print(table.to_text() if fmt == "text" else table.to_latex(), file=file)
+    return table
+
+
+def _formula(op: str, index: int) -> str:
+    """The part of an op's formula for input ``index``: ``d/dy = x`` of mul's two."""
+    formula = OPS[op].formula if op in OPS else ""
+    parts = re.split(r",\s*(?=d/d)", formula)
+    return parts[index] if len(parts) > 1 and index < len(parts) else formula
+
+
+# ----- the table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One edge of one backward step (for a leaf: the step that ends at it).
+
+    ``input`` is None on a leaf's row; ``local`` is None when the local derivative is a
+    Jacobian rather than a number.
+    """
+
+    step: int
+    node: str
+    expression: str  # "mul1 = x1 * w1"
+    op: str
+    formula: str  # "d/dy = x"
+    upstream: Any  # the node's complete gradient
+    input: str | None
+    local: Any
+    gradient: Any  # sent to ``input`` and added to its gradient
+    total: Any  # the input's gradient so far (a leaf's row: its final gradient)
+
+
+@dataclass(frozen=True)
+class Update:
+    """A parameter's gradient-descent step ``new = data - lr * grad``."""
+
+    name: str
+    data: Any
+    lr: float
+    grad: Any
+    new: Any
+
+    def __str__(self) -> str:
+        return (f"{self.name}: {_cell(self.data)} - {fmt_value(self.lr)}*{_cell(self.grad)} = "
+                f"{_cell(self.new)}")
+
+
+@dataclass(frozen=True)
+class BackwardTable:
+    """What ``explain_backward`` found: ``rows``, ``updates``, and ways to print them."""
+
+    root: str
+    rows: list[Row]
+    updates: list[Update]
+    lr: float | None = None
+
+    HEADER = ("step", "node", "upstream", "input", "local derivative", "local", "sends",
+              "total")
+
+    def cells(self) -> list[list[str]]:
+        """The rows as strings under ``HEADER``; a step's node is written on its first row."""
+        out, last = [], None
+        for r in self.rows:
+            first = r.step != last
+            last = r.step
+            lead = [str(r.step), r.expression, _cell(r.upstream)] if first else ["", "", ""]
+            if r.input is None:
+                what = "leaf: " if not r.op else ""
+                out.append(lead + ["", f"{what}{r.node}.grad = {_cell(r.total)}", "", "", ""])
+            else:
+                local = "" if r.local is None else _cell(r.local)
+                out.append(lead + [r.input, r.formula, local, _cell(r.gradient),
+                                   _cell(r.total)])
+        return out
+
+    def _title(self) -> str:
+        return f"backward pass from {self.root}: {len({r.step for r in self.rows})} steps"
+
+    def _update_title(self) -> str:
+        return f"gradient descent with lr = {fmt_value(self.lr)}: w - lr*grad"
+
+    def to_text(self) -> str:
+        """An aligned plain-text table, for terminals and notebooks."""
+        grid = [list(self.HEADER)] + self.cells()
+        widths = [max(len(row[i]) for row in grid) for i in range(len(self.HEADER))]
+        lines = [self._title()]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in grid]
+        if self.updates:
+            lines += [self._update_title()] + [f"  {u}" for u in self.updates]
+        return "\n".join(lines)
+
+    def to_latex(self) -> str:
+        """A LaTeX ``tabular`` (booktabs-free) for slides."""
+        cols = "r" + "l" * (len(self.HEADER) - 1)
+        lines = [f"% {self._title()}", f"\\begin{{tabular}}{{{cols}}}", "\\hline",
+                 " & ".join(self.HEADER) + " \\\\", "\\hline"]
+        lines += [" & ".join(f"\\texttt{{{_tex(c)}}}" if c else "" for c in row) + " \\\\"
+                  for row in self.cells()]
+        lines += ["\\hline", "\\end{tabular}"]
+        if self.updates:
+            lines += ["", _tex(self._update_title()) + "\\\\"]
+            lines += [f"\\texttt{{{_tex(str(u))}}}\\\\" for u in self.updates]
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """A Markdown table; Jupyter shows it this way."""
+        esc = [[c.replace("|", "\\|") for c in row] for row in self.cells()]
+        lines = [f"**{self._title()}**", "", "| " + " | ".join(self.HEADER) + " |",
+                 "|" + "---|" * len(self.HEADER)]
+        lines += ["| " + " | ".join(f"`{c}`" if c else "" for c in row) + " |" for row in esc]
+        if self.updates:
+            lines += ["", self._update_title(), ""] + [f"- `{u}`" for u in self.updates]
+        return "\n".join(lines)
+
+    __str__ = to_text
+    _repr_markdown_ = to_markdown
+
+
+def _cell(x: Any) -> str:
+    return fmt_value(x).replace("\n", "")
+
+
+_TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+        "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}"}
+
+
+def _tex(s: str) -> str:
+    return "".join(_TEX.get(c, c) for c in s)
+
+
+# ----- the animation -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Animation:
+    """The files ``animate_backward`` wrote; shows the GIF inline in Jupyter."""
+
+    gif: Path
+    pdf: Path
+    frames: int
+
+    def _repr_html_(self) -> str:
+        import base64
+
+        data = base64.b64encode(self.gif.read_bytes()).decode("ascii")
+        return f'<img src="data:image/gif;base64,{data}" alt="backward pass, step by step"/>'
+
+
+def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
+                     duration: int = 1200, dpi: int = 110, **draw: Any) -> Animation:
+    """Draw one frame per backward step and write them as an animated GIF and a PDF.
+
+    Frame 0 is the forward graph; frame ``k`` shows the gradients after ``k`` steps, the
+    node being visited outlined in red. ``path`` names the GIF (``backward.gif``); the
+    PDF goes next to it (``backward.pdf``), one page per frame.
+
+    Args:
+        duration: milliseconds per frame (the last one stays three times as long).
+        dpi: resolution of the frames.
+        draw: more options for ``draw_graph`` (``show_data``, ``collapse``, ...).
+
+    Raises:
+        GraphError: the graph was released by an earlier ``backward()``.
+        ImportError: Pillow is not installed.
+    """
+    try:
+        from PIL import Image
+    except ImportError as e:
+        raise ImportError("animate_backward needs Pillow to write the GIF and PDF: "
+                          "pip install pillow") from e
+    from .graphviz import draw_graph  # graphviz.py imports this module
+
+    walk = BackwardWalk(root, "animate_backward")
+    images = []
+    for k in range(len(walk.visits) + 1):
+        drawing = draw_graph(root, rankdir=rankdir, lecture=walk, step=k, **draw)
+        drawing.graph_attr["dpi"] = str(dpi)
+        images.append(Image.open(io.BytesIO(drawing.pipe(format="png"))).convert("RGB"))
+    frames = _same_size(images, Image)
+    path = Path(path)
+    gif, pdf = path.with_suffix(".gif"), path.with_suffix(".pdf")
+    times = [duration] * (len(frames) - 1) + [3 * duration]
+    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=times, loop=0)
+    frames[0].save(pdf, save_all=True, append_images=frames[1:], resolution=float(dpi))
+    return Animation(gif, pdf, len(frames))
+
+
+def _same_size(images: list, Image: Any) -> list:
+    """Pad every frame with white to the largest width and height, so frames do not jump."""
+    width = max(im.width for im in images)
+    height = max(im.height for im in images)
+    out = []
+    for im in images:
+        canvas = Image.new("RGB", (width, height), "white")
+        canvas.paste(im, ((width - im.width) // 2, (height - im.height) // 2))
+        out.append(canvas)
+    return out
