@@ -1,0 +1,190 @@
+"""The ``autograd-mini`` command: ``demo NAME``, ``demo all``, ``demo --list`` and ``graph``.
+
+The demos live once, as scripts in the repository's ``demos/`` folder; the wheel ships
+that folder as ``autograd_mini/_demos``. They are loaded by file path, so neither needs
+to be importable as a package. A demo's exit code is 0 when its figures match its seed,
+1 when they do not, 2 when something it needs (data, a file) is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist")  # the order `demo all` runs them
+FULL_ONLY = ("mnist",)  # run with --quick by `demo all` unless --full is given
+DEFAULT_OUT = Path("autograd_mini_out")
+_VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its output)"}
+
+
+# ----- finding and loading the demos -------------------------------------------------
+
+
+def demos_dir() -> Path:
+    """The folder holding the demo scripts: ``_demos`` in a wheel, ``demos/`` in a clone."""
+    package = Path(__file__).resolve().parent
+    candidates = (package / "_demos", package.parent / "demos")
+    for folder in candidates:
+        if (folder / "descent.py").is_file():
+            return folder
+    raise FileNotFoundError(
+        "autograd-mini cannot find its demos; looked in "
+        + " and ".join(str(c) for c in candidates)
+        + ". Reinstall with `pip install autograd-mini`, or run from a clone of the repository.")
+
+
+def demo_path(name: str) -> Path:
+    """The script of demo ``name`` (``tf1-net`` lives in ``tf1_net.py``)."""
+    return demos_dir() / f"{name.replace('-', '_')}.py"
+
+
+def describe(name: str) -> str:
+    """The first line of a demo's docstring, read without running the demo."""
+    tree = ast.parse(demo_path(name).read_text(encoding="utf-8"))
+    doc = ast.get_docstring(tree) or "(no description)"
+    return doc.strip().splitlines()[0]
+
+
+def load_demo(name: str) -> ModuleType:
+    """Import a demo script by its path and return the module."""
+    path = demo_path(name)
+    spec = importlib.util.spec_from_file_location(f"autograd_mini_demo_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load demo {name!r} from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_demo(name: str, argv: list[str]) -> int:
+    """Run one demo's ``main(argv)`` and return its exit code."""
+    code = load_demo(name).main(argv)
+    return 0 if code is None else int(code)
+
+
+def run_all(out: Path, quick: bool, full: bool) -> int:
+    """Run every demo in turn, keep going past failures, and print a summary."""
+    results = []
+    for i, name in enumerate(DEMOS, 1):
+        argv = ["--out", str(out)]
+        reduced = quick or (name in FULL_ONLY and not full)
+        if reduced:
+            argv.append("--quick")
+        note = " (reduced: --quick; `demo all --full` runs it in full)" if reduced and \
+            name in FULL_ONLY and not quick else ""
+        print(f"\n===== {i}/{len(DEMOS)} demo {name}{note}: {describe(name)}", flush=True)
+        start = time.perf_counter()
+        try:
+            verdict = _VERDICTS.get(code := run_demo(name, argv), f"exit code {code}")
+        except Exception:  # one broken demo should not hide the others
+            traceback.print_exc()
+            code, verdict = 1, "raised an error (traceback above)"
+        results.append((name, code, verdict, time.perf_counter() - start))
+    print("\n===== summary")
+    for name, _, verdict, seconds in results:
+        print(f"  {name:<8} {verdict} ({seconds:.1f} s)")
+    print(f"pictures in {out}")
+    return 0 if all(code == 0 for _, code, _, _ in results) else 1
+
+
+def print_list() -> None:
+    width = max(map(len, DEMOS))
+    for name in DEMOS:
+        print(f"  {name:<{width}}  {describe(name)}")
+    print("Run one with `autograd-mini demo NAME` (NAME --help for its options), "
+          "or all with `autograd-mini demo all`.")
+
+
+# ----- the command line ----------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="autograd-mini", description="autograd_mini: run the demos, draw graphs.")
+    parser.add_argument("--version", action="version", version=f"autograd-mini {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="{demo,graph}")
+    demo = commands.add_parser(
+        "demo", help="run a demo (one per tutorial seed), or all of them",
+        description="Run a demo: `demo NAME [its options]`, `demo all [--out DIR] [--quick] "
+                    "[--full]`, or `demo --list`.")
+    demo.add_argument("--list", action="store_true", help="list the demos, one line each")
+    demo.add_argument("name", nargs="?", help=f"one of {', '.join(DEMOS)}, or all")
+    demo.add_argument("args", nargs=argparse.REMAINDER,
+                      help="options for the demo (NAME --help lists them)")
+    graph = commands.add_parser("graph", help="draw a computation graph (autograd_mini.viz)",
+                                add_help=False)
+    graph.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _all_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograd-mini demo all",
+                                     description="Run every demo in turn: " + ", ".join(DEMOS))
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"folder for the pictures (default: ./{DEFAULT_OUT})")
+    parser.add_argument("--quick", action="store_true", help="every demo in its quick mode")
+    parser.add_argument("--full", action="store_true",
+                        help=f"run {', '.join(FULL_ONLY)} in full too (minutes, not seconds)")
+    return parser
+
+
+def _demo_command(args: argparse.Namespace) -> int:
+    if args.list:
+        print_list()
+        return 0
+    if args.name is None:
+        print("Which demo? Choose one of these (or `all`):")
+        print_list()
+        return 2
+    name = args.name.replace("_", "-")
+    if name == "all":
+        opts = _all_parser().parse_args(args.args)
+        return run_all(opts.out, opts.quick, opts.full)
+    if name not in DEMOS:
+        print(f"autograd-mini demo: no demo named {args.name!r}; the demos are "
+              f"{', '.join(DEMOS)} (or all); `autograd-mini demo --list` describes them",
+              file=sys.stderr)
+        return 2
+    return run_demo(name, args.args)
+
+
+def _graph_command(argv: list[str]) -> int:
+    try:
+        from .viz.command import graph_command
+    except ModuleNotFoundError as e:
+        if e.name not in ("autograd_mini.viz", "autograd_mini.viz.command"):
+            raise
+        print("`autograd-mini graph` needs autograd_mini.viz.command.graph_command, which this "
+              "version of autograd_mini does not have yet.", file=sys.stderr)
+        return 2
+    except ImportError as e:
+        print(f"`autograd-mini graph` is not available: {e}", file=sys.stderr)
+        return 2
+    code = graph_command(argv)
+    return 0 if code is None else int(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``autograd-mini`` and ``python -m autograd_mini``; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo_command(args)
+        if args.command == "graph":
+            return _graph_command(args.args)
+        parser.print_help()
+        return 2
+    except BrokenPipeError:  # `autograd-mini demo tf1-net | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
