@@ -52,8 +52,9 @@ class Linear(Module):
         if not isinstance(x, Node):
             x = Tensor(x, dtype=self.weight.dtype)
         if x.shape[-1:] != (self.in_features,):
-            raise ShapeError(f"{self.weight.name or 'Linear'}: expected inputs with "
-                             f"{self.in_features} features in the last axis, got shape {x.shape}")
+            raise ShapeError(f"Linear '{self.weight.name}' ({self.in_features} -> "
+                             f"{self.out_features}): expected inputs with {self.in_features} "
+                             f"features in the last axis, got shape {x.shape}")
         y = x @ self.weight
         return y if self.bias is None else y + self.bias
 
