@@ -32,6 +32,15 @@ def test_momentum_accumulates_grad_into_accum_before_scaling_by_lr():
     np.testing.assert_allclose(w.data, [-0.25], rtol=1e-6)
 
 
+def test_momentum_scales_the_whole_accum_by_the_current_lr_as_tf_does():
+    w = Variable([0.0])
+    opt = Momentum(lr=0.1, momentum=0.9)
+    opt.apply_gradients([(np.array([1.0]), w)])  # accum 1 -> w -0.1
+    opt.lr = 0.2
+    opt.apply_gradients([(np.array([1.0]), w)])  # accum 1.9 -> w -= 0.38 (PyTorch: 0.29)
+    np.testing.assert_allclose(w.data, [-0.48], rtol=1e-6)
+
+
 def test_nesterov_steps_by_grad_plus_momentum_times_new_accum():
     w = Variable([0.0])
     opt = Momentum(lr=0.1, momentum=0.5, nesterov=True)
