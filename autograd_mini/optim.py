@@ -149,7 +149,9 @@ class Optimizer:
     def state_dict(self) -> dict:
         """Hyperparameters and a copy of each variable's slots, in the order first seen."""
         state: dict[str, Any] = {k: getattr(self, k) for k in self._hyper_names}
-        state["slots"] = [_copy_slots(self._slots[id(v)]) for v in self._vars]
+        slots = [self._slots[id(v)] for v in self._vars]
+        slots += [self._pending[i] for i in sorted(self._pending)]  # loaded, not used yet
+        state["slots"] = [_copy_slots(s) for s in slots]
         return state
 
     def load_state_dict(self, state: dict) -> None:

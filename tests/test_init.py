@@ -88,3 +88,8 @@ def test_initial_value_resolves_names_functions_and_arrays():
     got = init.initial_value(lambda shape, seed: seed.integers(5, 6, shape), (2,), rng)
     assert got.tolist() == [5.0, 5.0] and got.dtype == np.float32
     assert init.initial_value([[1, 2]], (1, 2), rng).dtype == np.float32
+
+
+@pytest.mark.parametrize("fn", [init.zeros, init.ones, init.constant])
+def test_constant_initializers_accept_a_seed_like_the_random_ones(fn):
+    np.testing.assert_array_equal(fn((2, 2), seed=0), fn((2, 2)))

@@ -285,3 +285,12 @@ def test_load_state_dict_with_wrong_slot_shape_raises():
 def test_load_state_dict_missing_hyperparameter_raises():
     with pytest.raises(ShapeError, match="momentum"):
         Momentum(lr=0.1).load_state_dict({"lr": 0.1, "slots": []})
+
+
+def test_state_dict_keeps_loaded_slots_not_used_yet():
+    w = Variable([1.0])
+    first = Momentum([w], lr=0.1)
+    first.apply_gradients([(np.array([2.0]), w)])
+    second = Momentum(lr=0.1)
+    second.load_state_dict(first.state_dict())
+    assert second.state_dict()["slots"][0]["accum"].tolist() == [2.0]

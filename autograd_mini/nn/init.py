@@ -1,7 +1,7 @@
 """Initializers: functions returning numpy arrays for a parameter's starting value.
 
-Each takes a ``seed`` (an int, None, or a ``numpy.random.Generator`` to draw from) so runs
-are reproducible, and a ``dtype`` (float32 by default). ``get_initializer`` turns the
+Each takes ``shape``, a ``seed`` (an int, None, or a ``numpy.random.Generator`` to draw
+from) so runs are reproducible, and a ``dtype`` (float32 by default). ``get_initializer`` turns the
 names accepted by ``nn.Linear(init=...)`` into these functions.
 """
 
@@ -51,18 +51,19 @@ def fans(shape: Shape) -> tuple[int, int]:
 # ----- constants -------------------------------------------------------------------------
 
 
-def zeros(shape: Shape, dtype: Any = np.float32) -> np.ndarray:
-    """All zeros (the usual bias init)."""
+def zeros(shape: Shape, seed: Seed = None, dtype: Any = np.float32) -> np.ndarray:
+    """All zeros (the usual bias init). ``seed`` is accepted for a uniform signature."""
     return np.zeros(_shape(shape), dtype=dtype)
 
 
-def ones(shape: Shape, dtype: Any = np.float32) -> np.ndarray:
-    """All ones."""
+def ones(shape: Shape, seed: Seed = None, dtype: Any = np.float32) -> np.ndarray:
+    """All ones (``seed`` is ignored)."""
     return np.ones(_shape(shape), dtype=dtype)
 
 
-def constant(shape: Shape, value: float = 0.0, dtype: Any = np.float32) -> np.ndarray:
-    """Every element equal to ``value``."""
+def constant(shape: Shape, value: float = 0.0, seed: Seed = None,
+             dtype: Any = np.float32) -> np.ndarray:
+    """Every element equal to ``value`` (``seed`` is ignored)."""
     return np.full(_shape(shape), value, dtype=dtype)
 
 
@@ -121,9 +122,6 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "kaiming_normal": he_normal, "kaiming_uniform": he_uniform,
 }
 
-_RANDOM = {random_normal, uniform, glorot_normal, glorot_uniform, he_normal, he_uniform}
-
-
 def initial_value(init: Any, shape: Shape, rng: np.random.Generator,
                   dtype: Any = np.float32) -> np.ndarray:
     """A parameter's starting array from ``init``: a name in ``INITIALIZERS``, a function
@@ -138,7 +136,7 @@ def initial_value(init: Any, shape: Shape, rng: np.random.Generator,
         if fn is None:
             raise DTypeError(f"unknown initializer {init!r}; choose one of "
                              f"{', '.join(sorted(INITIALIZERS))}, or pass a function or an array")
-        return fn(shape, seed=rng, dtype=dtype) if fn in _RANDOM else fn(shape, dtype=dtype)
+        return fn(shape, seed=rng, dtype=dtype)
     if callable(init):
         params = inspect.signature(init).parameters
         kwargs = {k: v for k, v in (("seed", rng), ("dtype", dtype)) if k in params}

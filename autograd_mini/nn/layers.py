@@ -46,7 +46,7 @@ class Linear(Module):
         rng = initializers.rng_of(seed)
         shape = (self.in_features, self.out_features)
         self.weight = Variable(initializers.initial_value(init, shape, rng, dtype))
-        self.bias = Variable(initializers.zeros(self.out_features, dtype)) if bias else None
+        self.bias = Variable(initializers.zeros(self.out_features, dtype=dtype)) if bias else None
 
     def forward(self, x: Any) -> Tensor:
         if not isinstance(x, Node):
