@@ -111,6 +111,15 @@ def test_train_and_eval_set_the_flag_on_every_submodule():
     assert all(x.training for x in m.modules())
 
 
+def test_a_subclass_that_skips_super_init_still_finds_parameters_and_trains():
+    class Bare(nn.Module):
+        def __init__(self):
+            self.w = Variable([1.0])
+
+    m = Bare()
+    assert m.training and [n for n, _ in m.named_parameters()] == ["w"]
+
+
 def test_forward_must_be_defined():
     with pytest.raises(NotImplementedError, match="Module must define forward"):
         nn.Module()(1.0)

@@ -30,7 +30,7 @@ class Module:
     ``state_dict`` and shown in graph drawings; a name you gave yourself is kept.
     """
 
-    training: bool
+    training: bool = True  # a class default, so a subclass that skips __init__ still works
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
