@@ -8,6 +8,7 @@ nodes only. Differences from TensorFlow are noted in the docstrings.
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +23,9 @@ from .value import Value
 
 # the tapes open in this thread / contextvars context, innermost last
 _ACTIVE: contextvars.ContextVar[tuple[Tape, ...]] = contextvars.ContextVar("tapes", default=())
+# nodes whose requires_grad is on only because tapes watch them: id -> how many tapes
+_SWITCHED: dict[int, int] = {}
+_SWITCH_LOCK = threading.Lock()
 
 
 class Variable(Tensor):
@@ -104,7 +108,7 @@ class Tape:
         self.watch_accessed_variables = watch_accessed_variables
         self._spans: list[list[int]] = []  # [first id, end id) of each recording stretch
         self._watched: dict[int, Node] = {}  # holding the nodes keeps their ids unique
-        self._switched: list[Node] = []  # watched nodes whose requires_grad we turned on
+        self._switched: list[Node] = []  # watched nodes whose requires_grad we hold on
         self._used = False
         self._paused = False
         self._token: contextvars.Token | None = None
@@ -120,7 +124,7 @@ class Tape:
         self._token = _ACTIVE.set(_ACTIVE.get() + (self,))
         self._spans.append([next(_ids), -1])
         for node in self._switched:
-            node.requires_grad = True
+            _switch(node, on=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -128,13 +132,8 @@ class Tape:
             self._spans[-1][1] = next(_ids)
         _ACTIVE.reset(self._token)
         self._token = None
-        # a node stays watched while an enclosing tape that watches it is still open
-        for node in self._switched:
-            keeper = next((t for t in _ACTIVE.get() if id(node) in t._watched), None)
-            if keeper is None:
-                node.requires_grad = False
-            elif node not in keeper._switched:
-                keeper._switched.append(node)
+        for node in self._switched:  # off again unless another open tape holds it on
+            _switch(node, on=False)
 
     @contextmanager
     def stop_recording(self) -> Iterator[None]:
@@ -160,9 +159,10 @@ class Tape:
         for node in _flatten(x):
             if not isinstance(node, Node):
                 raise DTypeError(f"watch() takes Tensors or Values, got {type(node).__name__}")
+            held = any(n is node for n in self._switched)
             self._watched[id(node)] = node
-            if not node.requires_grad:
-                node.requires_grad = True
+            if not held and (not node.requires_grad or id(node) in _SWITCHED):
+                _switch(node, on=True)
                 self._switched.append(node)
 
     @property
@@ -179,19 +179,20 @@ class Tape:
             return True
         if not self.watch_accessed_variables:
             return False
-        return node.trainable if isinstance(node, Variable) else node.requires_grad
+        if isinstance(node, Variable):
+            return node.trainable
+        return node.requires_grad and id(node) not in _SWITCHED  # not on for another tape
 
     @contextmanager
     def _watching(self) -> Iterator[None]:
         """Turn this tape's watched nodes back on while it differentiates."""
-        off = [node for node in self._switched if not node.requires_grad]
-        for node in off:
-            node.requires_grad = True
+        for node in self._switched:
+            _switch(node, on=True)
         try:
             yield
         finally:
-            for node in off:
-                node.requires_grad = False
+            for node in self._switched:
+                _switch(node, on=False)
 
     # ----- gradients ------------------------------------------------------------------
 
@@ -337,6 +338,17 @@ class Tape:
 def _taping(besides: Tape | None = None) -> bool:
     """True when a tape other than ``besides`` records ops here (per thread and context)."""
     return is_recording() and any(t is not besides and t._recording for t in _ACTIVE.get())
+
+
+def _switch(node: Node, on: bool) -> None:
+    """Hold ``node.requires_grad`` on for one more (or one fewer) watching tape."""
+    with _SWITCH_LOCK:
+        count = _SWITCHED.get(id(node), 0) + (1 if on else -1)
+        if count > 0:
+            _SWITCHED[id(node)] = count
+        else:
+            _SWITCHED.pop(id(node), None)
+        node.requires_grad = count > 0
 
 
 def _as_result(g: Any, s: Node, recorded: bool) -> Any:
