@@ -47,7 +47,10 @@ def demo_path(name: str) -> Path:
 
 def describe(name: str) -> str:
     """The first line of a demo's docstring, read without running the demo."""
-    tree = ast.parse(demo_path(name).read_text(encoding="utf-8"))
+    path = demo_path(name)
+    if not path.is_file():
+        return f"(missing: {path} is not there)"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     doc = ast.get_docstring(tree) or "(no description)"
     return doc.strip().splitlines()[0]
 
@@ -55,6 +58,8 @@ def describe(name: str) -> str:
 def load_demo(name: str) -> ModuleType:
     """Import a demo script by its path and return the module."""
     path = demo_path(name)
+    if not path.is_file():
+        raise FileNotFoundError(f"demo {name!r}: its script {path} is missing")
     spec = importlib.util.spec_from_file_location(f"autograd_mini_demo_{path.stem}", path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load demo {name!r} from {path}")
@@ -120,9 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("name", nargs="?", help=f"one of {', '.join(DEMOS)}, or all")
     demo.add_argument("args", nargs=argparse.REMAINDER,
                       help="options for the demo (NAME --help lists them)")
-    graph = commands.add_parser("graph", help="draw a computation graph (autograd_mini.viz)",
-                                add_help=False)
-    graph.add_argument("args", nargs=argparse.REMAINDER)
+    # listed for --help only: main() hands `graph ...` to autograd_mini.viz untouched
+    commands.add_parser("graph", help="draw a computation graph (autograd_mini.viz; "
+                                      "`graph --help` for its options)")
     return parser
 
 
@@ -175,13 +180,14 @@ def _graph_command(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``autograd-mini`` and ``python -m autograd_mini``; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        if argv[:1] == ["graph"]:  # everything after it belongs to graph_command
+            return _graph_command(argv[1:])
+        args = parser.parse_args(argv)
         if args.command == "demo":
             return _demo_command(args)
-        if args.command == "graph":
-            return _graph_command(args.args)
         parser.print_help()
         return 2
     except BrokenPipeError:  # `autograd-mini demo tf1-net | head`: stop quietly

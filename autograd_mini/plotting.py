@@ -62,9 +62,11 @@ def plot_curves(path: str | Path, panels: Mapping[str, Mapping[str, Sequence[flo
 
     Panels named in ``logy`` use a logarithmic y axis. Returns the path written.
     """
+    ticker = _need("matplotlib.ticker")
     fig = _figure(4.5 * len(panels), 4.0)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, (panel, curves) in zip(axes, panels.items()):
+        ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         for label, values in curves.items():
             ax.plot(np.arange(len(values)), values, label=label)
         ax.set_title(panel)

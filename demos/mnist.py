@@ -105,7 +105,7 @@ def draw(out: Path, suffix: str, test_images, predictions, test_labels, losses, 
         plotting.plot_curves(out / f"mnist_training{suffix}.png",
                              {"loss (mean of squares)": {"train loss": losses},
                               "test accuracy (%)": {"test accuracy": accuracies}},
-                             xlabel="epoch - 1"),
+                             xlabel="epoch"),
     ]
 
 
