@@ -56,7 +56,7 @@ from .value import Value
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"nn", "optim", "viz", "testing", "datasets", "compat"}
+_SUBMODULES = {"nn", "optim", "training", "viz", "testing", "datasets", "compat"}
 
 __all__ = [
     "Value", "Tensor", "Variable", "Tape", "Node",
