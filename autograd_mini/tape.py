@@ -95,8 +95,9 @@ class Tape:
     Watched automatically: trainable ``Variable``s and, unlike TensorFlow, every other
     leaf that requires grad (``Value``s, ``Tensor(..., requires_grad=True)``). Other
     Tensors and Values need ``tape.watch(x)``. A gradient taken while an outer tape is
-    recording is itself recorded, so nested tapes give higher derivatives. The open tapes
-    are per thread (and per ``contextvars`` context).
+    recording is itself recorded, so nested tapes give higher derivatives; so is one taken
+    inside the block of a persistent tape, by that tape. The open tapes are per thread (and
+    per ``contextvars`` context).
 
     Args:
         persistent: allow more than one ``gradient()`` / ``jacobian()`` call.
@@ -273,7 +274,9 @@ class Tape:
 
     def _backprop(self, target: Node, seeds: list, flat: list[Node]) -> list[list[Any]]:
         """One row of source gradients (None where unconnected) per seed."""
-        create_graph = _taping(besides=self)  # an outer tape records this: higher derivatives
+        # recorded while a tape records here (this one too if persistent, as in TensorFlow),
+        # so that tape can differentiate the gradient again
+        create_graph = _taping(besides=None if self.persistent else self)
         rows = []
         with self._watching():
             for k, seed in enumerate(seeds):

@@ -42,6 +42,22 @@ def test_three_nested_tapes_give_the_third_derivative():
     assert float(d1) == 32.0 and float(d2) == 48.0 and float(t1.gradient(d2, x)) == 48.0
 
 
+def test_one_persistent_tape_differentiates_a_gradient_taken_inside_its_block():
+    x = Variable(2.0, dtype="float64")
+    with Tape(persistent=True) as tape:
+        y = x**3
+        dy = tape.gradient(y, x)
+    assert float(dy) == 12.0 and float(tape.gradient(dy, x)) == 12.0
+
+
+def test_gradient_inside_a_nonpersistent_tapes_own_block_is_plain():
+    x = Variable(2.0)
+    with Tape() as tape:
+        y = x * x
+        g = tape.gradient(y, x)
+    assert float(g) == 4.0 and not g.requires_grad
+
+
 def test_gradient_under_an_outer_tape_is_recorded_but_plain_without_one():
     x = Variable(2.0)
     with Tape(), Tape() as inner:
