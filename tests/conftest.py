@@ -1,0 +1,13 @@
+"""Test setup. The autograd_mini pytest plugin (hypothesis profiles, ``rng`` and
+``register_op`` fixtures) comes through its entry point; this loads it from a source
+checkout that was not pip-installed."""
+
+from __future__ import annotations
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001  (pytest's hook signature)
+    manager = config.pluginmanager
+    if not manager.has_plugin("autograd_mini") and not manager.is_blocked("autograd_mini"):
+        from autograd_mini.testing import pytest_plugin
+
+        manager.register(pytest_plugin, "autograd_mini")
