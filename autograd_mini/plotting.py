@@ -159,6 +159,9 @@ def draw(what: str, make: Callable[[], Path | Sequence[Path]]) -> list[Path]:
 # ----- progress ------------------------------------------------------------------------
 
 
+_warned: list[bool] = []  # say once per run that tqdm is missing
+
+
 def progress(iterable: Iterable, total: int | None = None, desc: str = "") -> Iterable:
     """``iterable`` wrapped in a tqdm bar on stderr, or unchanged when stderr is not a
     terminal or tqdm is not installed (tests and logs stay clean)."""
@@ -167,5 +170,8 @@ def progress(iterable: Iterable, total: int | None = None, desc: str = "") -> It
     try:
         from tqdm import tqdm
     except ImportError:
+        if not _warned:
+            _warned.append(True)
+            print(f"(no progress bar: tqdm is not installed; {EXTRA_HINT})", file=sys.stderr)
         return iterable
     return tqdm(iterable, total=total, desc=desc, leave=False, file=sys.stderr)

@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (seed: {LR})")
     parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"(seed: {EPOCHS})")
     args = parser.parse_args(argv)
+    if args.epochs < 1:
+        parser.error("--epochs must be at least 1")
 
     lines, ws, losses = descend(args.lr, args.epochs)
     print("\n".join(lines))

@@ -9,9 +9,9 @@ accuracy after each epoch, then the seed's "Test Accuracy" line; writes
 seed's numpy uses float64).
 
 ``--init scaled`` divides the seed's ``randn`` weights by sqrt(fan-in): the same draws at
-a sensible scale, so the sigmoids do not start saturated. Try it with lr 0.1 and then
-``--lr 0.01``: the seed's step sums the gradient over the batch (no 1/64), and its
-saturated hidden units were what kept that large step from killing the outputs.
+a sensible scale, so the sigmoids do not start saturated. Try it with lr 0.1, then with
+``--lr 0.01``: the seed's step sums the gradient over the batch (no 1/64), and only its
+saturated sigmoids, passing back tiny gradients, kept that large step in check.
 """
 
 from __future__ import annotations
@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)
     limit = args.limit or (QUICK_LIMIT if args.quick else None)
+    if epochs < 1 or (limit is not None and limit < 1):
+        parser.error("--epochs and --limit must be at least 1")
 
     from autograd_mini.datasets.mnist import DatasetNotFoundError
 
@@ -154,12 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         losses.append(float(np.mean(batch_losses)))
         accuracies.append(100 * float(np.mean(predictions == test_labels)))
         print(f"Epoch {epoch}, Loss: {losses[-1]:.6f}, test accuracy {accuracies[-1]:.2f}% "
-              f"({seconds:.1f} s)", flush=True)
+              f"(training took {seconds:.1f} s)", flush=True)
 
     print(f"Test Accuracy: {accuracies[-1]:.2f}%")  # the seed's last line
-    if accuracies[-1] < 20 and n > 1000:
-        print("The net is stuck near chance: its output sigmoids saturated at 0 (loss 0.1 = "
-              "all outputs 0). A smaller step revives it: try --lr 0.01.")
+    if accuracies[-1] < 20 and abs(losses[-1] - 0.1) < 0.005:  # 0.1: every output is 0
+        print("The net is stuck at chance: its output sigmoids saturated at 0, where they "
+              "pass back no gradient. A smaller step avoids that: try --lr 0.01.")
     suffix = "" if args.init == "seed" else f"_{args.init}"
     plotting.draw("picture", lambda: draw(args.out, suffix, test_images, predictions,
                                           test_labels, losses, accuracies))

@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=None, help=f"(seed: {EPOCHS})")
     args = parser.parse_args(argv)
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)
+    if epochs < 1:
+        parser.error("--epochs must be at least 1")
 
     w_ih, w_ho, losses, snapshots = train(epochs)
     hand = seed_update(epochs)
