@@ -1,0 +1,82 @@
+"""TensorFlow 1.x's define-then-run API on autograd_mini: ``import autograd_mini.compat.v1 as tf``.
+
+Build a graph (placeholders, variables, ops), then run it in a ``Session``; gradients
+and optimizer updates come from the same ops and ``optim`` rules as the eager engine::
+
+    x = tf.placeholder(tf.float32, shape=(None, 2))
+    w = tf.Variable(tf.random_normal([2, 1], stddev=1, seed=1))
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 1.0))
+    train_step = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train_step, feed_dict={x: [[1.0, 2.0]]})
+"""
+
+from __future__ import annotations
+
+from . import nn, train
+from .gradients import GradientTensor, gradients
+from .graph import (
+    Graph,
+    Operation,
+    constant,
+    convert_to_tensor,
+    get_default_graph,
+    group,
+    reset_default_graph,
+)
+from .graph import SymbolicTensor as Tensor
+from .math_ops import (
+    abs,
+    add,
+    clip_by_value,
+    div,
+    divide,
+    exp,
+    log,
+    matmul,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    pow,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_sum,
+    reshape,
+    sigmoid,
+    sqrt,
+    square,
+    subtract,
+    tanh,
+    transpose,
+)
+from .random import random_normal, random_uniform, set_random_seed
+from .session import InteractiveSession, Session, get_default_session
+from .variables import (
+    Placeholder,
+    Variable,
+    float32,
+    float64,
+    global_variables,
+    global_variables_initializer,
+    ones,
+    placeholder,
+    trainable_variables,
+    variables_initializer,
+    zeros,
+)
+
+__all__ = [
+    "Graph", "get_default_graph", "reset_default_graph", "Session", "InteractiveSession",
+    "get_default_session", "Tensor", "Operation", "Placeholder", "Variable", "GradientTensor",
+    "placeholder", "constant", "convert_to_tensor", "zeros", "ones", "random_normal",
+    "random_uniform", "set_random_seed", "global_variables_initializer",
+    "variables_initializer", "global_variables", "trainable_variables", "gradients", "group",
+    "float32", "float64",
+    "abs", "add", "clip_by_value", "div", "divide", "exp", "log", "matmul", "maximum",
+    "minimum", "multiply", "negative", "pow", "reduce_max", "reduce_mean", "reduce_min",
+    "reduce_sum", "reshape", "sigmoid", "sqrt", "square", "subtract", "tanh", "transpose",
+    "nn", "train",
+]

@@ -1,0 +1,357 @@
+"""TF1's ``Graph`` and the symbolic nodes it holds: tensors (values) and operations (actions).
+
+A symbolic tensor is a ``Node`` whose ``data`` is only known once a ``Session`` has run
+it (it then holds the last value computed). Op results carry the same ``(OpSpec,
+settings)`` as eager nodes: ``autograd_mini.ops`` called on a symbolic tensor records one
+through ``SymbolicTensor._apply``, so forwards and VJPs are shared with the eager engine::
+
+    x = placeholder((None, 2)) --+
+                                 +--> [matmul] --> a       a.parents == (x, w1)
+    w1 = Variable((2, 3)) -------+                         a.op == "matmul"
+
+Building an op infers its static shape (``None`` for sizes known only when fed) and
+raises ``ShapeError`` at once when fully known shapes do not fit.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...errors import DTypeError, GraphError, NoGradientError, ShapeError
+from ...graph import Node, _ids
+from ...ops import getitem, matmul
+from ...ops.registry import OpSpec, forward_failed
+from ...tensor import _plain_index, as_array
+
+if TYPE_CHECKING:
+    from .session import _Plan
+
+Shape = tuple[int | None, ...] | None  # None: even the rank is unknown
+Step = Callable[[list], None]  # one step of a Session plan: reads and writes value slots
+
+# ----- the graph and the default graph -----------------------------------------------------
+
+
+class Graph:
+    """A TF1 graph: every tensor and operation built while it is the default graph.
+
+    Attributes:
+        elements: the graph's tensors and operations, in creation order.
+        variables: its ``Variable``s, in creation order (TF1's global variables).
+    """
+
+    def __init__(self) -> None:
+        self.elements: list[GraphElement] = []
+        self.variables: list[Any] = []
+        self.seed: int | None = None  # the graph-level random seed (set_random_seed)
+        self._names: set[str] = set()
+
+    @contextmanager
+    def as_default(self) -> Iterator[Graph]:
+        """Make this the default graph inside a ``with`` block."""
+        token = _STACK.set(_STACK.get() + (self,))
+        try:
+            yield self
+        finally:
+            _STACK.reset(token)
+
+    def unique_name(self, base: str) -> str:
+        """``base``, or ``base_1``, ``base_2``, ... if taken, as TF names its nodes."""
+        name, n = base, 0
+        while name in self._names:
+            n += 1
+            name = f"{base}_{n}"
+        self._names.add(name)
+        return name
+
+    def get_element(self, name: str) -> GraphElement:
+        """The tensor or operation called ``name`` (TF's ``"name:0"`` is accepted)."""
+        plain = name[:-2] if name.endswith(":0") else name
+        for e in self.elements:
+            if e.name == plain:
+                return e
+        raise GraphError(f"this graph has no element named {name!r}")
+
+    def __repr__(self) -> str:
+        return f"<Graph with {len(self.elements)} elements, {len(self.variables)} variables>"
+
+
+_STACK: contextvars.ContextVar[tuple[Graph, ...]] = contextvars.ContextVar(
+    "compat_v1_graphs", default=())
+_global_graph = Graph()
+
+
+def get_default_graph() -> Graph:
+    """The graph new tensors and operations go into."""
+    stack = _STACK.get()
+    return stack[-1] if stack else _global_graph
+
+
+def reset_default_graph() -> None:
+    """Start a fresh global default graph (the old one's nodes stay in the old graph).
+
+    Raises:
+        GraphError: inside a ``with graph.as_default():`` block.
+    """
+    global _global_graph
+    if _STACK.get():
+        raise GraphError("reset_default_graph() inside a `with graph.as_default():` block; "
+                         "call it outside the block")
+    _global_graph = Graph()
+
+
+# ----- graph elements ----------------------------------------------------------------------------
+
+
+class GraphElement(Node):
+    """A node of a ``Graph``; drawn like an eager node (``parents``, ``op``, ``name``, ...)."""
+
+    __slots__ = ("graph",)
+
+    def __init__(self, name: str, parents: tuple = (), op: str = "",
+                 requires_grad: bool = False, ctx: tuple | None = None,
+                 graph: Graph | None = None):
+        graph = graph if graph is not None else get_default_graph()
+        self.graph = graph
+        self.name = graph.unique_name(name)
+        self.parents = parents
+        self.op = op
+        self.requires_grad = requires_grad
+        self._ctx = ctx
+        self.data = None
+        self.grad = None
+        self._id = next(_ids)
+        graph.elements.append(self)
+
+    def _make_step(self, plan: _Plan) -> Step | None:
+        """The plan step that computes this node's value (or does its action)."""
+        raise NotImplementedError
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        raise NoGradientError(
+            f"'{self.name}' is a graph node: backward() is for eager Tensors; in a graph use "
+            "tf.gradients(loss, xs) or an optimizer's minimize(loss), then Session.run")
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+
+class Operation(GraphElement):
+    """A graph element that acts when run (initialise, train) and has no value."""
+
+    __slots__ = ()
+
+    def run(self, feed_dict: dict | None = None, session: Any = None) -> None:
+        """``session.run(self, feed_dict)`` in the given or the default session."""
+        from .session import _session_for
+
+        _session_for(session, self).run(self, feed_dict)
+
+    def _make_step(self, plan: _Plan) -> Step | None:
+        return None  # a group: its inputs are all it needs
+
+    def __repr__(self) -> str:
+        return f"<tf.Operation '{self.name}' type={self.op or type(self).__name__}>"
+
+
+def group(*inputs: GraphElement, name: str = "group") -> Operation:
+    """An operation that runs all ``inputs`` (tensors are computed, operations run)."""
+    for x in inputs:
+        _check_element(x, "group")
+    graph = inputs[0].graph if inputs else None
+    return Operation(name, tuple(inputs), op="group", graph=graph)
+
+
+class SymbolicTensor(GraphElement):
+    """A value in a graph, computed when a ``Session`` runs it.
+
+    Attributes:
+        dtype: float32 or float64.
+        shape: the static shape; ``None`` marks sizes known only at run time.
+    """
+
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, name: str, dtype: Any, shape: Shape, parents: tuple = (),
+                 op: str = "", requires_grad: bool = False, ctx: tuple | None = None,
+                 graph: Graph | None = None):
+        super().__init__(name, parents, op, requires_grad, ctx, graph)
+        self.dtype = np.dtype(dtype)
+        self.shape = shape
+
+    def eval(self, feed_dict: dict | None = None, session: Any = None) -> Any:
+        """This tensor's value: ``session.run(self, feed_dict)`` in the given or default session."""
+        from .session import _session_for
+
+        return _session_for(session, self).run(self, feed_dict)
+
+    def get_shape(self) -> Shape:
+        """The static shape (a tuple with ``None`` for unknown sizes, or None)."""
+        return self.shape
+
+    def __repr__(self) -> str:
+        return f"<tf.Tensor '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
+
+    # ----- an op result's step: the op's own forward on the input slots ----------------------
+
+    def _make_step(self, plan: _Plan) -> Step | None:
+        spec, settings = self._ctx
+        forward, k = spec.forward, plan.slot[self]
+        ins = [plan.slot[p] for p in self.parents]
+
+        def failed(vals: list, e: Exception) -> ShapeError:
+            shapes = [np.shape(vals[i]) for i in ins]
+            return ShapeError(f"{forward_failed(spec, e, shapes)} (at '{self.name}')")
+
+        if len(ins) == 1 and not settings:
+            (a,) = ins
+
+            def step(vals: list) -> None:
+                try:
+                    vals[k] = forward(vals[a])
+                except (ValueError, IndexError, TypeError) as e:
+                    raise failed(vals, e) from None
+        elif len(ins) == 2 and not settings:
+            a, b = ins
+
+            def step(vals: list) -> None:
+                try:
+                    vals[k] = forward(vals[a], vals[b])
+                except (ValueError, IndexError, TypeError) as e:
+                    raise failed(vals, e) from None
+        else:
+            def step(vals: list) -> None:
+                try:
+                    vals[k] = forward(*[vals[i] for i in ins], **settings)
+                except (ValueError, IndexError, TypeError) as e:
+                    raise failed(vals, e) from None
+        return step
+
+    # ----- how autograd_mini's ops build graph nodes -------------------------------------------
+
+    @classmethod
+    def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> SymbolicTensor:
+        graph, dtype = None, None
+        for a in args:
+            if isinstance(a, Node):
+                _check_element(a, spec.name, tensor=True)
+                if graph is None:
+                    graph = a.graph
+                elif a.graph is not graph:
+                    raise GraphError(f"{spec.name}: its inputs belong to different graphs; build "
+                                     "them all under one `with graph.as_default():`")
+                dtype = a.dtype if dtype is None else np.promote_types(dtype, a.dtype)
+        parents = tuple(a if isinstance(a, SymbolicTensor) else constant(a, dtype, graph=graph)
+                        for a in args)
+        shape, out_dtype = _infer(spec, parents, kwargs, dtype)
+        differentiable = spec.differentiable and any(p.requires_grad for p in parents)
+        return cls(spec.name, out_dtype, shape, parents, op=spec.name,
+                   requires_grad=differentiable, ctx=(spec, kwargs), graph=graph)
+
+    # ----- sugar that Node leaves to Tensor -----------------------------------------------------
+
+    def __matmul__(self, other):  return matmul(self, other)
+    def __rmatmul__(self, other): return matmul(other, self)
+
+    def __getitem__(self, index: Any) -> SymbolicTensor:
+        return getitem(self, index=_plain_index(index))
+
+    def _compare(self, other: Any) -> Any:
+        raise DTypeError(f"'{self.name}' is a graph tensor with no value yet: compare the "
+                         "numbers Session.run returns instead")
+
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
+
+GraphElement._family = SymbolicTensor  # autograd_mini.ops on any graph element come here
+
+
+class Constant(SymbolicTensor):
+    """A fixed value in the graph; its ``data`` is known from the start."""
+
+    __slots__ = ()
+
+    def __init__(self, value: np.ndarray, name: str = "Const", graph: Graph | None = None):
+        super().__init__(name, value.dtype, value.shape, graph=graph)
+        self.data = value
+
+    def _make_step(self, plan: _Plan) -> Step | None:
+        k, value = plan.slot[self], self.data
+
+        def step(vals: list) -> None:
+            vals[k] = value
+        return step
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const",
+             graph: Graph | None = None) -> Constant:
+    """A constant tensor (TF1's ``tf.constant``); a number fills ``shape`` if given."""
+    arr = np.array(as_array(value, None if dtype is None else np.dtype(dtype)))
+    if shape is not None:
+        shape = tuple(shape)
+        if arr.size == 1:
+            arr = np.full(shape, arr.item(), dtype=arr.dtype)
+        elif arr.shape != shape:
+            raise ShapeError(f"constant: a value of shape {arr.shape} does not fit shape {shape}")
+    return Constant(arr, name, graph)
+
+
+def convert_to_tensor(value: Any, dtype: Any = None) -> SymbolicTensor:
+    """``value`` if it is a graph tensor, else a constant holding it."""
+    if isinstance(value, GraphElement):
+        _check_element(value, "convert_to_tensor", tensor=True)
+        return value
+    return constant(value, dtype)
+
+
+def _check_element(x: Any, what: str, tensor: bool = False) -> None:
+    """Raise a clear error unless ``x`` is a graph element (a tensor, if ``tensor``)."""
+    if isinstance(x, Operation) and tensor:
+        raise DTypeError(f"{what}: '{x.name}' is an operation (it acts when run, it has no "
+                         "value); pass a tensor")
+    if not isinstance(x, GraphElement):
+        hint = "an eager node's value is its .data; " if isinstance(x, Node) else ""
+        raise DTypeError(f"{what}: {type(x).__name__} {x!r} is not an element of a compat.v1 "
+                         f"graph; {hint}mix graph tensors with numbers and arrays only")
+
+
+# ----- static shapes: run the op's forward on small stand-in arrays ------------------------------
+
+
+def _infer(spec: OpSpec, parents: tuple, kwargs: dict, dtype: Any) -> tuple[Shape, Any]:
+    """The result's static shape and dtype, by calling the forward on stand-ins.
+
+    Fully known shapes are checked now (a misfit raises ``ShapeError``); unknown sizes
+    are tried as 2 and as 3, and result sizes that differ become ``None``.
+    """
+    shapes = [p.shape for p in parents]
+    if any(s is None for s in shapes):
+        return None, dtype
+    if all(None not in s for s in shapes):
+        try:
+            out = _probe(spec, parents, kwargs, 0)
+        except (ValueError, IndexError, TypeError) as e:
+            raise ShapeError(forward_failed(spec, e, shapes)) from None
+        return np.shape(out), np.result_type(out)
+    try:
+        two, three = (_probe(spec, parents, kwargs, n) for n in (2, 3))
+    except (ValueError, IndexError, TypeError):
+        return None, dtype  # may still fit for the sizes fed: checked at run time
+    a, b = np.shape(two), np.shape(three)
+    if len(a) != len(b):
+        return None, np.result_type(two)
+    return tuple(x if x == y else None for x, y in zip(a, b)), np.result_type(two)
+
+
+def _probe(spec: OpSpec, parents: tuple, kwargs: dict, unknown: int) -> Any:
+    args = [p.data if isinstance(p, Constant) else
+            np.ones(tuple(unknown if n is None else n for n in p.shape), dtype=p.dtype)
+            for p in parents]
+    with np.errstate(all="ignore"):
+        return spec.forward(*args, **kwargs)

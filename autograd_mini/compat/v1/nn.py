@@ -1,0 +1,26 @@
+"""``tf.nn``: activations and softmax on graph tensors, the ops of ``autograd_mini.ops``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import ops
+from .graph import SymbolicTensor
+from .math_ops import apply, sigmoid, tanh
+
+__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax"]
+
+
+def relu(features: Any, name: str | None = None) -> SymbolicTensor:
+    """``max(features, 0)``."""
+    return apply(ops.relu, [features], name)
+
+
+def softmax(logits: Any, axis: int | None = None, name: str | None = None) -> SymbolicTensor:
+    """``exp(logits) / sum(exp(logits))`` along ``axis`` (the last by default)."""
+    return apply(ops.softmax, [logits], name, axis=-1 if axis is None else axis)
+
+
+def log_softmax(logits: Any, axis: int | None = None, name: str | None = None) -> SymbolicTensor:
+    """``logits - log(sum(exp(logits)))`` along ``axis`` (the last by default)."""
+    return apply(ops.log_softmax, [logits], name, axis=-1 if axis is None else axis)
