@@ -199,39 +199,42 @@ def _module_groups(view: GraphView, collapse: Any) -> tuple[dict[int, int], list
     group_of: dict[int, int] = {}
     boxes: list[tuple[str, list[str]]] = []
     for label, params in _collapse_targets(collapse):
-        members = _hull(view, {id(p) for p in params}) - set(group_of)
+        members = _hull(view, {id(p) for _, p in params}) - set(group_of)
         if not members:
             continue  # the module took no part in this graph
         for m in members:
             group_of[m] = len(boxes)
-        shown = [p for p in params if id(p) in members]
+        shown = [(name, p) for name, p in params if id(p) in members]
         lines = ([f"{len(shown)} parameters"] if len(shown) > 3
-                 else [_parameter_line(view, p) for p in shown])
+                 else [f"{name} {p.shape}" if np.ndim(p.data) else f"{name} = {fmt(p.data)}"
+                       for name, p in shown])
         boxes.append((label, lines))
     return group_of, boxes
 
 
-def _parameter_line(view: GraphView, p: Node) -> str:
-    """``weight (2, 3)`` for an array, ``w.0 = 0.5`` for a number."""
-    name = view.label(p).rsplit(".", 1)[-1] if "." in view.label(p) else view.label(p)
-    return f"{name} {p.shape}" if np.ndim(p.data) > 0 else f"{name} = {fmt(p.data)}"
-
-
-def _collapse_targets(collapse: Any) -> list[tuple[str, list[Node]]]:
-    """``(box label, parameters)`` per box: a model's layers, or each module of a list."""
-    if hasattr(collapse, "named_parameters"):  # a model: one box per module owning params
-        owners: dict[str, tuple[Any, list[Node]]] = {}
+def _collapse_targets(collapse: Any) -> list[tuple[str, list[tuple[str, Node]]]]:
+    """``(box label, [(name, parameter)])`` per box: a model's modules that own parameters
+    (``Linear layers.0``), or each module of a list."""
+    if hasattr(collapse, "named_parameters"):
+        owners: dict[str, tuple[Any, list[tuple[str, Node]]]] = {}
         for name, p in collapse.named_parameters():
             path, owner = _owner(collapse, name)
-            owners.setdefault(path, (owner, []))[1].append(p)
+            owners.setdefault(path, (owner, []))[1].append((name[len(path):].lstrip("."), p))
         return [(f"{type(m).__name__} {path}".strip(), ps) for path, (m, ps) in owners.items()]
     if isinstance(collapse, (list, tuple)) and all(hasattr(m, "named_parameters")
                                                    for m in collapse):
-        return [(type(m).__name__ + (f" {m.name}" if isinstance(getattr(m, "name", None), str)
-                                     else f" {i}"), [p for _, p in m.named_parameters()])
+        return [(f"{type(m).__name__} {_path_in_model(m, i)}", list(m.named_parameters()))
                 for i, m in enumerate(collapse)]
     raise DTypeError(f"draw_graph: collapse takes an nn.Module or a list of modules, got "
                      f"{type(collapse).__name__}")
+
+
+def _path_in_model(module: Any, i: int) -> str:
+    """``layers.1`` when the model named the module's parameters, else its list index."""
+    for rel, p in module.named_parameters():
+        if isinstance(p.name, str) and p.name.endswith("." + rel):
+            return p.name[: -len(rel) - 1]
+    return str(i)
 
 
 def _owner(model: Any, name: str) -> tuple[str, Any]:
@@ -251,7 +254,8 @@ def _owner(model: Any, name: str) -> tuple[str, Any]:
 
 
 def _hull(view: GraphView, params: set[int]) -> set[int]:
-    """``params`` in the graph, plus nodes that descend from them and lead to their users."""
+    """``params`` in the graph, the nodes that descend from them and lead to their users,
+    and the ops that combine only those (constants aside)."""
     users = {id(n) for n in view.nodes if any(id(p) in params for p in n.parents)}
     below: set[int] = set()  # descendants of the parameters
     for n in view.nodes:
@@ -262,5 +266,9 @@ def _hull(view: GraphView, params: set[int]) -> set[int]:
         if id(n) in users or id(n) in above:
             above.add(id(n))
             above.update(id(p) for p in n.parents)
-    present = {id(n) for n in view.nodes if id(n) in params}
-    return present | (below & above)
+    hull = {id(n) for n in view.nodes if id(n) in params} | (below & above)
+    for n in view.nodes:  # and ops that only combine its results (a neuron's last sum)
+        ins = [id(p) in hull for p in n.parents if view.kind(p) != "constant"]
+        if len(n.parents) > 1 and ins and all(ins):
+            hull.add(id(n))
+    return hull

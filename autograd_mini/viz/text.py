@@ -47,13 +47,15 @@ def fmt(x: Any, digits: int = 4) -> str:
             return f"{v:.{max(digits - 1, 1)}e}"
         return f"{v:.{digits}g}"
     a = np.asarray(x)
-    if a.size <= SMALL:
-        return np.array2string(a, separator=" ", formatter={"float_kind": lambda v: fmt(v, 3)})
     if a.size == 0:
         return "empty"
     low, high = a.min(), a.max()
-    if low == high:
+    if low == high and a.size > 1:
         return f"all {fmt(low, 3)}"
+    if a.size <= SMALL:
+        text = np.array2string(a, separator=" ", formatter={"float_kind": lambda v: fmt(v, 3)})
+        # a matrix keeps one line per row; a column or a 3-d array goes on one line
+        return text if a.ndim == 2 and a.shape[1] > 1 else " ".join(text.split())
     return f"{fmt(low, 3)} … {fmt(high, 3)}, mean {fmt(a.mean(), 3)}"
 
 
