@@ -1,0 +1,275 @@
+"""The lecture page: one self-contained HTML file that steps through a graph's two passes.
+
+``to_html(root, path)`` embeds ``draw_graph``'s picture as SVG, the forward and backward
+steps as JSON, and a small inlined script and stylesheet (``page.js``, ``page.css``):
+Next / Back / Play and the arrow keys move at the class's pace. No server, no network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import GraphError
+from ..graph import Node
+from ..tensor import Tensor
+from .graphviz import draw_graph
+from .lecture import BackwardWalk, explain_backward
+from .text import GraphView, expression, fmt
+
+MAX_NODES = 80  # boxes and ellipses a projector can show; bigger graphs need ``collapse``
+SMALL = 64  # tensors up to this many elements embed their numbers in the step data
+
+
+def to_html(root: Node, path: str | Path | None = None, *, title: str | None = None,
+            rankdir: str = "LR", collapse: Any = None, max_nodes: int | None = MAX_NODES,
+            interval_ms: int = 1500) -> str:
+    """Write the lecture page for ``root``'s graph; return its HTML text.
+
+    The page steps through the forward pass (nodes light up in the order they were
+    computed) and the backward pass (nodes in the order ``backward()`` visits them, each
+    edge showing its local derivative and the gradient it carries), with the table
+    ``explain_backward`` prints beside the picture. Gradients are computed by replaying
+    the pass, so ``.grad`` is not touched and the graph is left as it was.
+
+    Args:
+        path: where to write the page (None: only return it).
+        title: the page's heading (default: "Backpropagation through <root>").
+        collapse: an ``nn.Module`` or a list of modules: used, and said so on the page,
+            when the graph has more than ``max_nodes`` boxes and ellipses to draw.
+        max_nodes: the most nodes drawn one by one (None: no limit).
+        interval_ms: time per step when Play is on.
+
+    Raises:
+        GraphError: the graph was released by a plain ``backward()`` (draw the page
+            first, or use ``backward(retain_graph=True)``), or it is too big to draw and
+            no ``collapse`` was given.
+    """
+    view = GraphView(root)
+    walk = BackwardWalk(root, "to_html")
+    drawn = sum(1 + bool(n.op) for n in view.nodes)
+    note = ""
+    if max_nodes is not None and drawn > max_nodes:
+        if collapse is None:
+            raise GraphError(
+                f"to_html: the graph has {drawn} nodes to draw, more than max_nodes="
+                f"{max_nodes}; pass collapse=model to draw each module as one box, or "
+                f"max_nodes=None to draw every node")
+        note = (f"This graph has {drawn} nodes, more than max_nodes={max_nodes}: each module "
+                "is drawn as one box, and the steps inside a box are listed in the table only.")
+    else:
+        collapse = None
+    drawing = draw_graph(root, rankdir, lecture=walk, collapse=collapse, max_nodes=None)
+    _chain_rule_labels(drawing, view, walk)
+    data = page_data(root, view, walk)
+    data.update(title=title or f"Backpropagation through {view.label(root)}", note=note,
+                interval_ms=int(interval_ms))
+    page = _page(data, _svg(drawing.pipe(format="svg", encoding="utf-8")))
+    if path is not None:
+        Path(path).write_text(page, encoding="utf-8")
+    return page
+
+
+# ----- what the page shows, as plain data ------------------------------------------------
+
+
+def page_data(root: Node, view: GraphView | None = None,
+              walk: BackwardWalk | None = None) -> dict[str, Any]:
+    """The nodes, the ``explain_backward`` table and the steps of ``root``'s graph as
+    JSON-ready data: what ``to_html`` embeds in the page.
+
+    ``nodes`` maps each label to its details and its SVG ids (``draw_graph``'s DOT names);
+    ``steps`` holds a start step, one forward step per node in creation order, then one
+    backward step per node in the order ``backward()`` visits them.
+    """
+    view = view or GraphView(root)
+    walk = walk or BackwardWalk(root, "page_data")
+    label = view.label
+    grads = walk.totals()
+    nodes = {label(n): _describe(n, view, grads.get(id(n))) for n in view.nodes}
+    table = explain_backward(root, file=None)
+    lines = table.to_text().splitlines()
+    steps: list[dict[str, Any]] = [{"phase": "start", "node": None, "text": (
+        f"The graph that computed {label(root)}. Next (or the right arrow) runs the forward "
+        "pass node by node, then the backward pass from the output back to the leaves.")}]
+    for n in sorted(view.nodes, key=lambda n: n._id):  # the order the engine computed them
+        steps.append({"phase": "forward", "node": label(n), "text": _forward_text(n, view)})
+    for k, visit in enumerate(walk.visits, start=1):
+        rows = [i + 2 for i, r in enumerate(table.rows) if r.step == k]  # title, header first
+        steps.append(_backward_step(k, len(walk.visits), visit, view, rows))
+    return {"root": label(root), "kind": type(root).__name__, "nodes": nodes,
+            "table": lines, "steps": steps}
+
+
+def _describe(n: Node, view: GraphView, grad: Any) -> dict[str, Any]:
+    """One node's details: what the page shows on hover, and its numbers for checking."""
+    from ..ops import OPS
+
+    spec = OPS.get(n.op)
+    pos = view.pos(n)
+    out = {"kind": view.kind(n), "op": n.op, "formula": spec.formula if spec else "",
+           "expression": expression(view, n) if n.parents else "",
+           "data_text": fmt(n.data), "data": _plain(n.data),
+           "requires_grad": n.requires_grad, "grad": None if grad is None else _plain(grad),
+           "svg": [f"n{pos}", f"n{pos}op" if n.op else None]}
+    if isinstance(n, Tensor):
+        a = n.data
+        out.update(shape=list(a.shape), dtype=str(a.dtype), summary=_summary(a),
+                   data_text=np.array2string(a, precision=4, threshold=SMALL, edgeitems=3))
+    return out
+
+
+def _forward_text(n: Node, view: GraphView) -> str:
+    if n.parents:
+        return f"{expression(view, n)} = {fmt(n.data)}"
+    what = {"parameter": "a parameter (gradients flow to it)", "input": "an input",
+            "constant": "a constant"}.get(view.kind(n), "a leaf")
+    return f"{view.label(n)} = {fmt(n.data)}: {what}"
+
+
+def _backward_step(k: int, total: int, visit: Any, view: GraphView,
+                   rows: list[int]) -> dict[str, Any]:
+    """Step ``k`` of the backward pass: the node, what each edge carries, the new totals."""
+    node, g = visit.node, visit.upstream
+    name = view.label(node)
+    pos = view.pos(node)
+    head = f"Backward step {k} of {total}: {name}.grad = {fmt(g)}"
+    head += (f" (the seed: d{name}/d{name} = 1)" if k == 1
+             else " (complete: every node that uses it has sent its part)")
+    lines, edges, grads = [head], [], {name: _lines(g)}
+    for s in visit.sends:
+        parent = view.label(s.parent)
+        if s.local is not None:
+            lines.append(f"  to {parent}: local {fmt(s.local)} \u00d7 upstream {fmt(g)} = "
+                         f"{fmt(s.gradient)}; {parent}.grad is now {fmt(s.total)}")
+        else:
+            lines.append(f"  to {parent}: the VJP of {node.op} sends {_short(s.gradient)}; "
+                         f"{parent}.grad is now {_short(s.total)}")
+        grads[parent] = _lines(s.total)
+        edges.append({"svg": f"n{view.pos(s.parent)}->n{pos}op", "from": parent,
+                      "local": None if s.local is None else fmt(s.local), "upstream": fmt(g),
+                      "sends": _short(s.gradient)})
+    if not node.parents:
+        lines.append(f"  {name} is a leaf: its gradient is final, nothing more to send")
+    return {"phase": "backward", "node": name, "number": k, "text": "\n".join(lines),
+            "grads": grads, "edges": edges, "rows": rows}
+
+
+# ----- numbers as text ---------------------------------------------------------------------
+
+
+def _lines(x: Any) -> list[str]:
+    """``fmt`` split into the lines ``draw_graph`` puts in a box, each with no padding."""
+    return [part.strip() for part in fmt(x).split("\n")]
+
+
+def _short(x: Any) -> str:
+    return " ".join(_lines(x))
+
+
+def _summary(a: np.ndarray) -> str:
+    if a.size == 0:
+        return "empty"
+    return (f"min {fmt(a.min())}, mean {fmt(a.mean())}, max {fmt(a.max())}, "
+            f"norm {fmt(np.linalg.norm(a))}")
+
+
+def _plain(x: Any) -> Any:
+    """Numbers for the JSON: a float, a nested list for small arrays, else None."""
+    if isinstance(x, Node):
+        x = x.data
+    a = np.asarray(x, dtype=float)
+    if a.size > SMALL or not np.all(np.isfinite(a)):
+        return None
+    return a.tolist()
+
+
+# ----- the page ----------------------------------------------------------------------------
+
+
+def _svg(svg: str) -> str:
+    """Graphviz's SVG without its XML prologue and fixed size, so it scales to the page."""
+    svg = svg[svg.index("<svg"):]
+    head, rest = svg.split(">", 1)
+    for attr in ("width", "height"):
+        start = head.find(f' {attr}="')
+        if start >= 0:
+            end = head.index('"', start + len(attr) + 3)
+            head = head[:start] + head[end + 1:]
+    return head + ">" + rest
+
+
+def _chain_rule_labels(drawing: Any, view: GraphView, walk: BackwardWalk) -> None:
+    """Write ``local × upstream = sent`` on each scalar edge that ``draw_graph`` labelled
+    with the gradient sent, so graphviz leaves room for the whole chain rule."""
+    texts = {}
+    for v in walk.visits:
+        for s in v.sends:
+            if s.local is not None:
+                edge = f"n{view.pos(s.parent)} -> n{view.pos(v.node)}op"
+                texts[edge] = f"{fmt(s.local)} \u00d7 {fmt(v.upstream)} = {fmt(s.gradient)}"
+    for i, line in enumerate(drawing.body):
+        m = _EDGE_LABEL.match(line)
+        if m and m.group(1) in texts:
+            text = texts[m.group(1)]
+            drawing.body[i] = line[:m.start(2)] + f'label=" {text} "' + line[m.end(2):]
+
+
+_EDGE_LABEL = re.compile(r'\t(n\d+ -> n\d+op) \[.*?(label=(?:"[^"]*"|\S+))')
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _script_json(data: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``</script>`` or ``<!--``)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _page(data: dict[str, Any], svg: str) -> str:
+    title = html.escape(data["title"])
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
+style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>{title}</title>
+<style>
+{_asset("page.css")}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<button id="back" title="Back (left arrow)">&#9664; Back</button>
+<button id="next" title="Next (right arrow)">Next &#9654;</button>
+<button id="play" title="Play / pause (space)">Play</button>
+<span id="phase"></span><span id="counter"></span>
+<span id="keys">&larr; &rarr; step &middot; space play &middot; Home / End \
+&middot; click a node to pin it</span>
+</header>
+<p id="note">{html.escape(data["note"])}</p>
+<main>
+<div id="graph">
+{svg}</div>
+<section id="words">
+<pre id="explain"></pre>
+<pre id="table"></pre>
+</section>
+<aside id="details"></aside>
+</main>
+<script>
+const PAGE = {_script_json(data)};
+{_asset("page.js")}</script>
+</body>
+</html>
+"""
