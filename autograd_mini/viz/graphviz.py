@@ -45,7 +45,7 @@ class GraphDrawing(graphviz.Digraph):
         return _run_dot(super().pipe, *args, **kwargs)
 
     def render(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:
-        if filename is not None and not args and "outfile" not in kwargs:
+        if filename is not None and not args and not {"outfile", "directory"} & set(kwargs):
             suffix = Path(filename).suffix.lstrip(".").lower()
             if suffix in graphviz.FORMATS and kwargs.get("format") in (None, suffix):
                 kwargs.pop("format", None)
