@@ -132,6 +132,11 @@ def test_lecture_step_shows_only_what_was_sent_so_far_and_outlines_the_current_n
     assert edge_labels(before) == {} and "grad 1" not in before
 
 
+def test_lecture_step_past_the_last_one_is_refused():
+    with pytest.raises(ValueError, match="step must be between 0 and 3"):
+        draw_graph(descent(), step=4)
+
+
 def test_lecture_on_a_released_graph_raises_graph_error():
     o = neuron()
     o.backward()

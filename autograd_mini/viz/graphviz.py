@@ -109,34 +109,23 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
     if walk is None:
         grads, carried, current = {}, {}, None
     else:
+        if step is not None and not 0 <= step <= len(walk.visits):
+            raise ValueError(f"draw_graph: step must be between 0 and {len(walk.visits)} "
+                             f"(the number of backward steps), got {step}")
         grads, carried = walk.totals(step), walk.carried(step)
         current = walk.visits[step - 1].node if step else None
     used = set()
     for i, node in enumerate(view.nodes):
-        kind = view.kind(node)
         if id(node) in group_of:
             continue
-        used.add(kind)
         lines = view.describe(node, show_data, show_grad and walk is None)
         if walk is not None and show_grad and node.requires_grad:
             lines.append(f"grad {fmt(grads[id(node)])}" if id(node) in grads else "grad –")
         if walk is not None and id(node) in walk.step:
             lines[0] = f"#{walk.step[id(node)]}  {lines[0]}"
-        fill, border = COLORS[kind]
-        attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": fill, "color": border,
-                 "penwidth": "3" if kind == "output" else "1.5"}
-        if kind == "constant":
-            attrs.update(fontsize="12", width="0.3", height="0.3")
-        if node is current:
-            attrs.update(color=RED, penwidth="4")
-        g.node(f"n{i}", "\\n".join(_split(lines)), **attrs)
-        if node.op:
-            used.add("op")
-            label = op_label(node)
-            fill, border = COLORS["op"]
-            g.node(f"n{i}op", label, shape="circle" if len(label) <= 2 else "ellipse",
-                   style="filled", fillcolor=fill, color=border, margin="0.04")
-            g.edge(f"n{i}op", f"n{i}")
+        used.add(view.kind(node))
+        used.update(["op"] if node.op else [])
+        _value_node(g, f"n{i}", node, view.kind(node), lines, node is current)
     _edges(g, view, group_of, carried)
     for k, (label, lines) in enumerate(boxes):
         fill, border = COLORS["module"]
@@ -145,6 +134,25 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
     if legend:
         _legend(g, [k for k in LEGEND if k in used or (k == "module" and boxes)], walk)
     return g
+
+
+def _value_node(g: GraphDrawing, key: str, node: Node, kind: str, lines: list[str],
+                current: bool) -> None:
+    """A value's rounded box and, for an op's result, the op's ellipse pointing at it."""
+    fill, border = COLORS[kind]
+    attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": fill, "color": border,
+             "penwidth": "3" if kind == "output" else "1.5"}
+    if kind == "constant":
+        attrs.update(fontsize="12", width="0.3", height="0.3")
+    if current:  # the node the backward pass is visiting in this frame
+        attrs.update(color=RED, penwidth="4")
+    g.node(key, "\\n".join(_split(lines)), **attrs)
+    if node.op:
+        label = op_label(node)
+        fill, border = COLORS["op"]
+        g.node(f"{key}op", label, shape="circle" if len(label) <= 2 else "ellipse",
+               style="filled", fillcolor=fill, color=border, margin="0.04")
+        g.edge(f"{key}op", key)
 
 
 def _split(lines: list[str]) -> list[str]:
