@@ -113,7 +113,8 @@
       span.className = i < 2 || s.rows.has(i) ? (s.now.has(i) ? "now" : "") : "later";
     });
     const first = tableLines.find((span, i) => s.now.has(i));
-    if (first) first.scrollIntoView({ block: "nearest" });
+    const table = $("table");
+    if (first) table.scrollTop = first.offsetTop - table.clientHeight / 3;
     showDetails(pinned || s.node, s);
   }
 
