@@ -154,6 +154,11 @@ def test_explain_seed_003_first_epoch_shows_the_update_to_2_6():
     assert table.updates[0].new == pytest.approx(2.6, rel=1e-6)
 
 
+def test_explain_prints_to_the_current_stdout_by_default(capsys):
+    explain_backward(descent(), lr=0.2)
+    assert "w: 5 - 0.2*12 = 2.6" in capsys.readouterr().out
+
+
 def test_explain_rows_give_node_formula_upstream_and_what_goes_where():
     table = explain_backward(descent(), file=None)
     first, second, leaf = table.rows

@@ -119,6 +119,8 @@ def _input_grad(spec: Any, i: int, g: Any, out: Any, inputs: list, settings: dic
 
 # ----- explain_backward --------------------------------------------------------------------
 
+_STDOUT = sys.stdout
+
 
 def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = sys.stdout,
                      fmt: str = "text") -> BackwardTable:
@@ -153,6 +155,8 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
         updates = [Update(view.label(n), n.data, lr, grads[id(n)], n.data - lr * grads[id(n)])
                    for n in view.nodes if view.kind(n) == "parameter" and id(n) in grads]
     table = BackwardTable(view.label(root), rows, updates, lr)
+    if file is _STDOUT:  # the default: follow redirect_stdout and captured output
+        file = sys.stdout
     if file is not None:
         print(table.to_text() if fmt == "text" else table.to_latex(), file=file)
     return table
