@@ -112,6 +112,7 @@ class Tape:
         self._switched: list[Node] = []  # watched nodes whose requires_grad we hold on
         self._used = False
         self._paused = False
+        self._shared = False  # another tape recorded at the same time: never free the graph
         self._token: contextvars.Token | None = None
 
     # ----- recording ------------------------------------------------------------------
@@ -122,6 +123,8 @@ class Tape:
         if self._used and not self.persistent:
             raise TapeError("this Tape already gave its gradient and is not persistent; "
                             "use a new Tape for each step, or Tape(persistent=True)")
+        for other in _ACTIVE.get():
+            other._shared = self._shared = True
         self._token = _ACTIVE.set(_ACTIVE.get() + (self,))
         self._spans.append([next(_ids), -1])
         for node in self._switched:
@@ -267,8 +270,8 @@ class Tape:
                 raise DTypeError(f"{verb}: sources must be Tensors or Values, got "
                                  f"{type(s).__name__}; watch a Tensor made from it instead")
         if self._used and not self.persistent:
-            raise TapeError(f"{verb}() after gradient() on a Tape that is not persistent; "
-                            "use Tape(persistent=True) to take more than one gradient")
+            raise TapeError(f"{verb}(): this Tape already gave a gradient and is not "
+                            "persistent; use Tape(persistent=True) to take more than one")
         self._used = True
         return flat
 
@@ -280,7 +283,7 @@ class Tape:
         rows = []
         with self._watching():
             for k, seed in enumerate(seeds):
-                keep = self.persistent or create_graph or k < len(seeds) - 1
+                keep = self.persistent or self._shared or create_graph or k < len(seeds) - 1
                 grads = backprop(target, seed, expand=self._recorded, create_graph=create_graph,
                                  retain_graph=keep)
                 rows.append([_as_result(grads.get(s), s, create_graph)

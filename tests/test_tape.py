@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd_mini as am
-from autograd_mini import DTypeError, ShapeError, Tape, TapeError, Tensor, Value, Variable
+from autograd_mini import DTypeError, GraphError, ShapeError, Tape, TapeError, Tensor, Value, Variable
 
 SEED_003 = """\
 import numpy as np
@@ -223,6 +223,23 @@ def test_persistent_tape_gives_several_gradients():
         y = w * w
         z = y * w
     assert (float(tape.gradient(y, w)), float(tape.gradient(z, w))) == (6.0, 27.0)
+
+
+def test_a_lone_nonpersistent_tape_frees_its_graph_after_gradient():
+    w = Variable(3.0)
+    with Tape() as tape:
+        y = w * w
+    tape.gradient(y, w)
+    with pytest.raises(GraphError, match="released"):
+        y.backward()
+
+
+def test_an_inner_tapes_gradient_does_not_free_what_an_outer_tape_recorded():
+    w = Variable(3.0)
+    with Tape(persistent=True) as outer, Tape() as inner:
+        y = w * w
+    assert float(inner.gradient(y, w)) == 6.0
+    assert float(outer.gradient(y, w)) == 6.0
 
 
 def test_used_nonpersistent_tape_cannot_record_again():
