@@ -7,7 +7,16 @@ import numpy as np
 import pytest
 
 import autograd_mini as am
-from autograd_mini import DTypeError, GraphError, ShapeError, Tape, TapeError, Tensor, Value, Variable
+from autograd_mini import (
+    DTypeError,
+    GraphError,
+    ShapeError,
+    Tape,
+    TapeError,
+    Tensor,
+    Value,
+    Variable,
+)
 
 SEED_003 = """\
 import numpy as np
