@@ -52,6 +52,7 @@ from .ops import (
 )
 from .tape import Tape, Variable
 from .tensor import Tensor
+from .transforms import grad, hessian, value_and_grad
 from .value import Value
 
 __version__ = "0.1.0"
@@ -59,7 +60,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {"nn", "optim", "training", "viz", "testing", "datasets", "compat"}
 
 __all__ = [
-    "Value", "Tensor", "Variable", "Tape", "Node",
+    "Value", "Tensor", "Variable", "Tape", "Node", "grad", "value_and_grad", "hessian",
     "no_grad", "enable_grad", "is_recording", "detect_anomaly", "zero_grad",
     "abs", "clip", "concatenate", "cos", "dot", "exp", "log", "log_softmax", "logsumexp",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid", "sin",
