@@ -108,6 +108,9 @@ def test_next_through_the_backward_pass_shows_the_engines_gradient_at_each_step(
         label = page.locator("#graph g.node.current[data-label]").get_attribute("data-label")
         visited.append(label)
         assert shown_grad(page, label) == pytest.approx(nodes[label].grad, abs=1e-4), label
+        for p in nodes[label].parents:  # each input has one user here: its gradient is done
+            if p.requires_grad:
+                assert shown_grad(page, p.name) == pytest.approx(p.grad, abs=1e-4), p.name
         assert f"{label}.grad = " in page.locator("#explain").text_content()
     assert visited == [n.name for n in toposort(root)]
     for name, node in nodes.items():  # the last step shows every gradient
@@ -132,10 +135,11 @@ def test_back_returns_to_the_previous_gradient(guarded, neuron_page):
     page = guarded.open(neuron_page[1])
     page.keyboard.press("End")
     assert shown_grad(page, "w1") == pytest.approx(1.0)
-    for _ in range(8):  # back before step 5, where x1*w1 sends 1 to w1
+    for _ in range(4):  # back to step 14: x1*w1 has not yet sent w1 its gradient
         page.click("#back")
+    assert page.locator("#counter").text_content() == "step 14 / 18"
     texts = page.locator('#graph g.node[data-label="w1"] text').all_text_contents()
-    assert "grad 1" not in texts
+    assert "grad –" in texts
 
 
 def test_clicking_a_node_shows_its_details(guarded, neuron_page):
