@@ -8,6 +8,7 @@ gradient back to its input's shape, as the eager core does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -55,34 +56,38 @@ class _Group:
     def backward_step(self, plan: _Plan) -> Step:
         """The plan step that fills every member's slot with its gradient for one run."""
         slot, size = plan.slot, plan.size
-        seeds = [(slot[y], None if s is None else slot[s]) for y, s in zip(self.ys, self.y_seeds)]
-        schedule = []  # (node slot, [(input slot, vjp caller)], input slots), newest first
+        seeds = []  # (y slot, fixed seed of ones or None, grad_ys slot or None)
+        for y, s in zip(self.ys, self.y_seeds):
+            known = s is None and y.shape is not None and None not in y.shape
+            seeds.append((slot[y], np.ones(y.shape, y.dtype) if known else None,
+                          None if s is None else slot[s]))
+        schedule = []  # (node slot, input slots, [(input slot, vjp)], settings), newest first
         for node in reversed(self.path):
             if node._ctx is None or node in plan.fed:
                 continue  # a leaf, or fed this run: gradients stop here
             spec, settings = node._ctx
-            ins = [slot[p] for p in node.parents]
-            calls = [(slot[p], caller) for i, p in enumerate(node.parents)
-                     if p in self.on_path and (caller := vjp_caller(spec, i, settings)) is not None]
-            schedule.append((slot[node], calls, ins))
+            calls = [(slot[p], vjp) for i, p in enumerate(node.parents)
+                     if p in self.on_path and (vjp := vjp_of(spec, i)) is not None]
+            schedule.append((slot[node], [slot[p] for p in node.parents], calls, settings))
         results = [(slot[m], slot[m.source]) for m in self.members if m in slot]
         shown = [(n, slot[n]) for n in self.path if n in slot]
 
         def step(vals: list) -> None:
             grads: list[Any] = [None] * size
-            for ky, ks in seeds:
-                g = np.ones_like(vals[ky]) if ks is None else vals[ks]
+            for ky, ones, ks in seeds:
+                g = vals[ks] if ks is not None else (
+                    ones if ones is not None else np.ones_like(vals[ky]))
                 grads[ky] = g if grads[ky] is None else grads[ky] + g
-            for k, calls, ins in schedule:  # each op's VJPs, output first, leaves last
+            for k, ins, calls, settings in schedule:  # each op's VJPs, output first
                 g = grads[k]
                 if g is None:
                     continue
                 out, inputs = vals[k], [vals[i] for i in ins]
-                for j, caller in calls:
-                    c = caller(g, out, inputs)
-                    if c is None:
+                for j, vjp in calls:
+                    c = vjp(g, out, *inputs, **settings)
+                    if c is None:  # this input has no gradient
                         continue
-                    if np.shape(c) != np.shape(vals[j]):
+                    if getattr(c, "shape", ()) != vals[j].shape:
                         c = unbroadcast(c, vals[j])
                     prev = grads[j]
                     grads[j] = c if prev is None else prev + c
@@ -128,17 +133,11 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None,
     return out
 
 
-def vjp_caller(spec: OpSpec, i: int, settings: dict) -> Callable | None:
-    """``caller(g, out, inputs)`` giving input ``i``'s gradient, or None if it has none."""
+def vjp_of(spec: OpSpec, i: int) -> Callable | None:
+    """``vjp(g, out, *inputs, **settings)`` giving input ``i``'s gradient, or None if none."""
     if spec.vjp_argnum is not None:
-        every = spec.vjp_argnum
-        return lambda g, out, inputs: every(i, g, out, *inputs, **settings)
-    vjp = spec.vjps[i] if i < len(spec.vjps) else None
-    if vjp is None:
-        return None
-    if settings:
-        return lambda g, out, inputs: vjp(g, out, *inputs, **settings)
-    return lambda g, out, inputs: vjp(g, out, *inputs)
+        return functools.partial(spec.vjp_argnum, i)
+    return spec.vjps[i] if i < len(spec.vjps) else None
 
 
 class _Like:

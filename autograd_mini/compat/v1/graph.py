@@ -199,6 +199,7 @@ class SymbolicTensor(GraphElement):
         return f"<tf.Tensor '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
 
     # ----- an op result's step: the op's own forward on the input slots ----------------------
+    # (full reductions return numpy scalars: values are kept as arrays, as Tensor keeps them)
 
     def _make_step(self, plan: _Plan) -> Step | None:
         spec, settings = self._ctx
@@ -214,7 +215,8 @@ class SymbolicTensor(GraphElement):
 
             def step(vals: list) -> None:
                 try:
-                    vals[k] = forward(vals[a])
+                    v = forward(vals[a])
+                    vals[k] = v if type(v) is np.ndarray else np.asarray(v)
                 except (ValueError, IndexError, TypeError) as e:
                     raise failed(vals, e) from None
         elif len(ins) == 2 and not settings:
@@ -222,13 +224,15 @@ class SymbolicTensor(GraphElement):
 
             def step(vals: list) -> None:
                 try:
-                    vals[k] = forward(vals[a], vals[b])
+                    v = forward(vals[a], vals[b])
+                    vals[k] = v if type(v) is np.ndarray else np.asarray(v)
                 except (ValueError, IndexError, TypeError) as e:
                     raise failed(vals, e) from None
         else:
             def step(vals: list) -> None:
                 try:
-                    vals[k] = forward(*[vals[i] for i in ins], **settings)
+                    v = forward(*[vals[i] for i in ins], **settings)
+                    vals[k] = v if type(v) is np.ndarray else np.asarray(v)
                 except (ValueError, IndexError, TypeError) as e:
                     raise failed(vals, e) from None
         return step

@@ -222,8 +222,15 @@ def _needed(targets: list[GraphElement], fed: set) -> set:
 def _feeder(node: SymbolicTensor, k: int) -> Callable[[list, Any], None]:
     """A step storing a fed value in slot ``k`` as ``node``'s dtype, after a shape check."""
     dtype, shape = node.dtype, node.shape
-    fixed = () if shape is None else tuple((i, n) for i, n in enumerate(shape) if n is not None)
     rank = None if shape is None else len(shape)
+    lead = 0  # leading None sizes (a batch); the sizes after them are compared as one tuple
+    while rank is not None and lead < rank and shape[lead] is None:
+        lead += 1
+    tail = () if shape is None else shape[lead:]
+    fixed = () if None not in tail else tuple((i + lead, n) for i, n in enumerate(tail)
+                                               if n is not None)
+    if fixed:
+        tail = None
 
     def feed(vals: list, value: Any) -> None:
         try:
@@ -234,7 +241,8 @@ def _feeder(node: SymbolicTensor, k: int) -> Callable[[list, Any], None]:
             raise DTypeError(f"feed for '{node.name}' ({dtype.name}):{hint}") from None
         if rank is not None:
             got = arr.shape
-            if len(got) != rank or any(got[i] != n for i, n in fixed):
+            if len(got) != rank or (got[lead:] != tail if tail is not None else
+                                    any(got[i] != n for i, n in fixed)):
                 raise ShapeError(f"placeholder '{node.name}' expects shape {shape} (None: any "
                                  f"size), got a value of shape {got}")
         vals[k] = arr
