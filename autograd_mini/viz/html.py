@@ -139,7 +139,7 @@ def _backward_step(k: int, total: int, visit: Any, view: GraphView,
     node, g = visit.node, visit.upstream
     name = view.label(node)
     pos = view.pos(node)
-    head = f"Backward step {k} of {total}: {name}.grad = {fmt(g)}"
+    head = f"Backward step {k} of {total}: {name}.grad = {_short(g)}"
     head += (f" (the seed: d{name}/d{name} = 1)" if k == 1
              else " (complete: every node that uses it has sent its part)")
     lines, edges, grads = [head], [], {name: _lines(g)}
@@ -254,7 +254,9 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <button id="next" title="Next (right arrow)">Next &#9654;</button>
 <button id="play" title="Play / pause (space)">Play</button>
 <span id="phase"></span><span id="counter"></span>
-<span id="keys">&larr; &rarr; step &middot; space play &middot; Home / End \
+<button id="zoomout" title="Zoom out (-)">&minus;</button><span id="zoom">100%</span>\
+<button id="zoomin" title="Zoom in (+)">+</button>
+<span id="keys">&larr; &rarr; step &middot; space play &middot; + &minus; 0 zoom \
 &middot; click a node to pin it</span>
 </header>
 <p id="note">{html.escape(data["note"])}</p>

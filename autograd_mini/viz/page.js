@@ -164,7 +164,28 @@
   }
 
   // ----- controls: buttons, arrow keys, a presenter's clicker (PageUp/PageDown) --------
-  function go(k) { at = Math.max(0, Math.min(steps.length - 1, k)); render(); }
+  function go(k) {
+    at = Math.max(0, Math.min(steps.length - 1, k));
+    render();
+    follow();
+  }
+
+  // ----- zoom: a wide graph at readable size, scrolled to follow the current node ------
+  const graph = $("graph"), svg = graph.querySelector("svg");
+  let zoom = 1;
+  function setZoom(z) {
+    zoom = Math.max(1, Math.min(6, z));
+    svg.style.width = zoom === 1 ? "" : zoom * graph.clientWidth + "px";
+    svg.style.height = zoom === 1 ? "" : zoom * graph.clientHeight + "px";
+    $("zoom").textContent = Math.round(zoom * 100) + "%";
+    follow();
+  }
+  function follow() {
+    const d = drawn[steps[at].node];
+    if (zoom > 1 && d) d.groups[0].scrollIntoView({ block: "nearest", inline: "center" });
+  }
+  $("zoomin").addEventListener("click", () => setZoom(zoom * 1.5));
+  $("zoomout").addEventListener("click", () => setZoom(zoom / 1.5));
   function play() {
     if (timer) { clearInterval(timer); timer = null; $("play").textContent = "Play"; return; }
     if (at === steps.length - 1) go(0);
@@ -181,6 +202,9 @@
     else if (ev.key === "Home") go(0);
     else if (ev.key === "End") go(steps.length - 1);
     else if (ev.key === " ") play();
+    else if (ev.key === "+" || ev.key === "=") setZoom(zoom * 1.5);
+    else if (ev.key === "-") setZoom(zoom / 1.5);
+    else if (ev.key === "0") setZoom(1);
     else return;
     ev.preventDefault();
   });
