@@ -161,6 +161,16 @@ def test_tensor_page_runs_and_shows_shapes(guarded, tmp_path):
     assert guarded.errors == [] and guarded.remote == set()
 
 
+def test_plus_key_zooms_the_drawing_beyond_the_window(guarded, neuron_page):
+    page = guarded.open(neuron_page[1])
+    fit = page.locator("#graph svg").bounding_box()["width"]
+    page.keyboard.press("+")
+    assert page.locator("#zoom").text_content() == "150%"
+    assert page.locator("#graph svg").bounding_box()["width"] == pytest.approx(1.5 * fit, rel=0.05)
+    page.keyboard.press("0")
+    assert page.locator("#graph svg").bounding_box()["width"] == pytest.approx(fit, rel=0.01)
+
+
 def test_screenshot_of_the_page_is_not_blank(guarded, neuron_page):
     from PIL import Image, ImageStat
 
