@@ -50,11 +50,27 @@ def parse(page: str) -> _Tags:
     return tags
 
 
-def embedded(page: str) -> dict:
-    """The step data the page's script runs on."""
+def raw_data(page: str) -> dict:
+    """The step data the page's script runs on, nodes by key."""
     (script,) = parse(page).scripts
     match = re.search(r"^const PAGE = (.*);$", script, re.MULTILINE)
     return json.loads(match.group(1))
+
+
+def by_labels(data: dict) -> dict:
+    """The step data with every node key replaced by the node's label (unique here)."""
+    label = {key: node["label"] for key, node in data["nodes"].items()}
+    data["nodes"] = {node["label"]: node for node in data["nodes"].values()}
+    for step in data["steps"]:
+        step["node"] = label.get(step["node"])
+        step["grads"] = {label[k]: v for k, v in step.get("grads", {}).items()}
+        for edge in step.get("edges", []):
+            edge["from"] = label[edge["from"]]
+    return data
+
+
+def embedded(page: str) -> dict:
+    return by_labels(raw_data(page))
 
 
 def by_label(root):
@@ -111,6 +127,15 @@ def test_to_html_writes_the_page_it_returns(tmp_path):
 def test_demo_pages_are_under_one_megabyte():
     for build in (neuron, descent, tf1_net):
         assert len(to_html(build()).encode("utf-8")) < 1_000_000, build.__name__
+
+
+def test_nodes_sharing_a_name_stay_apart():
+    h = Value(2.0, name="h")
+    h2 = h * h
+    h2.name = "h"
+    data = raw_data(to_html(h2))
+    assert [n["label"] for n in data["nodes"].values()] == ["h", "h"]
+    assert len({n["data"] for n in data["nodes"].values()}) == 2
 
 
 def test_a_closing_script_tag_in_a_name_does_not_end_the_script():
@@ -202,7 +227,7 @@ def test_tensor_nodes_carry_shape_dtype_summary_and_engine_gradients():
 
 
 def test_tensor_edges_send_a_vjp_and_have_no_single_local_derivative():
-    data = page_data(tf1_net())
+    data = by_labels(page_data(tf1_net()))
     step = next(s for s in data["steps"] if s["phase"] == "backward" and s["node"] == "a")
     (edge,) = step["edges"]
     assert edge["from"] == "w1" and edge["local"] is None

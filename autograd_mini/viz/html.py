@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import GraphError
 from ..graph import Node
+from ..ops import OPS
 from ..tensor import Tensor
 from .graphviz import draw_graph
 from .lecture import BackwardWalk, explain_backward
@@ -84,40 +85,44 @@ def page_data(root: Node, view: GraphView | None = None,
     """The nodes, the ``explain_backward`` table and the steps of ``root``'s graph as
     JSON-ready data: what ``to_html`` embeds in the page.
 
-    ``nodes`` maps each label to its details and its SVG ids (``draw_graph``'s DOT names);
-    ``steps`` holds a start step, one forward step per node in creation order, then one
-    backward step per node in the order ``backward()`` visits them.
+    ``nodes`` maps a key per node (its DOT name in ``draw_graph``, ``n3``) to its label,
+    details and SVG ids; ``steps`` holds a start step, one forward step per node in
+    creation order, then one backward step per node in the order ``backward()`` visits them.
     """
     view = view or GraphView(root)
     walk = walk or BackwardWalk(root, "page_data")
     label = view.label
     grads = walk.totals()
-    nodes = {label(n): _describe(n, view, grads.get(id(n))) for n in view.nodes}
+    nodes = {_key(view, n): _describe(n, view, grads.get(id(n))) for n in view.nodes}
     table = explain_backward(root, file=None)
     lines = table.to_text().splitlines()
     steps: list[dict[str, Any]] = [{"phase": "start", "node": None, "text": (
         f"The graph that computed {label(root)}. Next (or the right arrow) runs the forward "
         "pass node by node, then the backward pass from the output back to the leaves.")}]
     for n in sorted(view.nodes, key=lambda n: n._id):  # the order the engine computed them
-        steps.append({"phase": "forward", "node": label(n), "text": _forward_text(n, view)})
+        steps.append({"phase": "forward", "node": _key(view, n), "text": _forward_text(n, view)})
     for k, visit in enumerate(walk.visits, start=1):
         rows = [i + 2 for i, r in enumerate(table.rows) if r.step == k]  # title, header first
         steps.append(_backward_step(k, len(walk.visits), visit, view, rows))
-    return {"root": label(root), "kind": type(root).__name__, "nodes": nodes,
+    return {"root": _key(view, root), "kind": type(root).__name__, "nodes": nodes,
             "table": lines, "steps": steps}
+
+
+def _key(view: GraphView, n: Node) -> str:
+    """A node's key in the page: ``draw_graph``'s DOT name for it (labels may repeat)."""
+    return f"n{view.pos(n)}"
 
 
 def _describe(n: Node, view: GraphView, grad: Any) -> dict[str, Any]:
     """One node's details: what the page shows on hover, and its numbers for checking."""
-    from ..ops import OPS
-
     spec = OPS.get(n.op)
-    pos = view.pos(n)
-    out = {"kind": view.kind(n), "op": n.op, "formula": spec.formula if spec else "",
+    key = _key(view, n)
+    out = {"label": view.label(n), "kind": view.kind(n), "op": n.op,
+           "formula": spec.formula if spec else "",
            "expression": expression(view, n) if n.parents else "",
            "data_text": fmt(n.data), "data": _plain(n.data),
            "requires_grad": n.requires_grad, "grad": None if grad is None else _plain(grad),
-           "svg": [f"n{pos}", f"n{pos}op" if n.op else None]}
+           "svg": [key, f"{key}op" if n.op else None]}
     if isinstance(n, Tensor):
         a = n.data
         out.update(shape=list(a.shape), dtype=str(a.dtype), summary=_summary(a),
@@ -127,22 +132,21 @@ def _describe(n: Node, view: GraphView, grad: Any) -> dict[str, Any]:
 
 def _forward_text(n: Node, view: GraphView) -> str:
     if n.parents:
-        return f"{expression(view, n)} = {fmt(n.data)}"
+        return f"{expression(view, n)} = {_short(n.data)}"
     what = {"parameter": "a parameter (gradients flow to it)", "input": "an input",
             "constant": "a constant"}.get(view.kind(n), "a leaf")
-    return f"{view.label(n)} = {fmt(n.data)}: {what}"
+    return f"{view.label(n)} = {_short(n.data)}: {what}"
 
 
 def _backward_step(k: int, total: int, visit: Any, view: GraphView,
                    rows: list[int]) -> dict[str, Any]:
     """Step ``k`` of the backward pass: the node, what each edge carries, the new totals."""
     node, g = visit.node, visit.upstream
-    name = view.label(node)
-    pos = view.pos(node)
+    name, key = view.label(node), _key(view, node)
     head = f"Backward step {k} of {total}: {name}.grad = {_short(g)}"
     head += (f" (the seed: d{name}/d{name} = 1)" if k == 1
              else " (complete: every node that uses it has sent its part)")
-    lines, edges, grads = [head], [], {name: _lines(g)}
+    lines, edges, grads = [head], [], {key: _lines(g)}
     for s in visit.sends:
         parent = view.label(s.parent)
         if s.local is not None:
@@ -151,13 +155,13 @@ def _backward_step(k: int, total: int, visit: Any, view: GraphView,
         else:
             lines.append(f"  to {parent}: the VJP of {node.op} sends {_short(s.gradient)}; "
                          f"{parent}.grad is now {_short(s.total)}")
-        grads[parent] = _lines(s.total)
-        edges.append({"svg": f"n{view.pos(s.parent)}->n{pos}op", "from": parent,
+        grads[_key(view, s.parent)] = _lines(s.total)
+        edges.append({"svg": f"{_key(view, s.parent)}->{key}op", "from": _key(view, s.parent),
                       "local": None if s.local is None else fmt(s.local), "upstream": fmt(g),
                       "sends": _short(s.gradient)})
     if not node.parents:
         lines.append(f"  {name} is a leaf: its gradient is final, nothing more to send")
-    return {"phase": "backward", "node": name, "number": k, "text": "\n".join(lines),
+    return {"phase": "backward", "node": key, "number": k, "text": "\n".join(lines),
             "grads": grads, "edges": edges, "rows": rows}
 
 
@@ -212,7 +216,7 @@ def _chain_rule_labels(drawing: Any, view: GraphView, walk: BackwardWalk) -> Non
     for v in walk.visits:
         for s in v.sends:
             if s.local is not None:
-                edge = f"n{view.pos(s.parent)} -> n{view.pos(v.node)}op"
+                edge = f"{_key(view, s.parent)} -> {_key(view, v.node)}op"
                 texts[edge] = f"{fmt(s.local)} \u00d7 {fmt(v.upstream)} = {fmt(s.gradient)}"
     for i, line in enumerate(drawing.body):
         m = _EDGE_LABEL.match(line)

@@ -15,16 +15,17 @@
     const t = g.querySelector("title");
     if (t) byTitle[t.textContent] = g;
   });
-  const labelOf = {};  // DOT name -> label
-  const drawn = {};  // label -> {groups, head, headText, data: [text], grad: [text]}
-  for (const [label, node] of Object.entries(PAGE.nodes)) {
-    node.svg.forEach((id) => { if (id !== null) labelOf[id] = label; });
+  const keyOf = {};  // DOT name -> node key
+  const drawn = {};  // node key -> {groups, head, headText, data: [text], grad: [text]}
+  for (const [key, node] of Object.entries(PAGE.nodes)) {
+    node.svg.forEach((id) => { if (id !== null) keyOf[id] = key; });
     const groups = node.svg.map((id) => byTitle[id]).filter(Boolean);
     if (!groups.length) continue;  // inside a collapsed module box
     const d = { groups: groups, head: null, headText: "", data: [], grad: [] };
     const value = byTitle[node.svg[0]];
     if (value) {
-      value.dataset.label = label;
+      value.dataset.key = key;
+      value.dataset.label = node.label;
       let slot = null;  // the lines of a box: label, [shape], data ..., grad ...
       value.querySelectorAll("text").forEach((t, i) => {
         const s = t.textContent;
@@ -34,11 +35,11 @@
         if (slot) slot.push(t);
       });
     }
-    drawn[label] = d;
+    drawn[key] = d;
   }
   const edges = [...document.querySelectorAll("#graph g.edge")].map((g) => {
     const title = g.querySelector("title").textContent;
-    return { g: g, title: title, into: labelOf[title.split("->")[1]],
+    return { g: g, title: title, into: keyOf[title.split("->")[1]],
              labels: [...g.querySelectorAll("text")] };
   });
 
@@ -76,20 +77,20 @@
   function render() {
     const s = stateAt(at);
     const backward = s.phase === "backward";
-    for (const [label, d] of Object.entries(drawn)) {
-      const lit = backward || s.lit.has(label);
+    for (const [key, d] of Object.entries(drawn)) {
+      const lit = backward || s.lit.has(key);
       for (const g of d.groups) {
         g.classList.toggle("dim", s.phase === "forward" && !lit);
-        g.classList.toggle("current", label === s.node);
+        g.classList.toggle("current", key === s.node);
         g.classList.toggle("back", backward);
-        g.classList.toggle("pinned", label === pinned);
+        g.classList.toggle("pinned", key === pinned);
       }
       if (d.head) {  // "#k  label": the backward step number once that step is reached
-        d.head.textContent = label in s.visited ? d.headText : d.headText.replace(/^#\d+\s+/, "");
+        d.head.textContent = key in s.visited ? d.headText : d.headText.replace(/^#\d+\s+/, "");
       }
       hide(d.data, !lit);
-      if (label in s.grads) {
-        setLines(d.grad, ["grad " + s.grads[label][0]].concat(s.grads[label].slice(1)));
+      if (key in s.grads) {
+        setLines(d.grad, ["grad " + s.grads[key][0]].concat(s.grads[key].slice(1)));
       } else {
         setLines(d.grad, backward ? ["grad \u2013"] : []);
         hide(d.grad, !backward);
@@ -127,16 +128,16 @@
   $("table").replaceChildren(...tableLines);
 
   // ----- details of one node, on hover or click ---------------------------------------
-  function showDetails(label, s) {
+  function showDetails(key, s) {
     const box = $("details");
-    if (!label) {
+    if (!key) {
       box.textContent = "Hover over or click a node to see its details.";
       return;
     }
-    const n = PAGE.nodes[label];
+    const n = PAGE.nodes[key];
     s = s || stateAt(at);
-    const known = s.phase === "backward" || s.lit.has(label);
-    const rows = [["node", label], ["kind", n.kind]];
+    const known = s.phase === "backward" || s.lit.has(key);
+    const rows = [["node", n.label], ["kind", n.kind]];
     if (n.expression) rows.push(["computed as", n.expression]);
     if (n.op) rows.push(["op", n.op]);
     if (n.formula) rows.push(["derivative", n.formula]);
@@ -144,7 +145,7 @@
     rows.push(["data", known ? n.data_text : "(not computed yet)"]);
     if (n.summary && known) rows.push(["summary", n.summary]);
     if (n.requires_grad) {
-      rows.push(["grad", label in s.grads ? s.grads[label].join("\n") : "(not reached yet)"]);
+      rows.push(["grad", key in s.grads ? s.grads[key].join("\n") : "(not reached yet)"]);
     }
     const dl = document.createElement("dl");
     for (const [k, v] of rows) {
@@ -155,11 +156,11 @@
     }
     box.replaceChildren(dl);
   }
-  for (const [label, d] of Object.entries(drawn)) {
+  for (const [key, d] of Object.entries(drawn)) {
     for (const g of d.groups) {
-      g.addEventListener("mouseenter", () => showDetails(label));
+      g.addEventListener("mouseenter", () => showDetails(key));
       g.addEventListener("mouseleave", () => showDetails(pinned || steps[at].node));
-      g.addEventListener("click", () => { pinned = pinned === label ? null : label; render(); });
+      g.addEventListener("click", () => { pinned = pinned === key ? null : key; render(); });
     }
   }
 
