@@ -99,7 +99,7 @@ def test_graph_demo_main_reports_a_match_with_the_seed(capsys):
     assert "matches seed 000: yes" in out
 
 
-# ----- sessions and plans ----------------------------------------------------------------------
+# ----- sessions and plans -------------------------------------------------------------------
 
 
 def test_run_returns_values_in_the_structure_of_the_fetches():
@@ -222,7 +222,7 @@ def test_reset_default_graph_replaces_the_global_graph():
         _STACK.reset(token)
 
 
-# ----- building: shapes, names, what drawings read --------------------------------------------
+# ----- building: shapes, names, what drawings read ------------------------------------------
 
 
 def test_ops_infer_static_shapes_with_none_for_fed_sizes():
@@ -252,7 +252,7 @@ def test_names_are_made_unique_as_tensorflow_does():
     assert tf.get_default_graph().get_element("x_1:0") is b
 
 
-# ----- gradients -------------------------------------------------------------------------------
+# ----- gradients ----------------------------------------------------------------------------
 
 
 def test_gradients_match_the_eager_tape_with_broadcasting():
@@ -300,7 +300,7 @@ def test_gradient_tensors_compose_with_ops_like_any_tensor():
         assert np.array_equal(sess.run(step), [0.5, -1.0])
 
 
-# ----- optimizers ------------------------------------------------------------------------------
+# ----- optimizers ---------------------------------------------------------------------------
 
 
 def test_learning_rate_may_be_a_fed_placeholder_and_global_step_counts_updates():
@@ -332,7 +332,7 @@ def test_detect_anomaly_names_the_graph_node_that_made_a_nan():
         sess.run(y, {x: [-1.0]})
 
 
-# ----- performance (measured, never asserted) ----------------------------------------------------
+# ----- performance (measured, never asserted) -----------------------------------------------
 
 
 def measure_w4(steps: int = S.STEPS, rounds: int = 5) -> float:
