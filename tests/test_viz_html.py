@@ -212,6 +212,21 @@ def test_a_graph_released_by_backward_raises_with_the_fix():
         to_html(root)
 
 
+def test_a_non_scalar_root_raises_naming_the_reduction():
+    t = am.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    with pytest.raises(GraphError, match=r"to_html\(t.sum\(\)\)"):
+        to_html(t * 2)
+
+
+def test_a_node_used_twice_shows_its_running_gradient_then_the_sum():
+    x = Value(0.5, name="x")
+    y = x * x + x  # dy/dx = 2x + 1 = 2
+    y.name = "y"
+    steps = [s for s in embedded(to_html(y))["steps"] if s["phase"] == "backward"]
+    totals = [s["grads"]["x"] for s in steps if "x" in s["grads"]]
+    assert totals[0] == ["1"] and totals[-1] == ["2"]
+
+
 # ----- tensors and big graphs --------------------------------------------------------------
 
 

@@ -48,10 +48,15 @@ def to_html(root: Node, path: str | Path | None = None, *, title: str | None = N
         interval_ms: time per step when Play is on.
 
     Raises:
-        GraphError: the graph was released by a plain ``backward()`` (draw the page
-            first, or use ``backward(retain_graph=True)``), or it is too big to draw and
-            no ``collapse`` was given.
+        GraphError: ``root`` has more than one element; the graph was released by a
+            plain ``backward()`` (draw the page first, or use
+            ``backward(retain_graph=True)``); or it is too big to draw and no
+            ``collapse`` was given.
     """
+    if np.size(root.data) != 1:
+        raise GraphError(
+            f"to_html: the backward pass starts from a scalar, got a Tensor of shape "
+            f"{np.shape(root.data)}; reduce it first, e.g. to_html(t.sum())")
     view = GraphView(root)
     walk = BackwardWalk(root, "to_html")
     drawn = sum(1 + bool(n.op) for n in view.nodes)
