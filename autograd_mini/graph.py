@@ -249,12 +249,16 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             spec, kwargs = ctx
             if create_graph:
                 out, inputs = node, parents
+            elif len(parents) == 2:  # unpacked by hand: the common case, and the fastest
+                out, inputs = node.data, (parents[0].data, parents[1].data)
             else:
                 out, inputs = node.data, [p.data for p in parents]
-            vjps = spec.vjps if spec.vjp_argnum is None else None
-            if vjps is not None and len(vjps) != len(parents):
-                raise NoGradientError(f"'{spec.name}' has no gradient: register one with "
-                                      f"{spec.name}.defvjp(...) (one VJP per input)")
+            vjps = spec.vjps
+            if not vjps:  # a variadic op (one VJP takes the input's index), or none at all
+                if spec.vjp_argnum is None:
+                    raise NoGradientError(f"'{spec.name}' has no gradient: register one with "
+                                          f"{spec.name}.defvjp(...) (one VJP per input)")
+                vjps = None
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
@@ -262,8 +266,10 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                     contrib = spec.vjp_argnum(i, g, out, *inputs, **kwargs)
                 elif vjps[i] is None:
                     continue
-                else:
+                elif kwargs:
                     contrib = vjps[i](g, out, *inputs, **kwargs)
+                else:
+                    contrib = vjps[i](g, out, *inputs)
                 if contrib is None:  # this input has no gradient
                     continue
                 if p._broadcasts and (type(contrib) is not np.ndarray  # fast path: same shape

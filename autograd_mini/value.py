@@ -50,8 +50,14 @@ class Value(Node):
                 args = tuple([a if isinstance(a, Value) else _constant(a, spec)
                               for a in args])
                 break
-        try:
-            out = (spec.scalar or spec.forward)(*[p.data for p in args], **kwargs)
+        forward = spec.scalar or spec.forward
+        try:  # unpacked by hand for one and two inputs: this is every scalar op's hot path
+            if kwargs or len(args) > 2:
+                out = forward(*[a.data for a in args], **kwargs)
+            elif len(args) == 2:
+                out = forward(args[0].data, args[1].data)
+            else:
+                out = forward(args[0].data)
         except (ArithmeticError, ValueError) as e:
             shown = ", ".join(repr(p.data) for p in args)
             raise OpError(f"{spec.name}({shown}) failed: {e}") from None

@@ -61,6 +61,7 @@ class OpSpec:
 
 
 OPS: dict[str, OpSpec] = {}
+NO_SETTINGS: dict[str, Any] = {}  # shared by calls of ops without settings; never mutated
 
 
 def op(forward: Callable | None = None, *, name: str | None = None, nin: int | None = None,
@@ -83,17 +84,24 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
         defaults = {k: v for k, v in settings.items() if v is not inspect.Parameter.empty}
         names = list(settings)
 
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if settings:
-                if n_in is not None and len(args) > n_in:
-                    kwargs.update(zip(names, args[n_in:]))
-                    args = args[:n_in]
-                kwargs = {**defaults, **kwargs}
+        def call_with_settings(*args: Any, **kwargs: Any) -> Any:
+            if n_in is not None and len(args) > n_in:
+                kwargs.update(zip(names, args[n_in:]))
+                args = args[:n_in]
+            kwargs = {**defaults, **kwargs}
             for a in args:  # the first node decides: Value or Tensor (they check the rest)
                 if isinstance(a, Node):
                     return a._family._apply(spec, args, kwargs)
             return forward(*args, **kwargs)
 
+        def call(*args: Any) -> Any:  # the same without settings: every scalar op's path
+            for a in args:
+                if isinstance(a, Node):
+                    return a._family._apply(spec, args, NO_SETTINGS)
+            return forward(*args)
+
+        if settings:
+            call = call_with_settings
         call.__name__ = call.__qualname__ = spec.name
         call.__doc__ = forward.__doc__
         call.__module__ = forward.__module__
@@ -124,18 +132,22 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
     node.grad = cls._empty_grad
     node.name = None
     node._id = next(_ids)
-    node.parents = ()
-    node.op = ""
-    node._ctx = None
-    node.requires_grad = False
+    record = False
     if spec.differentiable and _RECORDING.get():
         for p in parents:
             if p.requires_grad:  # record only when some input needs a gradient
-                node.parents = parents
-                node.op = spec.name
-                node._ctx = (spec, kwargs) if kwargs else spec.bare_ctx
-                node.requires_grad = True
+                record = True
                 break
+    if record:
+        node.parents = parents
+        node.op = spec.name
+        node._ctx = (spec, kwargs) if kwargs else spec.bare_ctx
+        node.requires_grad = True
+    else:
+        node.parents = ()
+        node.op = ""
+        node._ctx = None
+        node.requires_grad = False
     if _ANOMALY.get():
         check_finite(data, f"forward of '{spec.name}'")
     return node
