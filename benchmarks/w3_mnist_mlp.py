@@ -1,0 +1,166 @@
+"""W3: one epoch of seed 001's 784-128-10 sigmoid MLP, batch 64, on MNIST-shaped rows.
+
+The reference is the seed's hand-written numpy forward and backward, in float32. Ours
+builds the same net from Tensors and Variables, takes the gradient of half the summed
+squared error (whose gradient is exactly the seed's update), and updates in place.
+The data are random MNIST-shaped float32 rows (about 20% non-zero pixels), so no
+download is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+import autograd_mini as am
+from autograd_mini import Tensor, Variable
+
+from .timing import Row, alternate, best, peer, skipped
+
+ROWS, BATCH, LR = 60_000, 64, 0.1
+SIZES = (784, 128, 10)
+
+
+def dataset(rows: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse random pixels in [0, 1) and one-hot labels, float32."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((rows, SIZES[0]), dtype=np.float32)
+    X *= rng.random((rows, SIZES[0]), dtype=np.float32) < 0.2
+    Y = np.eye(SIZES[2], dtype=np.float32)[rng.integers(0, SIZES[2], rows)]
+    return X, Y
+
+
+def init_params(seed: int = 1) -> list[np.ndarray]:
+    """W1, b1, W2, b2 as the seed draws them (standard normal weights, zero biases)."""
+    rng = np.random.default_rng(seed)
+    n_in, n_hidden, n_out = SIZES
+    return [rng.standard_normal((n_in, n_hidden), dtype=np.float32),
+            np.zeros((1, n_hidden), np.float32),
+            rng.standard_normal((n_hidden, n_out), dtype=np.float32),
+            np.zeros((1, n_out), np.float32)]
+
+
+# ----- the reference: seed 001's numpy code, float32 -------------------------------------
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):  # as our op: exp overflow gives the right limit, 0
+        return 1 / (1 + np.exp(-x))
+
+
+def numpy_epoch(params: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> None:
+    W1, b1, W2, b2 = params
+    for i in range(0, len(X), BATCH):
+        x, y = X[i:i + BATCH], Y[i:i + BATCH]
+        a1 = _sigmoid(np.dot(x, W1) + b1)
+        a2 = _sigmoid(np.dot(a1, W2) + b2)
+        output_delta = (a2 - y) * (a2 * (1 - a2))
+        hidden_delta = output_delta.dot(W2.T) * (a1 * (1 - a1))
+        W2 -= LR * a1.T.dot(output_delta)
+        b2 -= LR * np.sum(output_delta, axis=0, keepdims=True)
+        W1 -= LR * x.T.dot(hidden_delta)
+        b1 -= LR * np.sum(hidden_delta, axis=0, keepdims=True)
+
+
+# ----- ours ----------------------------------------------------------------------------------
+
+
+def ours_epoch(params: list[Variable], X: np.ndarray, Y: np.ndarray) -> None:
+    W1, b1, W2, b2 = params
+    for i in range(0, len(X), BATCH):
+        x, y = Tensor(X[i:i + BATCH]), Tensor(Y[i:i + BATCH])
+        a1 = am.sigmoid(x @ W1 + b1)
+        a2 = am.sigmoid(a1 @ W2 + b2)
+        loss = 0.5 * am.square(a2 - y).sum()
+        for p in params:
+            p.grad = None
+        loss.backward()
+        for p in params:
+            p.data -= LR * p.grad
+
+
+# ----- peers -----------------------------------------------------------------------------------
+
+
+def _torch_epoch(torch) -> Callable:
+    def epoch(params, X, Y):
+        for i in range(0, len(X), BATCH):
+            x, y = X[i:i + BATCH], Y[i:i + BATCH]
+            a1 = torch.sigmoid(x @ params[0] + params[1])
+            a2 = torch.sigmoid(a1 @ params[2] + params[3])
+            loss = 0.5 * ((a2 - y) ** 2).sum()
+            for p in params:
+                p.grad = None
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= LR * p.grad
+    return epoch
+
+
+def _mygrad_epoch(mg) -> Callable:
+    def epoch(params, X, Y):
+        for i in range(0, len(X), BATCH):
+            x, y = X[i:i + BATCH], Y[i:i + BATCH]
+            a1 = 1 / (1 + mg.exp(-(mg.matmul(x, params[0]) + params[1])))
+            a2 = 1 / (1 + mg.exp(-(mg.matmul(a1, params[2]) + params[3])))
+            loss = 0.5 * mg.sum((a2 - y) ** 2)
+            loss.backward()
+            for p in params:
+                p.data -= LR * p.grad  # mygrad frees the graph after backward
+    return epoch
+
+
+def _hips_epoch(hips) -> Callable:
+    hnp = peer("autograd.numpy")
+
+    def loss(params, x, y):
+        a1 = 1 / (1 + hnp.exp(-(hnp.dot(x, params[0]) + params[1])))
+        a2 = 1 / (1 + hnp.exp(-(hnp.dot(a1, params[2]) + params[3])))
+        return 0.5 * hnp.sum((a2 - y) ** 2)
+
+    grad = hips.grad(loss)
+
+    def epoch(params, X, Y):
+        for i in range(0, len(X), BATCH):
+            for p, g in zip(params, grad(params, X[i:i + BATCH], Y[i:i + BATCH])):
+                p -= LR * g
+    return epoch
+
+
+def run(quick: bool) -> list[Row]:
+    rows, rounds = (BATCH * 8, 1) if quick else (ROWS, 3)
+    X, Y = dataset(rows)
+    ref = init_params()
+    ours = [Variable(p) for p in init_params()]
+    sides = {"numpy": lambda: numpy_epoch(ref, X, Y),
+             "autograd_mini": lambda: ours_epoch(ours, X, Y)}
+    torch, mg, hips = peer("torch"), peer("mygrad"), peer("autograd")
+    if torch is not None:
+        tp = [torch.tensor(p, requires_grad=True) for p in init_params()]
+        tX, tY, tepoch = torch.from_numpy(X), torch.from_numpy(Y), _torch_epoch(torch)
+        sides["PyTorch eager"] = lambda: tepoch(tp, tX, tY)
+    if mg is not None:
+        mp = [mg.tensor(p) for p in init_params()]
+        mepoch = _mygrad_epoch(mg)
+        sides["mygrad"] = lambda: mepoch(mp, X, Y)
+    if hips is not None:
+        hp, hepoch = init_params(), _hips_epoch(hips)
+        sides["HIPS autograd"] = lambda: hepoch(hp, X, Y)
+    times = alternate(sides, rounds)
+    t_np = best(times["numpy"])
+    same = all(np.allclose(a.data, b, atol=1e-3) for a, b in zip(ours, ref))
+    out = [Row("W3", "autograd_mini", "epoch", best(times["autograd_mini"]), "numpy", t_np,
+               target=1.1, note="first target 1.2" + ("" if same else
+                                                       "; WARNING: weights differ from numpy's"),
+               samples={k: times[k] for k in ("autograd_mini", "numpy")})]
+    for name in ("PyTorch eager", "mygrad", "HIPS autograd"):
+        if name in times:
+            out.append(Row("W3", name, "epoch", best(times[name]), "numpy", t_np,
+                           samples={name: times[name]}))
+        else:
+            out.append(skipped("W3", name, "epoch", "not installed"))
+    out.append(skipped("W3", "JAX jit", "epoch", "not installed") if peer("jax") is None
+               else Row("W3", "JAX jit", "epoch", None, note="not measured yet"))
+    return out
