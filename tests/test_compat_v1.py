@@ -245,6 +245,15 @@ def test_graph_nodes_carry_the_attributes_eager_nodes_have():
     assert x.data.shape == (8, 2) and w1.grad.shape == (2, 3)  # ... and gradient
 
 
+def test_after_a_train_run_nodes_show_the_values_that_run_used():
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: X32[:8], y_: Y32[:8]})
+        assert np.array_equal(w1.data, S.W1)  # what the forward and the drawing used ...
+        assert not np.array_equal(sess.run(w1), S.W1)  # ... not the updated weights
+
+
 def test_names_are_made_unique_as_tensorflow_does():
     a, b = tf.placeholder(tf.float32, name="x"), tf.placeholder(tf.float32, name="x")
     assert (a.name, b.name) == ("x", "x_1")

@@ -9,8 +9,7 @@ through ``SymbolicTensor._apply``, so forwards and VJPs are shared with the eage
                                  +--> [matmul] --> a       a.parents == (x, w1)
     w1 = Variable((2, 3)) -------+                         a.op == "matmul"
 
-Building an op infers its static shape (``None`` for sizes known only when fed) and
-raises ``ShapeError`` at once when fully known shapes do not fit.
+Building an op infers its static shape (``shapes.py``).
 """
 
 from __future__ import annotations
@@ -26,12 +25,12 @@ from ...errors import DTypeError, GraphError, NoGradientError, ShapeError
 from ...graph import Node, _ids
 from ...ops import getitem, matmul
 from ...ops.registry import OpSpec, forward_failed
-from ...tensor import _plain_index, as_array
+from ...tensor import Tensor, _plain_index, as_array
+from .shapes import Shape, infer
 
 if TYPE_CHECKING:
     from .session import _Plan
 
-Shape = tuple[int | None, ...] | None  # None: even the rank is unknown
 Step = Callable[[list], None]  # one step of a Session plan: reads and writes value slots
 
 # ----- the graph and the default graph -----------------------------------------------------
@@ -253,7 +252,8 @@ class SymbolicTensor(GraphElement):
                 dtype = a.dtype if dtype is None else np.promote_types(dtype, a.dtype)
         parents = tuple(a if isinstance(a, SymbolicTensor) else constant(a, dtype, graph=graph)
                         for a in args)
-        shape, out_dtype = _infer(spec, parents, kwargs, dtype)
+        known = [p.data if isinstance(p, Constant) else None for p in parents]
+        shape, out_dtype = infer(spec, parents, kwargs, dtype, known)
         differentiable = spec.differentiable and any(p.requires_grad for p in parents)
         return cls(spec.name, out_dtype, shape, parents, op=spec.name,
                    requires_grad=differentiable, ctx=(spec, kwargs), graph=graph)
@@ -265,6 +265,15 @@ class SymbolicTensor(GraphElement):
 
     def __getitem__(self, index: Any) -> SymbolicTensor:
         return getitem(self, index=_plain_index(index))
+
+    # ----- what lecture drawings call on a graph that has run ------------------------------------
+
+    def _seed(self, gradient: Any) -> Any:
+        if self.data is None:
+            raise GraphError(f"'{self.name}' has no value yet: run it in a Session first")
+        return np.ones_like(self.data) if gradient is None else np.asarray(gradient, self.dtype)
+
+    _unbroadcast = Tensor._unbroadcast  # sums a gradient back to this node's last value's shape
 
     def _compare(self, other: Any) -> Any:
         raise DTypeError(f"'{self.name}' is a graph tensor with no value yet: compare the "
@@ -323,39 +332,3 @@ def _check_element(x: Any, what: str, tensor: bool = False) -> None:
         hint = "an eager node's value is its .data; " if isinstance(x, Node) else ""
         raise DTypeError(f"{what}: {type(x).__name__} {x!r} is not an element of a compat.v1 "
                          f"graph; {hint}mix graph tensors with numbers and arrays only")
-
-
-# ----- static shapes: run the op's forward on small stand-in arrays ------------------------------
-
-
-def _infer(spec: OpSpec, parents: tuple, kwargs: dict, dtype: Any) -> tuple[Shape, Any]:
-    """The result's static shape and dtype, by calling the forward on stand-ins.
-
-    Fully known shapes are checked now (a misfit raises ``ShapeError``); unknown sizes
-    are tried as 2 and as 3, and result sizes that differ become ``None``.
-    """
-    shapes = [p.shape for p in parents]
-    if any(s is None for s in shapes):
-        return None, dtype
-    if all(None not in s for s in shapes):
-        try:
-            out = _probe(spec, parents, kwargs, 0)
-        except (ValueError, IndexError, TypeError) as e:
-            raise ShapeError(forward_failed(spec, e, shapes)) from None
-        return np.shape(out), np.result_type(out)
-    try:
-        two, three = (_probe(spec, parents, kwargs, n) for n in (2, 3))
-    except (ValueError, IndexError, TypeError):
-        return None, dtype  # may still fit for the sizes fed: checked at run time
-    a, b = np.shape(two), np.shape(three)
-    if len(a) != len(b):
-        return None, np.result_type(two)
-    return tuple(x if x == y else None for x, y in zip(a, b)), np.result_type(two)
-
-
-def _probe(spec: OpSpec, parents: tuple, kwargs: dict, unknown: int) -> Any:
-    args = [p.data if isinstance(p, Constant) else
-            np.ones(tuple(unknown if n is None else n for n in p.shape), dtype=p.dtype)
-            for p in parents]
-    with np.errstate(all="ignore"):
-        return spec.forward(*args, **kwargs)

@@ -96,15 +96,25 @@ class Session:
         self.close()
 
     def _set_variable(self, var: Any, value: Any) -> None:
+        """Give ``var`` a new value in this session (as a new, read-only array)."""
         if np.shape(value) != var.shape:
             raise ShapeError(f"initialising '{var.name}' of shape {var.shape} with a value of "
                              f"shape {np.shape(value)}")
         held = self._variables.get(var)
         if held is None:
-            self._variables[var] = EagerVariable(value, dtype=var.dtype, name=var.name,
-                                                 trainable=var.trainable)
+            held = self._variables[var] = EagerVariable(value, dtype=var.dtype, name=var.name,
+                                                        trainable=var.trainable)
         else:
-            held.assign(value)
+            held.data = np.array(value, dtype=var.dtype)
+        freeze(held)
+
+
+def freeze(variable: EagerVariable) -> None:
+    """Make a session variable's array read-only, so updates replace it instead of writing
+    into it: values a run used (and drawings show) keep the numbers that run saw."""
+    if type(variable.data) is not np.ndarray:  # 0-d results come back as numpy scalars
+        variable.data = np.array(variable.data)
+    variable.data.flags.writeable = False
 
 
 class InteractiveSession(Session):

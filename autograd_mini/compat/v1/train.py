@@ -14,6 +14,7 @@ from ... import optim
 from ...errors import DTypeError, NoGradientError
 from .gradients import gradients
 from .graph import Operation, Step, SymbolicTensor, _check_element
+from .session import freeze
 from .variables import Variable
 
 if TYPE_CHECKING:
@@ -146,7 +147,12 @@ class _ApplyGradients(Operation):
                 opt = optimizers[self] = self.optimizer._new_eager()
             if lr_slot is not None:
                 opt.lr = float(vals[lr_slot])
-            opt.apply_gradients(zip([vals[k] for k in grads], [store[v] for v in variables]))
+            held = [store[v] for v in variables]
+            opt.apply_gradients(zip([vals[k] for k in grads], held))
+            for v in held:  # optim replaced each read-only array: freeze the new one
+                freeze(v)
             if step_var is not None:
-                store[step_var].assign_add(1)
+                counter = store[step_var]
+                counter.data = counter.data + 1
+                freeze(counter)
         return step
