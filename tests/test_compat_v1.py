@@ -309,6 +309,50 @@ def test_gradient_tensors_compose_with_ops_like_any_tensor():
         assert np.array_equal(sess.run(step), [0.5, -1.0])
 
 
+GRAPH_VS_EAGER = {  # TF1 function on a graph tensor -> the same thing on an eager Tensor
+    "square": (tf.square, am.square), "exp": (tf.exp, am.exp), "tanh": (tf.tanh, am.tanh),
+    "log": (lambda t: tf.log(tf.abs(t) + 1), lambda t: am.log(am.abs(t) + 1)),
+    "sqrt": (lambda t: tf.sqrt(t * t + 1), lambda t: am.sqrt(t * t + 1)),
+    "sigmoid": (tf.nn.sigmoid, am.sigmoid), "relu": (tf.nn.relu, am.relu),
+    "softmax": (tf.nn.softmax, am.softmax),
+    "log_softmax": (lambda t: tf.nn.log_softmax(t, axis=0), lambda t: am.log_softmax(t, 0)),
+    "negative": (tf.negative, lambda t: -t),
+    "divide": (lambda t: tf.divide(t, tf.abs(t) + 2), lambda t: t / (am.abs(t) + 2)),
+    "maximum": (lambda t: tf.maximum(t, 0.1), lambda t: am.maximum(t, 0.1)),
+    "clip_by_value": (lambda t: tf.clip_by_value(t, -0.5, 0.5), lambda t: am.clip(t, -0.5, 0.5)),
+    "reduce_sum axis 0": (lambda t: tf.reduce_sum(t, axis=0), lambda t: am.sum(t, axis=0)),
+    "reduce_mean keep_dims": (lambda t: tf.reduce_mean(t, reduction_indices=[1], keep_dims=True),
+                              lambda t: am.mean(t, axis=(1,), keepdims=True)),
+    "reduce_max": (tf.reduce_max, am.max), "reduce_min": (tf.reduce_min, am.min),
+    "transpose": (lambda t: tf.transpose(t) * [1.0, 2.0], lambda t: t.T * [1.0, 2.0]),
+    "reshape": (lambda t: tf.reshape(t, [-1]) * np.arange(6.0),
+                lambda t: am.reshape(t, (-1,)) * np.arange(6.0)),
+    "matmul transpose_b": (lambda t: tf.matmul(t, t, transpose_b=True),
+                           lambda t: am.matmul(t, t.T)),
+    "slice": (lambda t: t[:, 1:] * 3, lambda t: t[:, 1:] * 3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_VS_EAGER))
+def test_graph_function_gives_the_eager_value_and_gradient(name):
+    graph_fn, eager_fn = GRAPH_VS_EAGER[name]
+    value = np.random.default_rng(3).normal(size=(2, 3))
+    upstream = np.random.default_rng(4).normal(size=np.shape(eager_fn(am.Tensor(value)).data))
+    w = tf.Variable(value)
+    out = graph_fn(w)
+    (g,) = tf.gradients(out, w, grad_ys=tf.constant(upstream))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got_value, got_grad = sess.run([out, g])
+    ew = am.Variable(value)
+    with am.Tape() as tape:
+        eout = eager_fn(ew)
+    want_grad = tape.gradient(eout, ew, output_gradients=upstream)
+    np.testing.assert_allclose(got_value, eout.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got_grad, want_grad.numpy(), rtol=1e-12)
+    assert out.shape == eout.shape  # the static shape inferred when building
+
+
 # ----- optimizers ---------------------------------------------------------------------------
 
 
