@@ -24,7 +24,7 @@ settings.register_profile("ci", deadline=None, max_examples=40, derandomize=True
                           print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 
 # examples for the random-expression fuzz tests: a few hundred locally, more on CI
-FUZZ_EXAMPLES = {"dev": 300, "ci": 1000}
+FUZZ_EXAMPLES = {"dev": 500, "ci": 3000}
 PROFILE = "dev"
 
 

@@ -52,7 +52,8 @@ def tensors(shape: Any = None, dtype: Any = None, elements: st.SearchStrategy | 
 
     @st.composite
     def draw_tensor(draw: Callable) -> Tensor:
-        arr = draw(hnp.arrays(np.float64, draw(shapes), elements=elements or REAL))
+        arr = draw(hnp.arrays(np.float64, draw(shapes), elements=REAL if elements is None
+                              else elements))
         arr = _layout(arr.astype(draw(dtypes)), draw(_LAYOUTS[contiguous]))
         return Tensor(arr, requires_grad=True, name=name)
 
