@@ -316,3 +316,12 @@ def test_check_backward_returns_false_instead_of_raising_when_asked(fc_inputs):
         return tuple(-d for d in fc_backward(g, z, W, b))
 
     assert check_backward(fc_forward, flipped, *fc_inputs, raise_exception=False) is False
+
+
+def test_an_op_registered_without_a_docstring_can_be_checked(rng, register_op):
+    @register_op
+    def cube(x):
+        return x * x * x
+
+    cube.defvjp(lambda g, out, x: g * 3 * x * x)
+    assert gradcheck(cube, t64(rng, 3)) and gradgradcheck(cube, t64(rng, 3))

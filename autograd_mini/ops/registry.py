@@ -77,7 +77,7 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
 
     def register(forward: Callable) -> Callable:
         doc = (forward.__doc__ or "").strip()
-        formula = doc.split("  ", 1)[1].strip() if "  " in doc.splitlines()[0] else ""
+        formula = doc.split("  ", 1)[1].strip() if doc and "  " in doc.splitlines()[0] else ""
         spec = OpSpec(name or forward.__name__, forward, scalar=scalar, domain=domain,
                       formula=formula, differentiable=differentiable)
         n_in, settings = _split_signature(forward, nin)
