@@ -6,8 +6,12 @@ when the test ends. The hand-written backward passes follow the tutorials' seeds
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
+from hypothesis import given
 
 from autograd_mini import Tensor, Value, ops
 from autograd_mini.errors import AutogradError, DTypeError
@@ -20,6 +24,7 @@ from autograd_mini.testing import (
     gradgradcheck,
 )
 from autograd_mini.testing.pytest_plugin import temporary_ops
+from autograd_mini.testing.strategies import tensors
 
 
 def t64(rng: np.random.Generator, *shape: int, name: str | None = None) -> Tensor:
@@ -325,3 +330,14 @@ def test_an_op_registered_without_a_docstring_can_be_checked(rng, register_op):
 
     cube.defvjp(lambda g, out, x: g * 3 * x * x)
     assert gradcheck(cube, t64(rng, 3)) and gradgradcheck(cube, t64(rng, 3))
+
+
+@given(x=tensors(shape=(3,), dtype="float64"))
+def test_a_user_property_test_reads_given_tensors_then_assert_gradcheck(x):
+    assert gradcheck(lambda x: ops.tanh(x) * x, x)
+
+
+def test_the_pytest_plugin_loads_without_hypothesis():
+    code = ("import sys; sys.modules['hypothesis'] = None; "
+            "import autograd_mini.testing.pytest_plugin as p; assert p.settings is None")
+    subprocess.run([sys.executable, "-c", code], check=True)

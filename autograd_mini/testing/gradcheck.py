@@ -52,11 +52,12 @@ class GradcheckError(AutogradError, AssertionError):
 def gradcheck(fn: Callable[..., Any], *inputs: Any, eps: float | None = None,
               atol: float | None = None, rtol: float | None = None,
               raise_exception: bool = True) -> bool:
-    """Check the gradient of ``fn`` for every Value and every Tensor with ``requires_grad``.
+    """Check ``fn``'s gradient for each input that requires one (Values do by default).
 
     Outputs (a node or a tuple of nodes) up to ``FULL_JACOBIAN_MAX`` elements are compared
-    through the full Jacobian, larger ones through random vector-Jacobian products. The
-    inputs' data and ``.grad`` are left as they were. ``fn`` must compute from its arguments.
+    through the full Jacobian, larger ones through random vector-Jacobian products. Costs
+    two calls of ``fn`` per checked input element. The inputs' data and ``.grad`` are left
+    as they were; ``fn`` must compute from its arguments (not from closed-over copies).
 
     Returns:
         True when every gradient matches; False on a mismatch if not ``raise_exception``.

@@ -15,13 +15,17 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, settings
 
 from ..ops import OPS, op
 
-settings.register_profile("dev", deadline=None, max_examples=25)
-settings.register_profile("ci", deadline=None, max_examples=40, derandomize=True,
-                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # hypothesis is a test extra; without it the fixtures still work
+    settings = None
+else:
+    settings.register_profile("dev", deadline=None, max_examples=25)
+    settings.register_profile("ci", deadline=None, max_examples=40, derandomize=True,
+                              print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 
 # examples for the random-expression fuzz tests: a few hundred locally, more on CI
 FUZZ_EXAMPLES = {"dev": 500, "ci": 3000}
@@ -31,7 +35,8 @@ PROFILE = "dev"
 def pytest_configure(config) -> None:  # noqa: ANN001  (pytest's hook signature)
     global PROFILE
     PROFILE = "ci" if os.environ.get("CI", "").lower() == "true" else "dev"
-    settings.load_profile(PROFILE)
+    if settings is not None:
+        settings.load_profile(PROFILE)
 
 
 @contextmanager
