@@ -68,7 +68,7 @@ def test_feeding_a_graph_tensor_says_to_feed_its_value(sess):
 def test_feed_dict_must_be_a_dict(sess):
     x = tf.placeholder(tf.float32)
     with pytest.raises(DTypeError, match="feed_dict must be a dict"):
-        sess.run(x, feed_dict=[(x, 1.0)])
+        sess.run(x, feed_dict=[(x, [1.0])])
 
 
 def test_an_operation_cannot_be_fed(sess):

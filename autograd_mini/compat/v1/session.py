@@ -59,15 +59,15 @@ class Session:
             ShapeError: a fed value does not fit its placeholder's shape.
             DTypeError: a fetch is not a graph element.
         """
-        if self._closed:
-            raise GraphError("run() on a closed Session; create a new tf.Session()")
         if feed_dict is not None and not isinstance(feed_dict, dict):
             raise DTypeError(f"feed_dict must be a dict {{placeholder: value}}, got "
                              f"{type(feed_dict).__name__}")
         fed = tuple(feed_dict) if feed_dict else ()
         key = (fetches if isinstance(fetches, GraphElement) else _freeze(fetches), fed)
         plan = self._plans.get(key)
-        if plan is None:
+        if plan is None:  # a new kind of run (close() forgets every plan): check, then plan
+            if self._closed:
+                raise GraphError("run() on a closed Session; create a new tf.Session()")
             plan = self._plans[key] = _Plan(self, fetches, fed)
         return plan.run(feed_dict)
 
