@@ -273,3 +273,24 @@ def test_a_small_graph_is_drawn_in_full_even_with_collapse_given():
     loss = model([Value(2.0, requires_grad=False)])
     data = embedded(to_html(loss, collapse=model))
     assert data["note"] == ""
+
+
+# ----- the graph command -------------------------------------------------------------------
+
+
+def test_graph_command_html_flag_writes_only_the_demos_page(tmp_path, monkeypatch):
+    from autograd_mini.viz.command import graph_command
+
+    monkeypatch.chdir(tmp_path)
+    assert graph_command(["tf1-net", "--html", "net.html"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["net.html"]
+    data = embedded((tmp_path / "net.html").read_text(encoding="utf-8"))
+    assert data["nodes"]["w1"]["shape"] == [2, 3]
+
+
+def test_graph_command_html_flag_with_out_writes_both(tmp_path):
+    from autograd_mini.viz.command import graph_command
+
+    svg, page = tmp_path / "n.svg", tmp_path / "n.html"
+    assert graph_command(["neuron", "--out", str(svg), "--html", str(page)]) == 0
+    assert svg.is_file() and "const PAGE" in page.read_text(encoding="utf-8")

@@ -98,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
                    help="direction of the data flow (default LR: left to right)")
     p.add_argument("--dpi", type=int, default=150, help="resolution of png and gif output")
+    p.add_argument("--html", metavar="FILE.html",
+                   help="write the interactive lecture page (one self-contained file: step "
+                        "through the forward and backward passes); alone, only the page")
     return p
 
 
@@ -110,10 +113,17 @@ def graph_command(argv: list[str] | None = None) -> int:
         fmt = suffix if suffix in FORMATS else "svg"
     out = Path(args.out or f"{args.demo.replace('-', '_')}_graph.{fmt}")
     root = DEMOS[args.demo]()
-    if args.after:  # lecture mode replays the pass, so the graph is kept for it
-        root.backward(retain_graph=args.lecture or fmt == "gif")
+    if args.after:  # lecture mode and the page replay the pass, so the graph is kept for them
+        root.backward(retain_graph=args.lecture or fmt == "gif" or bool(args.html))
     try:
-        written = _write(root, out, fmt, args)
+        page_only = args.html and not (args.out or args.format)
+        written = [] if page_only else _write(root, out, fmt, args)
+        if args.html:
+            from .html import to_html
+
+            Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+            to_html(root, args.html, rankdir=args.rankdir)
+            written.append(Path(args.html))
     except AutogradError as e:
         print(f"autograd-mini graph: {e}", file=sys.stderr)
         return 1
