@@ -294,3 +294,15 @@ def test_graph_command_html_flag_with_out_writes_both(tmp_path):
     svg, page = tmp_path / "n.svg", tmp_path / "n.html"
     assert graph_command(["neuron", "--out", str(svg), "--html", str(page)]) == 0
     assert svg.is_file() and "const PAGE" in page.read_text(encoding="utf-8")
+
+
+def test_committed_docs_page_is_what_to_html_writes_now():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "neuron_lecture.html"
+    if not docs.is_file():
+        pytest.skip("docs/ is not here (an installed package)")
+    now = to_html(neuron(), title="A neuron: o = tanh(x1*w1 + x2*w2 + b)")
+    assert raw_data(docs.read_text(encoding="utf-8")) == raw_data(now), (
+        "regenerate docs/neuron_lecture.html: to_html(neuron(), 'docs/neuron_lecture.html', "
+        "title='A neuron: o = tanh(x1*w1 + x2*w2 + b)')")

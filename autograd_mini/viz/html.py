@@ -259,14 +259,14 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <body>
 <header>
 <h1>{title}</h1>
+<nav>
 <button id="back" title="Back (left arrow)">&#9664; Back</button>
 <button id="next" title="Next (right arrow)">Next &#9654;</button>
 <button id="play" title="Play / pause (space)">Play</button>
 <span id="phase"></span><span id="counter"></span>
 <button id="zoomout" title="Zoom out (-)">&minus;</button><span id="zoom">100%</span>\
 <button id="zoomin" title="Zoom in (+)">+</button>
-<span id="keys">&larr; &rarr; step &middot; space play &middot; + &minus; 0 zoom \
-&middot; click a node to pin it</span>
+</nav>
 </header>
 <p id="note">{html.escape(data["note"])}</p>
 <main>

@@ -131,7 +131,8 @@
   function showDetails(key, s) {
     const box = $("details");
     if (!key) {
-      box.textContent = "Hover over or click a node to see its details.";
+      box.textContent = "Hover over or click a node to see its details (click again to " +
+        "unpin). Keys: \u2190 \u2192 step, space play, Home / End, + \u2212 0 zoom.";
       return;
     }
     const n = PAGE.nodes[key];
