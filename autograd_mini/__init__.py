@@ -50,10 +50,11 @@ from .ops import (
     transpose,
     where,
 )
-from .tape import Tape, Variable
+from .tape import Tape
 from .tensor import Tensor
 from .transforms import grad, hessian, value_and_grad
 from .value import Value
+from .variable import Variable
 
 __version__ = "0.1.0"
 

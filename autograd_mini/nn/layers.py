@@ -14,9 +14,9 @@ import numpy as np
 
 from ..errors import DTypeError, ShapeError
 from ..graph import Node
-from ..tape import Variable
 from ..tensor import Tensor
 from ..value import Value
+from ..variable import Variable
 from . import init as initializers
 from .activations import get_activation
 from .module import Module

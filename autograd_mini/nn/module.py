@@ -14,8 +14,8 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..graph import Node
-from ..tape import Variable
 from ..value import Value
+from ..variable import Variable
 
 
 def _is_parameter(x: Any) -> bool:

@@ -17,9 +17,9 @@ import numpy as np
 from .. import ops
 from ..errors import AutogradError
 from ..graph import Node
-from ..tape import Variable
 from ..tensor import Tensor
 from ..value import Value
+from ..variable import Variable
 
 FORMATS = ("svg", "png", "pdf", "dot", "gif", "txt", "mmd")
 

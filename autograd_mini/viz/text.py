@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import DTypeError, GraphError
 from ..graph import Node
-from ..tape import Variable
+from ..variable import Variable
 
 MAX_NODES = 500
 SMALL = 6  # arrays up to this many elements show their numbers; larger ones a summary

@@ -18,7 +18,7 @@ import numpy as np
 
 from ...errors import DTypeError, GraphError, ShapeError
 from ...graph import _ANOMALY, Node, check_finite
-from ...tape import Variable as EagerVariable
+from ...variable import Variable as EagerVariable
 from .graph import (
     Constant,
     Graph,
