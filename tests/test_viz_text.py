@@ -167,3 +167,17 @@ def test_fmt_keeps_matrix_rows_on_lines_and_columns_on_one_line():
 def test_walking_something_that_is_not_a_node_says_what_was_expected():
     with pytest.raises(DTypeError, match="Value or Tensor"):
         to_text(3.0)
+
+
+def test_a_define_then_run_graph_draws_before_any_session_runs_it():
+    import autograd_mini.compat.v1 as tf
+    from autograd_mini.viz import draw_graph
+
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, shape=(None, 2))
+        w = tf.Variable(np.ones((2, 1), np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    assert "not run yet" in to_text(loss)
+    assert "not run yet" in draw_graph(train).source
