@@ -142,6 +142,28 @@ def test_back_returns_to_the_previous_gradient(guarded, neuron_page):
     assert "grad –" in texts
 
 
+def test_hovering_a_node_shows_its_details(guarded, neuron_page):
+    page = guarded.open(neuron_page[1])
+    page.hover('#graph g.node[data-label="w1"]')
+    assert "not computed yet" in page.locator("#details").text_content()
+    for _ in range(5):  # the forward pass computes the leaves first
+        page.keyboard.press("ArrowRight")
+    page.hover('#graph g.node[data-label="x1"]')
+    page.hover('#graph g.node[data-label="w1"]')
+    details = page.locator("#details").text_content()
+    assert "parameter" in details and "-3" in details and "not reached yet" in details
+
+
+def test_play_runs_to_the_last_step_and_stops(guarded, tmp_path):
+    path = tmp_path / "fast.html"
+    to_html(neuron(), path, interval_ms=20)
+    page = guarded.open(path)
+    page.click("#play")
+    assert page.locator("#play").text_content() == "Pause"
+    sync_api.expect(page.locator("#counter")).to_have_text("step 18 / 18", timeout=15_000)
+    sync_api.expect(page.locator("#play")).to_have_text("Play")
+
+
 def test_clicking_a_node_shows_its_details(guarded, neuron_page):
     page = guarded.open(neuron_page[1])
     page.keyboard.press("End")
