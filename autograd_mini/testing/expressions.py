@@ -128,11 +128,11 @@ def _pow(p: _Program) -> int:
     return p.apply("pow", [p.draw(st.sampled_from([base, 2.0])), p.pick()])
 
 
-def _kink(name: str, distance: Callable) -> Callable[[_Program], Any]:
+def _kink(name: str, arity: int, distance: Callable) -> Callable[[_Program], Any]:
     """An op with a kink or a tie: applied only when ``distance`` keeps its inputs away."""
 
     def rule(p: _Program) -> int:
-        operands = [p.pick()] if name in ("relu", "abs") else [p.pick(), p.pick()]
+        operands = [p.pick() for _ in range(arity)]
         if np.min(distance(*[p.values[i] for i in operands]), initial=np.inf) >= MARGIN:
             return p.apply(name, operands)
         return p.apply("tanh", operands[:1])
@@ -185,9 +185,9 @@ ELEMENTWISE_RULES: dict[str, Callable[[_Program], Any]] = {
        ["neg", "exp", "log", "sqrt", "square", "sin", "cos", "tanh", "sigmoid"]},
     **{name: _binary(name) for name in ["add", "sub", "mul"]},
     "div": _div, "pow": _pow, "clip": _clip, "where": _where,
-    "relu": _kink("relu", np.abs), "abs": _kink("abs", np.abs),
-    "maximum": _kink("maximum", lambda x, y: np.abs(x - y)),
-    "minimum": _kink("minimum", lambda x, y: np.abs(x - y)),
+    "relu": _kink("relu", 1, np.abs), "abs": _kink("abs", 1, np.abs),
+    "maximum": _kink("maximum", 2, lambda x, y: np.abs(x - y)),
+    "minimum": _kink("minimum", 2, lambda x, y: np.abs(x - y)),
 }
 ARRAY_RULES: dict[str, Callable[[_Program], Any]] = {
     **{name: _reduce(name) for name in ["sum", "mean", "max", "min"]},
