@@ -53,15 +53,15 @@ def test_demo_options_after_the_name_reach_the_demo(monkeypatch):
     assert seen == [("tf1-net", ["--optimizer", "adam"])]
 
 
-def test_demo_all_runs_each_demo_in_turn_with_mnist_reduced(monkeypatch, tmp_path, capsys):
+def test_demo_all_runs_each_demo_in_turn_with_mnist_shortened(monkeypatch, tmp_path, capsys):
     seen = []
     monkeypatch.setattr(cli, "run_demo", lambda name, argv: seen.append((name, argv)) or 0)
     assert cli.main(["demo", "all", "--out", str(tmp_path)]) == 0
     assert [name for name, _ in seen] == list(cli.DEMOS)
     argv = dict(seen)
-    assert argv["mnist"] == ["--out", str(tmp_path), "--quick"]
+    assert argv["mnist"] == ["--out", str(tmp_path), "--epochs", "3"]
     assert argv["descent"] == ["--out", str(tmp_path)]
-    assert "reduced" in capsys.readouterr().out
+    assert "shortened: --epochs 3" in capsys.readouterr().out
 
 
 def test_demo_all_full_runs_mnist_in_full(monkeypatch, tmp_path):
