@@ -9,6 +9,7 @@ the backward pass step by step.
 from __future__ import annotations
 
 from .graphviz import DotNotFoundError, GraphDrawing, draw_graph
+from .html import to_html
 from .lecture import (
     Animation,
     BackwardTable,
@@ -19,6 +20,6 @@ from .lecture import (
 from .text import to_mermaid, to_text
 
 __all__ = [
-    "draw_graph", "explain_backward", "animate_backward", "to_text", "to_mermaid",
+    "draw_graph", "explain_backward", "animate_backward", "to_html", "to_text", "to_mermaid",
     "BackwardWalk", "BackwardTable", "Animation", "GraphDrawing", "DotNotFoundError",
 ]
