@@ -19,8 +19,8 @@ import numpy as np
 from ..errors import GraphError
 from ..graph import Node, no_grad, toposort
 from ..ops import OPS
+from .table import BackwardTable, Row, Update
 from .text import GraphView, expression
-from .text import fmt as fmt_value
 
 
 @dataclass(frozen=True)
@@ -167,128 +167,6 @@ def _formula(op: str, index: int) -> str:
     formula = OPS[op].formula if op in OPS else ""
     parts = re.split(r",\s*(?=d/d)", formula)
     return parts[index] if len(parts) > 1 and index < len(parts) else formula
-
-
-# ----- the table ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    """One edge of one backward step (for a leaf: the step that ends at it).
-
-    ``input`` is None on a leaf's row; ``local`` is None when the local derivative is a
-    Jacobian rather than a number.
-    """
-
-    step: int
-    node: str
-    expression: str  # "mul1 = x1 * w1"
-    op: str
-    formula: str  # "d/dy = x"
-    upstream: Any  # the node's complete gradient
-    input: str | None
-    local: Any
-    gradient: Any  # sent to ``input`` and added to its gradient
-    total: Any  # the input's gradient so far (a leaf's row: its final gradient)
-
-
-@dataclass(frozen=True)
-class Update:
-    """A parameter's gradient-descent step ``new = data - lr * grad``."""
-
-    name: str
-    data: Any
-    lr: float
-    grad: Any
-    new: Any
-
-    def __str__(self) -> str:
-        return (f"{self.name}: {_cell(self.data)} - {fmt_value(self.lr)}*{_cell(self.grad)} = "
-                f"{_cell(self.new)}")
-
-
-@dataclass(frozen=True)
-class BackwardTable:
-    """What ``explain_backward`` found: ``rows``, ``updates``, and ways to print them."""
-
-    root: str
-    rows: list[Row]
-    updates: list[Update]
-    lr: float | None = None
-
-    HEADER = ("step", "node", "upstream", "input", "local derivative", "local", "sends",
-              "total")
-
-    def cells(self) -> list[list[str]]:
-        """The rows as strings under ``HEADER``; a step's node is written on its first row."""
-        out, last = [], None
-        for r in self.rows:
-            first = r.step != last
-            last = r.step
-            lead = [str(r.step), r.expression, _cell(r.upstream)] if first else ["", "", ""]
-            if r.input is None:
-                what = "leaf: " if not r.op else ""
-                out.append(lead + ["", f"{what}{r.node}.grad = {_cell(r.total)}", "", "", ""])
-            else:
-                local = "" if r.local is None else _cell(r.local)
-                out.append(lead + [r.input, r.formula, local, _cell(r.gradient),
-                                   _cell(r.total)])
-        return out
-
-    def _title(self) -> str:
-        return f"backward pass from {self.root}: {len({r.step for r in self.rows})} steps"
-
-    def _update_title(self) -> str:
-        return f"gradient descent with lr = {fmt_value(self.lr)}: w - lr*grad"
-
-    def to_text(self) -> str:
-        """An aligned plain-text table, for terminals and notebooks."""
-        grid = [list(self.HEADER)] + self.cells()
-        widths = [max(len(row[i]) for row in grid) for i in range(len(self.HEADER))]
-        lines = [self._title()]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in grid]
-        if self.updates:
-            lines += [self._update_title()] + [f"  {u}" for u in self.updates]
-        return "\n".join(lines)
-
-    def to_latex(self) -> str:
-        """A LaTeX ``tabular`` (booktabs-free) for slides."""
-        cols = "r" + "l" * (len(self.HEADER) - 1)
-        lines = [f"% {self._title()}", f"\\begin{{tabular}}{{{cols}}}", "\\hline",
-                 " & ".join(self.HEADER) + " \\\\", "\\hline"]
-        lines += [" & ".join(f"\\texttt{{{_tex(c)}}}" if c else "" for c in row) + " \\\\"
-                  for row in self.cells()]
-        lines += ["\\hline", "\\end{tabular}"]
-        if self.updates:
-            lines += ["", _tex(self._update_title()) + "\\\\"]
-            lines += [f"\\texttt{{{_tex(str(u))}}}\\\\" for u in self.updates]
-        return "\n".join(lines)
-
-    def to_markdown(self) -> str:
-        """A Markdown table; Jupyter shows it this way."""
-        esc = [[c.replace("|", "\\|") for c in row] for row in self.cells()]
-        lines = [f"**{self._title()}**", "", "| " + " | ".join(self.HEADER) + " |",
-                 "|" + "---|" * len(self.HEADER)]
-        lines += ["| " + " | ".join(f"`{c}`" if c else "" for c in row) + " |" for row in esc]
-        if self.updates:
-            lines += ["", self._update_title(), ""] + [f"- `{u}`" for u in self.updates]
-        return "\n".join(lines)
-
-    __str__ = to_text
-    _repr_markdown_ = to_markdown
-
-
-def _cell(x: Any) -> str:
-    return fmt_value(x).replace("\n", "")
-
-
-_TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-        "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}"}
-
-
-def _tex(s: str) -> str:
-    return "".join(_TEX.get(c, c) for c in s)
 
 
 # ----- the animation -----------------------------------------------------------------------
