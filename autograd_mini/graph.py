@@ -278,7 +278,12 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 if anomaly:
                     check_finite(contrib, f"backward of '{node.op}' (gradient for input {i})")
                 prev = grads.get(p)
-                grads[p] = contrib if prev is None else prev + contrib
+                if prev is not None:
+                    grads[p] = prev + contrib
+                elif p.parents or create_graph:
+                    grads[p] = contrib
+                else:  # a leaf: its .grad must not alias another gradient
+                    grads[p] = p._private(contrib, g, out, inputs)
     finally:
         _RECORDING.reset(token)
     return grads

@@ -97,8 +97,11 @@ class Tensor(Node):
             if not isinstance(a, Tensor):  # numbers and arrays become constant Tensors
                 args = _with_constants(args, spec)
                 break
-        try:
-            out = spec.forward(*[a.data for a in args], **kwargs)
+        try:  # unpacked by hand for two inputs without settings: the hot path
+            if kwargs or len(args) != 2:
+                out = spec.forward(*[a.data for a in args], **kwargs)
+            else:
+                out = spec.forward(args[0].data, args[1].data)
         except (ValueError, IndexError) as e:
             raise ShapeError(forward_failed(spec, e, [a.data.shape for a in args])) from None
         except TypeError as e:
@@ -115,22 +118,31 @@ class Tensor(Node):
                 raise GraphError(
                     f"backward() on a Tensor of shape {self.shape} needs gradient= of that "
                     "shape; for a scalar loss reduce first, e.g. t.sum().backward()")
-            return np.ones_like(self.data)
+            return np.ones(self.data.shape, self.data.dtype)
         if isinstance(gradient, Node) and gradient.requires_grad:
             return gradient
         g = as_array(gradient, self.dtype)
         if g.shape != self.shape:
             raise ShapeError(f"backward: gradient has shape {g.shape}, expected {self.shape}")
-        return g
+        return g.copy()  # the caller's array must not become, or alias, a .grad
 
     def _accumulate(self, g: Any) -> None:
         if not isinstance(g, Node):
             dtype = self.data.dtype
             if type(g) is not np.ndarray or g.dtype is not dtype:
                 g = np.asarray(g, dtype=dtype)
-            if not self.parents:  # leaves get their own, writeable array
-                g = g.copy()
         self.grad = g if self.grad is None else self.grad + g
+
+    def _private(self, g: Any, upstream: Any, out: Any, inputs: Any) -> Any:
+        """``g``, or a copy when it may be shared: a leaf's ``.grad`` gets its own array.
+
+        A VJP's result is fresh unless it is a view (``base``), read-only, or one of the
+        arrays the VJP was given (``add`` passes its upstream gradient on unchanged).
+        """
+        if (type(g) is np.ndarray and g.base is None and g.flags.writeable
+                and g is not upstream and g is not out and all(g is not x for x in inputs)):
+            return g
+        return np.array(g, dtype=self.data.dtype)
 
     def _unbroadcast(self, g: Any) -> Any:
         """Sum ``g`` over the axes numpy broadcast this tensor along."""

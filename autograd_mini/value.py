@@ -76,6 +76,9 @@ class Value(Node):
     def _unbroadcast(self, g: Any) -> Any:
         return g
 
+    def _private(self, g: Any, upstream: Any, out: Any, inputs: Any) -> Any:
+        return g  # floats are immutable: nothing to protect
+
     def zero_grad(self) -> None:
         """Set ``.grad`` back to 0.0."""
         self.grad = 0.0

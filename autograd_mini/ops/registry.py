@@ -85,6 +85,11 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
         names = list(settings)
 
         def call_with_settings(*args: Any, **kwargs: Any) -> Any:
+            for a in args:
+                if isinstance(a, Node):
+                    break
+            else:  # plain data (as inside a plain backward): just compute
+                return forward(*args, **kwargs)
             if n_in is not None and len(args) > n_in:
                 kwargs.update(zip(names, args[n_in:]))
                 args = args[:n_in]
