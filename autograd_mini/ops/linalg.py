@@ -13,6 +13,8 @@ from .shape import reshape, transpose
 def _mT(x):
     """Swap the last two axes (a matrix transpose, batched)."""
     nd = np.ndim(data_of(x))
+    if nd == 2:
+        return x.T  # an array's view, or a Tensor's transpose op: both cheap, both right
     return transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
 
 
