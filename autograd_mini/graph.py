@@ -253,23 +253,12 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 out, inputs = node.data, (parents[0].data, parents[1].data)
             else:
                 out, inputs = node.data, [p.data for p in parents]
-            vjps = spec.vjps
-            if not vjps:  # a variadic op (one VJP takes the input's index), or none at all
-                if spec.vjp_argnum is None:
-                    raise NoGradientError(f"'{spec.name}' has no gradient: register one with "
-                                          f"{spec.name}.defvjp(...) (one VJP per input)")
-                vjps = None
+            vjps = spec.vjps or _variadic_vjps(spec, len(parents))
             for i, p in enumerate(parents):
-                if not p.requires_grad:
+                vjp = vjps[i]
+                if vjp is None or not p.requires_grad:
                     continue
-                if vjps is None:  # a variadic op: one VJP takes the input's index
-                    contrib = spec.vjp_argnum(i, g, out, *inputs, **kwargs)
-                elif vjps[i] is None:
-                    continue
-                elif kwargs:
-                    contrib = vjps[i](g, out, *inputs, **kwargs)
-                else:
-                    contrib = vjps[i](g, out, *inputs)
+                contrib = vjp(g, out, *inputs, **kwargs) if kwargs else vjp(g, out, *inputs)
                 if contrib is None:  # this input has no gradient
                     continue
                 if p._broadcasts and (type(contrib) is not np.ndarray  # fast path: same shape
@@ -287,6 +276,14 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     finally:
         _RECORDING.reset(token)
     return grads
+
+
+def _variadic_vjps(spec: Any, n: int) -> list[Callable]:
+    """Per-input VJPs of a variadic op, from its one VJP that takes the input's index."""
+    if spec.vjp_argnum is None:
+        raise NoGradientError(f"'{spec.name}' has no gradient: register one with "
+                              f"{spec.name}.defvjp(...) (one VJP per input)")
+    return [functools.partial(spec.vjp_argnum, i) for i in range(n)]
 
 
 from . import ops  # noqa: E402  (ops build on Node; the dunders above call them)
