@@ -56,6 +56,8 @@ def _with_constants(args: tuple, spec: OpSpec) -> tuple:
 
 def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
     """A non-Tensor input of a Tensor op: a constant that keeps the Tensor's dtype."""
+    if type(x) is float or type(x) is int:  # the common case, as in `0.5 * t`: no checks
+        return Tensor._wrap(np.array(x, dtype))
     if isinstance(x, Node):
         raise mixed_inputs(spec)
     arr = np.asarray(x)
@@ -90,6 +92,14 @@ class Tensor(Node):
         self.op = ""
         self._ctx = None
         self._id = next(_ids)
+
+    @staticmethod
+    def _wrap(arr: np.ndarray) -> Tensor:
+        """A constant Tensor around an array already of a float dtype, without checks."""
+        t = object.__new__(Tensor)
+        t.data, t.grad, t.requires_grad, t.name = arr, None, False, None
+        t.parents, t.op, t._ctx, t._id = (), "", None, next(_ids)
+        return t
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Tensor:
@@ -139,22 +149,29 @@ class Tensor(Node):
         A VJP's result is fresh unless it is a view (``base``), read-only, or one of the
         arrays the VJP was given (``add`` passes its upstream gradient on unchanged).
         """
-        if (type(g) is np.ndarray and g.base is None and g.flags.writeable
-                and g is not upstream and g is not out and all(g is not x for x in inputs)):
-            return g
+        if type(g) is np.ndarray and g.base is None and g.flags.writeable \
+                and g is not upstream and g is not out:
+            for x in inputs:
+                if g is x:
+                    break
+            else:
+                return g
         return np.array(g, dtype=self.data.dtype)
 
     def _unbroadcast(self, g: Any) -> Any:
         """Sum ``g`` over the axes numpy broadcast this tensor along."""
         shape = self.data.shape
-        gshape = g.shape if type(g) is np.ndarray else np.shape(data_of(g))
+        plain = type(g) is np.ndarray  # a plain backward: numpy's own methods will do
+        gshape = g.shape if plain else np.shape(data_of(g))
         if gshape == shape:
             return g
         lead = len(gshape) - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
-        if axes:
-            g = ops.sum(g, axis=axes, keepdims=True)
+        if lead >= 0:
+            axes = tuple(range(lead)) + tuple(
+                i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+            if axes:
+                g = g.sum(axis=axes, keepdims=True) if plain else \
+                    ops.sum(g, axis=axes, keepdims=True)
         if np.shape(data_of(g)) != shape:
             g = ops.reshape(g, shape) if np.size(data_of(g)) == self.data.size else \
                 ops.broadcast_to(g, shape)

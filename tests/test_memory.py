@@ -107,3 +107,21 @@ def test_a_training_run_peaks_within_1_3x_of_hand_written_numpy():
     numpy_mb = _peak_mb(lambda: w3.numpy_epoch(ref, X, Y))
     ours_mb = _peak_mb(lambda: w3.ours_epoch(ours, X, Y))
     assert ours_mb <= 1.3 * numpy_mb, (ours_mb, numpy_mb)
+
+
+def test_leaf_gradients_are_their_own_writeable_arrays():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = Tensor([3.0, 4.0], requires_grad=True)
+    seed = np.ones(2, np.float32)
+    z = x + y  # add hands its upstream gradient to both inputs unchanged
+    z.backward(seed)
+    x.grad *= 10  # an optimizer may update a gradient in place
+    assert np.all(y.grad == 1.0) and np.all(z.grad == 1.0) and np.all(seed == 1.0)
+
+
+def test_a_leaf_reached_through_a_broadcast_view_gets_a_writeable_copy():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.sum().backward()  # sum's VJP returns a read-only broadcast view
+    x.grad += 1.0
+    assert np.all(x.grad == 2.0)
+
