@@ -2,6 +2,8 @@
 
 Forward plus backward at the default recursion limit, timed at several depths: the
 time per node should stay flat as the chain grows (ratio: deepest over shallowest).
+CPython's cyclic garbage collector rescans the growing live graph while it is built,
+so the Value chain is also timed with the collector off, to show the engine's own cost.
 micrograd's recursive topological sort is tried too, to show where it stops.
 """
 
@@ -46,8 +48,18 @@ def _micrograd_limit(engine, depth: int) -> str:
     return f"depth {depth:,} works"
 
 
+def _without_collector(depth: int) -> float:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return chain(Value(1.0), depth)
+    finally:
+        if was:
+            gc.enable()
+
+
 def _row(side: str, depths: tuple[int, ...], make) -> Row:
-    per_node = [chain(make(), d) for d in depths]
+    per_node = [make(d) for d in depths]
     shown = ", ".join(f"{d:,}: {t * 1e6:.2f} us" for d, t in zip(depths, per_node))
     return Row("deep chain", side, "node", per_node[-1], f"same, depth {depths[0]:,}",
                per_node[0], target=FLAT,
@@ -58,9 +70,10 @@ def _row(side: str, depths: tuple[int, ...], make) -> Row:
 def run(quick: bool) -> list[Row]:
     vdepths = (1_000, 2_000) if quick else VALUE_DEPTHS
     tdepths = (100, 200) if quick else TENSOR_DEPTHS
-    rows = [_row("autograd_mini (Value)", vdepths, lambda: Value(1.0)),
-            _row("autograd_mini (Tensor)", tdepths,
-                 lambda: Tensor(np.ones((2, 3), np.float32), requires_grad=True))]
+    rows = [_row("autograd_mini (Value)", vdepths, lambda d: chain(Value(1.0), d)),
+            _row("autograd_mini (Value, GC off)", vdepths, _without_collector),
+            _row("autograd_mini (Tensor)", tdepths, lambda d: chain(
+                Tensor(np.ones((2, 3), np.float32), requires_grad=True), d))]
     engine = peer("micrograd.engine")
     if engine is not None:
         rows.append(Row("deep chain", "micrograd", "node", None,
