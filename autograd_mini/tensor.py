@@ -143,6 +143,14 @@ class Tensor(Node):
                 g = np.asarray(g, dtype=dtype)
         self.grad = g if self.grad is None else self.grad + g
 
+    @staticmethod
+    def _accumulate_all(grads: dict[Node, Any]) -> None:
+        for node, g in grads.items():  # _accumulate, inlined: one call per backward
+            if type(g) is np.ndarray and g.dtype is node.data.dtype and node.grad is None:
+                node.grad = g
+            else:
+                node._accumulate(g)
+
     def _private(self, g: Any, upstream: Any, out: Any, inputs: Any) -> Any:
         """``g``, or a copy when it may be shared: a leaf's ``.grad`` gets its own array.
 

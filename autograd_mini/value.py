@@ -73,6 +73,11 @@ class Value(Node):
     def _accumulate(self, g: Any) -> None:
         self.grad = g if isinstance(g, Node) else self.grad + g
 
+    @staticmethod
+    def _accumulate_all(grads: dict[Node, Any]) -> None:
+        for node, g in grads.items():  # _accumulate, inlined: one call per backward
+            node.grad = g if isinstance(g, Node) else node.grad + g
+
     def _unbroadcast(self, g: Any) -> Any:
         return g
 

@@ -65,6 +65,17 @@ def alternate(sides: dict[str, Callable[[], Any]], rounds: int,
     return times
 
 
+def paired(reference: str, sides: dict[str, Callable[[], Any]], rounds: int,
+           per: int = 1) -> dict[str, dict[str, list[float]]]:
+    """Each side timed against the reference alone, the two alternating (see ``alternate``).
+
+    Returns ``{side: {side: its samples, reference: the reference's samples}}``: every
+    ratio comes from a pair that ran in turn, undisturbed by the other sides' caches.
+    """
+    return {name: alternate({name: fn, reference: sides[reference]}, rounds, per)
+            for name, fn in sides.items() if name != reference}
+
+
 def best(samples: list[float]) -> float:
     """The fastest sample: the least disturbed by the rest of the machine."""
     return min(samples)

@@ -16,7 +16,7 @@ import numpy as np
 import autograd_mini as am
 from autograd_mini import Tensor, Variable
 
-from .timing import Row, alternate, best, peer, skipped
+from .timing import Row, best, paired, peer, skipped
 
 ROWS, BATCH, LR = 60_000, 64, 0.1
 SIZES = (784, 128, 10)
@@ -154,19 +154,20 @@ def run(quick: bool) -> list[Row]:
     if hips is not None:
         hp, hepoch = init_params(), _hips_epoch(hips)
         sides["HIPS autograd"] = lambda: hepoch(hp, X, Y)
-    times = alternate(sides, rounds)
-    t_np = best(times["numpy"])
+    pairs = paired("numpy", sides, rounds)
     same = all(np.allclose(a.data, b, atol=1e-3) for a, b in zip(ours, ref))
-    out = [Row("W3", "autograd_mini", "epoch", best(times["autograd_mini"]), "numpy", t_np,
-               target=1.1, note="first target 1.2" + ("" if same else
-                                                       "; WARNING: weights differ from numpy's"),
-               samples={k: times[k] for k in ("autograd_mini", "numpy")})]
-    for name in ("PyTorch eager", "mygrad", "HIPS autograd"):
-        if name in times:
-            out.append(Row("W3", name, "epoch", best(times[name]), "numpy", t_np,
-                           samples={name: times[name]}))
-        else:
+    out = []
+    for name in ("autograd_mini", "PyTorch eager", "mygrad", "HIPS autograd"):
+        if name not in pairs:
             out.append(skipped("W3", name, "epoch", "not installed"))
-    out.append(skipped("W3", "JAX jit", "epoch", "not installed") if peer("jax") is None
-               else Row("W3", "JAX jit", "epoch", None, note="not measured yet"))
+            continue
+        times = pairs[name]
+        row = Row("W3", name, "epoch", best(times[name]), "numpy", best(times["numpy"]),
+                  samples=times)
+        if name == "autograd_mini":
+            row.target = 1.1
+            row.note = "first target 1.2" + ("" if same else
+                                             "; WARNING: weights differ from numpy's")
+        out.append(row)
+    out.append(skipped("W3", "JAX jit", "epoch", "not measured by this runner"))
     return out

@@ -16,7 +16,7 @@ import numpy as np
 import autograd_mini as am
 from autograd_mini import Tensor, Variable
 
-from .timing import Row, alternate, best, peer, skipped
+from .timing import Row, best, paired, peer, skipped
 
 STEPS, BATCH, LR, SEED = 3000, 8, 0.001, 23455
 
@@ -167,18 +167,20 @@ def run(quick: bool) -> list[Row]:
             notes[name] = "skipped: not installed"
         else:
             sides[name] = make(lib, X, Y, steps)
-    times = alternate(sides, rounds)
-    t_np = best(times["numpy"])
+    pairs = paired("numpy", sides, rounds)
     same = all(np.allclose(a.data, b, atol=1e-4) for a, b in zip(ours, ref))
-    out = [Row("W4", "autograd_mini", "run", best(times["autograd_mini"]), "numpy", t_np,
-               target=6.0, note=f"{steps} steps" + ("" if same else
-                                                     "; WARNING: weights differ from numpy's"),
-               samples={k: times[k] for k in ("autograd_mini", "numpy")})]
-    for name in ("autograd_mini (graph)", "PyTorch eager", "mygrad", "HIPS autograd",
-                 "micrograd"):
-        if name in times:
-            out.append(Row("W4", name, "run", best(times[name]), "numpy", t_np,
-                           samples={name: times[name]}))
-        else:
+    out = []
+    for name in ("autograd_mini", "autograd_mini (graph)", "PyTorch eager", "mygrad",
+                 "HIPS autograd", "micrograd"):
+        if name not in pairs:
             out.append(skipped("W4", name, "run", notes[name].removeprefix("skipped: ")))
+            continue
+        times = pairs[name]
+        row = Row("W4", name, "run", best(times[name]), "numpy", best(times["numpy"]),
+                  samples=times)
+        if name == "autograd_mini":
+            row.target = 6.0
+            row.note = f"{steps} steps" + ("" if same else
+                                          "; WARNING: weights differ from numpy's")
+        out.append(row)
     return out

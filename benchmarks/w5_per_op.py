@@ -14,7 +14,7 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from .timing import Row, alternate, best, peer, skipped
+from .timing import Row, alternate, best, paired, peer, skipped
 
 SHAPE, LENGTH = (2, 3), 500
 
@@ -30,7 +30,8 @@ def _numpy(length: int) -> Callable:
 
 
 def _ours(length: int) -> Callable:
-    b, y0 = Tensor(np.ones(SHAPE, np.float32), requires_grad=True), Tensor(np.zeros(SHAPE))
+    b = Tensor(np.ones(SHAPE, np.float32), requires_grad=True)
+    y0 = Tensor(np.zeros(SHAPE, np.float32))
     g = np.ones(SHAPE, np.float32)
 
     def chain():
@@ -94,7 +95,7 @@ def _micrograd(engine, length: int) -> Callable:
 
 
 def run(quick: bool) -> list[Row]:
-    length, rounds = (100, 2) if quick else (LENGTH, 30)
+    length, rounds = (100, 2) if quick else (LENGTH, 50)
     sides = {"numpy": _numpy(length), "autograd_mini": _ours(length)}
     missing = []
     for name, module, make in (("PyTorch eager", "torch", _torch), ("mygrad", "mygrad", _mygrad),
@@ -105,22 +106,19 @@ def run(quick: bool) -> list[Row]:
             missing.append(name)
         else:
             sides[name] = make(lib, length)
-    times = alternate(sides, rounds, per=length)
-    t_np = best(times["numpy"])
     out = []
-    if "PyTorch eager" in times:
-        t_torch = best(times["PyTorch eager"])
-        out.append(Row("W5", "autograd_mini", "op", best(times["autograd_mini"]),
-                       "PyTorch eager", t_torch, target=1 / 1.3,
-                       note=f"{t_torch / best(times['autograd_mini']):.2f}x PyTorch's speed; "
-                            "target 1.3x", samples={k: times[k] for k in
-                                                     ("autograd_mini", "PyTorch eager")}))
-    else:
-        out.append(Row("W5", "autograd_mini", "op", best(times["autograd_mini"]),
-                       note="target needs PyTorch: not installed"))
-    for name in [n for n in times if n != "numpy"]:
-        out.append(Row("W5", name, "op", best(times[name]), "numpy (forward only)", t_np,
-                       note="scalars" if name == "micrograd" else "",
-                       samples={name: times[name], "numpy": times["numpy"]}))
+    if "PyTorch eager" in sides:  # the target: ours against PyTorch, the two alternating
+        times = alternate({k: sides[k] for k in ("autograd_mini", "PyTorch eager")}, rounds,
+                          per=length)
+        t_ours, t_torch = best(times["autograd_mini"]), best(times["PyTorch eager"])
+        out.append(Row("W5", "autograd_mini", "op", t_ours, "PyTorch eager", t_torch,
+                       target=1 / 1.3, samples=times,
+                       note=f"{t_torch / t_ours:.2f}x PyTorch's speed; target 1.3x"))
+    for name, times in paired("numpy", sides, rounds, per=length).items():
+        out.append(Row("W5", name, "op", best(times[name]), "numpy (forward only)",
+                       best(times["numpy"]), samples=times,
+                       note="scalars" if name == "micrograd" else
+                       "" if name != "autograd_mini" or "PyTorch eager" in sides else
+                       "no target: it needs PyTorch, not installed"))
     out += [skipped("W5", name, "op", "not installed") for name in missing]
     return out
