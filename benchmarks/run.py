@@ -2,17 +2,20 @@
 
 Run from the repository root: ``python -m benchmarks`` (or ``python benchmarks/run.py``);
 ``--quick`` runs everything tiny in seconds (CI does), ``--json FILE`` keeps the figures
-with the machine's facts, ``--only W1,W5`` picks workloads. Nothing here asserts a time.
+with the machine's facts, ``--only W1,W5`` picks workloads, ``--blas-threads 1`` pins
+numpy's BLAS to one thread (steadier on a busy machine). Nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -64,6 +67,16 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out + [""] + notes)
 
 
+def _blas_threads(n: int | None, parser: argparse.ArgumentParser) -> Any:
+    if n is None:
+        return contextlib.nullcontext()
+    try:
+        import threadpoolctl
+    except ImportError:
+        parser.error("--blas-threads needs threadpoolctl: pip install threadpoolctl")
+    return threadpoolctl.threadpool_limits(n)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split(
         "\n")[0])
@@ -71,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--only", metavar="NAMES",
                         help=f"comma-separated workloads out of {', '.join(WORKLOADS)}")
+    parser.add_argument("--blas-threads", type=int, metavar="N",
+                        help="limit numpy's BLAS (and OpenMP) to N threads (needs threadpoolctl)")
     args = parser.parse_args(argv)
     names = args.only.split(",") if args.only else list(WORKLOADS)
     unknown = [n for n in names if n not in WORKLOADS]
@@ -80,13 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         peer(module)  # the collector's way, so no later workload pays for earlier imports
     gc.collect()
     gc.freeze()
-    facts = machine.facts()
-    rows: list[Row] = []
-    for name in names:
-        t0 = time.perf_counter()
-        print(f"running {name} ...", end=" ", file=sys.stderr, flush=True)
-        rows += WORKLOADS[name].run(args.quick)
-        print(f"{time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    with _blas_threads(args.blas_threads, parser):
+        facts = machine.facts()
+        rows: list[Row] = []
+        for name in names:
+            t0 = time.perf_counter()
+            print(f"running {name} ...", end=" ", file=sys.stderr, flush=True)
+            rows += WORKLOADS[name].run(args.quick)
+            print(f"{time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     print(table(rows))
     print("\n" + machine.summary(facts))
     if args.json:
