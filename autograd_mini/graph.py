@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AnomalyError, GraphError, NoGradientError
+from .errors import AnomalyError, GraphError
 
 # ----- recording state (per thread and per contextvars context) -----------------------
 
@@ -258,7 +258,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 out, inputs = node.data, (parents[0].data, parents[1].data)
             else:
                 out, inputs = node.data, [p.data for p in parents]
-            vjps = spec.vjps or _variadic_vjps(spec, len(parents))
+            vjps = spec.input_vjps(len(parents))
             for i, p in enumerate(parents):
                 vjp = vjps[i]
                 if vjp is None or not p.requires_grad:
@@ -281,14 +281,6 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     finally:
         _RECORDING.reset(token)
     return grads
-
-
-def _variadic_vjps(spec: Any, n: int) -> list[Callable]:
-    """Per-input VJPs of a variadic op, from its one VJP that takes the input's index."""
-    if spec.vjp_argnum is None:
-        raise NoGradientError(f"'{spec.name}' has no gradient: register one with "
-                              f"{spec.name}.defvjp(...) (one VJP per input)")
-    return [functools.partial(spec.vjp_argnum, i) for i in range(n)]
 
 
 from . import ops  # noqa: E402  (ops build on Node; the dunders above call them)

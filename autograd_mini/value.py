@@ -71,12 +71,16 @@ class Value(Node):
         return 1.0 if gradient is None else _to_float(gradient, "backward gradient")
 
     def _accumulate(self, g: Any) -> None:
-        self.grad = g if isinstance(g, Node) else self.grad + g
+        fresh = isinstance(g, Node) and not isinstance(self.grad, Node) and self.grad == 0.0
+        self.grad = g if fresh else self.grad + g  # fresh: no needless `0.0 + g` node
 
     @staticmethod
     def _accumulate_all(grads: dict[Node, Any]) -> None:
-        for node, g in grads.items():  # _accumulate, inlined: one call per backward
-            node.grad = g if isinstance(g, Node) else node.grad + g
+        for node, g in grads.items():  # floats inline: one call per backward, not per node
+            if type(g) is float:
+                node.grad = node.grad + g
+            else:
+                node._accumulate(g)
 
     def _unbroadcast(self, g: Any) -> Any:
         return g

@@ -115,3 +115,25 @@ def test_zero_grad_resets_a_collection_of_parameters():
     (t * 2).sum().backward()
     am.zero_grad([v, t])
     assert v.grad == 0.0 and t.grad is None
+
+
+def test_create_graph_adds_to_an_existing_value_gradient():
+    v = Value(2.0)
+    (v * v).backward()
+    (v * v).backward(create_graph=True)
+    assert isinstance(v.grad, Value) and v.grad.data == 8.0
+
+
+def test_an_op_registered_without_a_vjp_names_itself_in_backward():
+    from autograd_mini import NoGradientError
+    from autograd_mini.ops import OPS, op
+
+    @op(name="_no_vjp_test_op")
+    def no_vjp(x):
+        return x * 1
+
+    try:
+        with pytest.raises(NoGradientError, match="_no_vjp_test_op"):
+            no_vjp(Tensor([1.0], requires_grad=True)).sum().backward()
+    finally:
+        del OPS["_no_vjp_test_op"]

@@ -9,12 +9,13 @@ gradients back to each input's shape.
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import DTypeError
+from ..errors import DTypeError, NoGradientError
 from ..graph import _ANOMALY, _RECORDING, Node, _ids, check_finite
 
 Vjp = Callable[..., Any]
@@ -58,6 +59,25 @@ class OpSpec:
     def defvjp_argnum(self, vjp: Vjp) -> None:
         """Set one VJP for all inputs of a variadic op: ``vjp(i, g, out, *inputs)``."""
         self.vjp_argnum = vjp
+
+    def vjp(self, i: int) -> Vjp | None:
+        """Input ``i``'s VJP, ``vjp(g, out, *inputs, **settings)``; None if it has none."""
+        if self.vjp_argnum is not None:
+            return functools.partial(self.vjp_argnum, i)
+        return self.vjps[i] if i < len(self.vjps) else None
+
+    def input_vjps(self, n: int) -> Sequence[Vjp | None]:
+        """The VJPs of this op called with ``n`` inputs, in input order.
+
+        Raises:
+            NoGradientError: the op was registered without any VJP.
+        """
+        if self.vjps:
+            return self.vjps
+        if self.vjp_argnum is None:
+            raise NoGradientError(f"'{self.name}' has no gradient: register one with "
+                                  f"{self.name}.defvjp(...) (one VJP per input)")
+        return [self.vjp(i) for i in range(n)]
 
 
 OPS: dict[str, OpSpec] = {}

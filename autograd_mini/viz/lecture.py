@@ -110,10 +110,8 @@ class BackwardWalk:
 
 
 def _input_grad(spec: Any, i: int, g: Any, out: Any, inputs: list, settings: dict) -> Any:
-    """Input ``i``'s gradient from the op's own VJPs, as ``graph.backprop`` calls them."""
-    if spec.vjp_argnum is not None:  # a variadic op: one VJP takes the input's index
-        return spec.vjp_argnum(i, g, out, *inputs, **settings)
-    vjp = spec.vjps[i]
+    """Input ``i``'s gradient from the op's own VJP, as ``graph.backprop`` calls it."""
+    vjp = spec.vjp(i)
     return None if vjp is None else vjp(g, out, *inputs, **settings)
 
 

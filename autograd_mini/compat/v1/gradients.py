@@ -8,14 +8,11 @@ gradient back to its input's shape, as the eager core does.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...errors import DTypeError, NoGradientError, ShapeError
-from ...ops.registry import OpSpec
 from ...tensor import Tensor
 from .graph import GraphElement, Step, SymbolicTensor, _check_element
 
@@ -67,7 +64,7 @@ class _Group:
                 continue  # a leaf, or fed this run: gradients stop here
             spec, settings = node._ctx
             calls = [(slot[p], vjp) for i, p in enumerate(node.parents)
-                     if p in self.on_path and (vjp := vjp_of(spec, i)) is not None]
+                     if p in self.on_path and (vjp := spec.vjp(i)) is not None]
             schedule.append((slot[node], [slot[p] for p in node.parents], calls, settings))
         results = [(slot[m], slot[m.source]) for m in self.members if m in slot]
         shown = [(n, slot[n]) for n in self.path if n in slot]
@@ -131,13 +128,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None,
         group.members.append(g)
         out.append(g)
     return out
-
-
-def vjp_of(spec: OpSpec, i: int) -> Callable | None:
-    """``vjp(g, out, *inputs, **settings)`` giving input ``i``'s gradient, or None if none."""
-    if spec.vjp_argnum is not None:
-        return functools.partial(spec.vjp_argnum, i)
-    return spec.vjps[i] if i < len(spec.vjps) else None
 
 
 class _Like:
