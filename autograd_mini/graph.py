@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AnomalyError, GraphError
+from .errors import AnomalyError, GraphError, ShapeError
 
 # ----- recording state (per thread and per contextvars context) -----------------------
 
@@ -268,7 +268,10 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                     continue
                 if p._broadcasts and (type(contrib) is not np.ndarray  # fast path: same shape
                                       or contrib.shape != p.data.shape):
-                    contrib = p._unbroadcast(contrib)
+                    try:
+                        contrib = p._unbroadcast(contrib)
+                    except ShapeError as e:
+                        raise ShapeError(f"backward of '{node.op}', input {i}: {e}") from None
                 if anomaly:
                     check_finite(contrib, f"backward of '{node.op}' (gradient for input {i})")
                 prev = grads.get(p)

@@ -167,23 +167,26 @@ class Tensor(Node):
         return np.array(g, dtype=self.data.dtype)
 
     def _unbroadcast(self, g: Any) -> Any:
-        """Sum ``g`` over the axes numpy broadcast this tensor along."""
+        """Sum ``g`` over the axes numpy broadcast this tensor along.
+
+        Raises:
+            ShapeError: ``g`` cannot come from broadcasting this tensor (a VJP bug).
+        """
         shape = self.data.shape
         plain = type(g) is np.ndarray  # a plain backward: numpy's own methods will do
         gshape = g.shape if plain else np.shape(data_of(g))
         if gshape == shape:
             return g
         lead = len(gshape) - len(shape)
-        if lead >= 0:
-            axes = tuple(range(lead)) + tuple(
-                i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
-            if axes:
-                g = g.sum(axis=axes, keepdims=True) if plain else \
-                    ops.sum(g, axis=axes, keepdims=True)
-        if np.shape(data_of(g)) != shape:
-            g = ops.reshape(g, shape) if np.size(data_of(g)) == self.data.size else \
-                ops.broadcast_to(g, shape)
-        return g
+        if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
+            raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
+                             f"shape {shape}: the op's VJP returned the wrong shape")
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+        if axes:
+            g = g.sum(axis=axes, keepdims=True) if plain else \
+                ops.sum(g, axis=axes, keepdims=True)
+        return ops.reshape(g, shape) if lead else g  # drop the summed leading axes
 
     def zero_grad(self) -> None:
         """Clear ``.grad`` (set it to None, as PyTorch's ``set_to_none``)."""

@@ -137,3 +137,19 @@ def test_an_op_registered_without_a_vjp_names_itself_in_backward():
             no_vjp(Tensor([1.0], requires_grad=True)).sum().backward()
     finally:
         del OPS["_no_vjp_test_op"]
+
+
+def test_a_vjp_returning_the_wrong_shape_is_named_not_reshaped():
+    from autograd_mini import ShapeError
+    from autograd_mini.ops import OPS, op
+
+    @op(name="_wrong_shape_vjp")
+    def flip(x):
+        return x[::-1]
+
+    flip.defvjp(lambda g, out, x: g.reshape(-1, 1))  # (n, 1) for an input of shape (n,)
+    try:
+        with pytest.raises(ShapeError, match=r"'_wrong_shape_vjp', input 0.*\(3, 1\).*\(3,\)"):
+            flip(Tensor([1.0, 2.0, 3.0], requires_grad=True)).sum().backward()
+    finally:
+        del OPS["_wrong_shape_vjp"]
