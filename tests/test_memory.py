@@ -11,7 +11,6 @@ as the last reference to its output (the loss) is gone.
 from __future__ import annotations
 
 import gc
-import tracemalloc
 import weakref
 
 import numpy as np
@@ -21,6 +20,7 @@ import autograd_mini as am
 from autograd_mini import Tensor, Value, Variable
 from autograd_mini.graph import toposort
 from benchmarks import w3_mnist_mlp as w3
+from benchmarks.memory import peak_mb
 
 
 @pytest.fixture
@@ -91,21 +91,11 @@ def test_a_value_graph_is_freed_once_its_loss_goes_out_of_scope(no_cycle_collect
     assert w[0].grad != 0.0
 
 
-def _peak_mb(fn) -> float:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-
-
 def test_a_training_run_peaks_within_1_3x_of_hand_written_numpy():
     X, Y = w3.dataset(w3.BATCH * 4)
     ref, ours = w3.init_params(), [Variable(p) for p in w3.init_params()]
-    numpy_mb = _peak_mb(lambda: w3.numpy_epoch(ref, X, Y))
-    ours_mb = _peak_mb(lambda: w3.ours_epoch(ours, X, Y))
+    numpy_mb = peak_mb(lambda: w3.numpy_epoch(ref, X, Y))
+    ours_mb = peak_mb(lambda: w3.ours_epoch(ours, X, Y))
     assert ours_mb <= 1.3 * numpy_mb, (ours_mb, numpy_mb)
 
 

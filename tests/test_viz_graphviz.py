@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import graphviz
 import numpy as np
 import pytest
+from graphs import neuron
 
 from autograd_mini import DTypeError, GraphError, Tensor, Value, Variable, mean, nn, square
 from autograd_mini.viz import DotNotFoundError, GraphDrawing, draw_graph
@@ -59,15 +60,6 @@ def svg_graph(g: graphviz.Digraph) -> tuple[dict[str, list[str]], list[tuple[str
     return nodes, edges
 
 
-def neuron() -> Value:
-    x1, x2 = Value(2.0, name="x1", requires_grad=False), Value(0.0, name="x2",
-                                                            requires_grad=False)
-    w1, w2, b = Value(-3.0, name="w1"), Value(1.0, name="w2"), Value(6.8813735870195432, name="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.name = "n"
-    o = n.tanh()
-    o.name = "o"
-    return o
 
 
 def label_of(g: graphviz.Digraph, name: str) -> str:

@@ -8,6 +8,7 @@ import shutil
 
 import numpy as np
 import pytest
+from graphs import neuron
 
 from autograd_mini import GraphError, Tensor, Value, Variable, tanh
 from autograd_mini.graph import toposort
@@ -19,15 +20,6 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                       "(apt-get install graphviz)")
 
 
-def neuron() -> Value:
-    x1, x2 = Value(2.0, name="x1", requires_grad=False), Value(0.0, name="x2",
-                                                            requires_grad=False)
-    w1, w2, b = Value(-3.0, name="w1"), Value(1.0, name="w2"), Value(6.8813735870195432, name="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.name = "n"
-    o = tanh(n)
-    o.name = "o"
-    return o
 
 
 def descent() -> Tensor:

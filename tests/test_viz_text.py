@@ -6,22 +6,11 @@ import re
 
 import numpy as np
 import pytest
+from graphs import neuron
 
 from autograd_mini import DTypeError, GraphError, Tensor, Value, Variable
 from autograd_mini.viz import to_mermaid, to_text
 from autograd_mini.viz.text import GraphView, fmt, kind_of
-
-
-def neuron() -> Value:
-    x1, x2 = Value(2.0, name="x1", requires_grad=False), Value(0.0, name="x2",
-                                                            requires_grad=False)
-    w1, w2, b = Value(-3.0, name="w1"), Value(1.0, name="w2"), Value(6.8813735870195432, name="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.name = "n"
-    o = n.tanh()
-    o.name = "o"
-    return o
-
 
 # ----- the tree --------------------------------------------------------------------------
 
