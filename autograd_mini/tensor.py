@@ -59,7 +59,7 @@ def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
     if type(x) is float or type(x) is int:  # the common case, as in `0.5 * t`: no checks
         return Tensor._wrap(np.array(x, dtype))
     if isinstance(x, Node):
-        raise mixed_inputs(spec)
+        raise mixed_inputs(spec, Tensor, x)
     arr = np.asarray(x)
     if arr.dtype.kind == "f" and arr.ndim > 0 and arr.dtype in FLOAT_DTYPES:
         return Tensor(arr)  # float arrays keep their dtype and promote as numpy does

@@ -126,7 +126,7 @@ def _to_float(x: Any, what: str) -> float:
 def _constant(x: Any, spec: OpSpec) -> Value:
     """A plain number used in a Value op becomes a constant node (shown in drawings)."""
     if isinstance(x, Node):
-        raise mixed_inputs(spec)
+        raise mixed_inputs(spec, Value, x)
     if not isinstance(x, (float, int, numbers.Real)):
         raise DTypeError(f"{spec.name}: Value ops take numbers or Values, got "
                          f"{type(x).__name__}" + (" (use Tensor for arrays)"

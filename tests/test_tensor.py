@@ -188,3 +188,12 @@ def test_leaf_grad_is_a_writeable_array_of_its_own():
 def test_repr_summarises_large_arrays():
     text = repr(Tensor(np.zeros((100, 100)), name="big"))
     assert "..." in text and len(text) < 400 and "name='big'" in text
+
+
+def test_mixing_eager_tensors_with_session_graph_nodes_names_both_kinds():
+    import autograd_mini.compat.v1 as tf
+
+    with tf.Graph().as_default():
+        c = tf.constant(1.0)
+    with pytest.raises(DTypeError, match="cannot mix Tensor and .*Session"):
+        Tensor([1.0]) + c

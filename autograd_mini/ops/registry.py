@@ -178,10 +178,13 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
     return node
 
 
-def mixed_inputs(spec: OpSpec) -> DTypeError:
-    """The error for an op given both a ``Value`` and a ``Tensor``."""
-    return DTypeError(f"{spec.name}: cannot mix Value and Tensor inputs; wrap the Value's "
-                      "number in a Tensor (Tensor(v.data)) or use Values throughout")
+def mixed_inputs(spec: OpSpec, kind: type, other: Node) -> DTypeError:
+    """The error for an op given nodes of two kinds, such as a ``Value`` and a ``Tensor``."""
+    hint = ("wrap the Value's number in a Tensor (Tensor(v.data)) or use Values throughout"
+            if {kind.__name__, type(other).__name__} <= {"Value", "Tensor", "Variable"} else
+            "a graph built for a Session and eager nodes do not combine; use one or the other")
+    return DTypeError(f"{spec.name}: cannot mix {kind.__name__} and {type(other).__name__} "
+                      f"inputs; {hint}")
 
 
 def forward_failed(spec: OpSpec, error: Exception, shapes: list) -> str:
