@@ -19,8 +19,6 @@ from pathlib import Path
 from types import ModuleType
 
 DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist")  # the order `demo all` runs them
-# `demo all` runs these with fewer epochs (on all the data) unless --full is given
-SHORTENED = {"mnist": ["--epochs", "3"]}
 DEFAULT_OUT = Path("autograd_mini_out")
 _VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its output)"}
 
@@ -75,18 +73,14 @@ def run_demo(name: str, argv: list[str]) -> int:
     return 0 if code is None else int(code)
 
 
-def run_all(out: Path, quick: bool, full: bool) -> int:
+def run_all(out: Path, quick: bool) -> int:
     """Run every demo in turn, keep going past failures, and print a summary."""
     results = []
     for i, name in enumerate(DEMOS, 1):
         argv = ["--out", str(out)]
-        note = ""
         if quick:
             argv.append("--quick")
-        elif name in SHORTENED and not full:
-            argv += SHORTENED[name]
-            note = f" (shortened: {' '.join(SHORTENED[name])}; `demo all --full` runs it in full)"
-        print(f"\n===== {i}/{len(DEMOS)} demo {name}{note}: {describe(name)}", flush=True)
+        print(f"\n===== {i}/{len(DEMOS)} demo {name}: {describe(name)}", flush=True)
         start = time.perf_counter()
         try:
             verdict = _VERDICTS.get(code := run_demo(name, argv), f"exit code {code}")
@@ -121,8 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="{demo,graph}")
     demo = commands.add_parser(
         "demo", help="run a demo (one per tutorial seed), or all of them",
-        description="Run a demo: `demo NAME [its options]`, `demo all [--out DIR] [--quick] "
-                    "[--full]`, or `demo --list`.")
+        description="Run a demo: `demo NAME [its options]`, `demo all [--out DIR] [--quick]`"
+                    ", or `demo --list`.")
     demo.add_argument("--list", action="store_true", help="list the demos, one line each")
     demo.add_argument("name", nargs="?", help=f"one of {', '.join(DEMOS)}, or all")
     demo.add_argument("args", nargs=argparse.REMAINDER,
@@ -139,8 +133,6 @@ def _all_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the pictures (default: ./{DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true", help="every demo in its quick mode")
-    parser.add_argument("--full", action="store_true",
-                        help=f"run {', '.join(SHORTENED)} in full too (minutes, not seconds)")
     return parser
 
 
@@ -155,7 +147,7 @@ def _demo_command(args: argparse.Namespace) -> int:
     name = args.name.replace("_", "-")
     if name == "all":
         opts = _all_parser().parse_args(args.args)
-        return run_all(opts.out, opts.quick, opts.full)
+        return run_all(opts.out, opts.quick)
     if name not in DEMOS:
         print(f"autograd-mini demo: no demo named {args.name!r}; the demos are "
               f"{', '.join(DEMOS)} (or all); `autograd-mini demo --list` describes them",
