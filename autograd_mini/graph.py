@@ -258,7 +258,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 out, inputs = node.data, (parents[0].data, parents[1].data)
             else:
                 out, inputs = node.data, [p.data for p in parents]
-            vjps = spec.input_vjps(len(parents))
+            vjps = spec.vjps or spec.input_vjps(len(parents))  # inline: the common case
             for i, p in enumerate(parents):
                 vjp = vjps[i]
                 if vjp is None or not p.requires_grad:

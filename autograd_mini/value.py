@@ -125,6 +125,11 @@ def _to_float(x: Any, what: str) -> float:
 
 def _constant(x: Any, spec: OpSpec) -> Value:
     """A plain number used in a Value op becomes a constant node (shown in drawings)."""
+    if type(x) is float or type(x) is int:  # the common case, as in `2 * v`: no checks
+        node = object.__new__(Value)
+        node.data, node.grad, node.name, node.requires_grad = float(x), 0.0, None, False
+        node.parents, node.op, node._ctx, node._id = (), "", None, next(_ids)
+        return node
     if isinstance(x, Node):
         raise mixed_inputs(spec, Value, x)
     if not isinstance(x, (float, int, numbers.Real)):
