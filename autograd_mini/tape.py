@@ -239,8 +239,8 @@ class Tape:
         only through ops outside this tape's recording (``stop_recording()``, or before or
         after the ``with`` block); its values reach the target only through a copy cut
         from the graph (``.numpy()``, ``.data``, ``.detach()``); or no op path joins them
-        at all. The last case also covers ``no_grad()``, comparisons (``x > 0`` gives
-        plain booleans) and ``float()``, which leave no trace to tell them apart.
+        at all, where an op run under ``no_grad()`` is named (comparisons, ``x > 0``, and
+        ``float()`` leave no trace to tell them apart).
         """
         who = _label(source)
         if not self._is_source(source):
@@ -263,10 +263,15 @@ class Tape:
             return (f"{who} reaches the target only through ops this tape did not record: "
                     "they ran under tape.stop_recording(), or outside the tape's with block; "
                     "compute the target inside the block")
+        cut = next((n for n in _walk(target) if n.op and not n.parents), None)
+        if cut is not None:
+            return (f"{who} is not connected: '{cut.op}' on the way to the target ran under "
+                    "no_grad() (or has no gradient), so it recorded nothing; compute it with "
+                    "recording on")
         if not target.parents and target is not source:
             return (f"{who} is not connected: the target is a constant, made by no recorded "
-                    "op (computed under no_grad(), from plain numbers, or from a copy such as "
-                    ".numpy(), float() or a comparison's booleans)")
+                    "op (from plain numbers, or from a copy such as .numpy(), float() or a "
+                    "comparison's booleans)")
         if isinstance(source, Tensor) and any(
                 isinstance(n, Tensor) and n is not source and not n.parents
                 and np.may_share_memory(n.data, source.data) for n in _walk(target)):
@@ -274,8 +279,8 @@ class Tape:
                     "(.numpy(), .data or .detach()), which has no gradient; use the Tensor "
                     "itself in the computation")
         return (f"{who} is not connected to the target: no recorded op leads from it to the "
-                "target. If the target was computed from it, the link was cut by no_grad(), "
-                "a comparison (x > 0 gives plain booleans), float() or .item()")
+                "target. If the target was computed from it, the link was cut by a comparison "
+                "(x > 0 gives plain booleans), float() or .item()")
 
 
 # ----- helpers ------------------------------------------------------------------------

@@ -358,11 +358,20 @@ def test_why_none_names_use_under_stop_recording():
     assert "stop_recording" in tape.why_none(y, w)
 
 
-def test_why_none_names_a_constant_target_made_under_no_grad():
+def test_why_none_names_the_op_that_ran_under_no_grad():
     w = Variable(1.0)
     with Tape() as tape:
         with am.no_grad():
-            y = w * 2
+            h = am.exp(w)
+        y = h * Variable(3.0)
+    assert tape.gradient(y, w) is None
+    assert "'exp' on the way to the target ran under no_grad()" in tape.why_none(y, w)
+
+
+def test_why_none_names_a_constant_target_made_from_plain_numbers():
+    w = Variable(1.0)
+    with Tape() as tape:
+        y = Tensor(2.0) * 3
     assert "target is a constant" in tape.why_none(y, w)
 
 

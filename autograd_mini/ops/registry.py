@@ -158,7 +158,8 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
     node.name = None
     node._id = next(_ids)
     record = False
-    if spec.differentiable and _RECORDING.get():
+    recording = spec.differentiable and _RECORDING.get()
+    if recording:
         for p in parents:
             if p.requires_grad:  # record only when some input needs a gradient
                 record = True
@@ -173,6 +174,11 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
         node.op = ""
         node._ctx = None
         node.requires_grad = False
+        if not recording:  # a cut (no_grad, or an op without gradient), not a constant:
+            for p in parents:  # keep the op's name so Tape.why_none can point at it
+                if p.requires_grad:
+                    node.op = spec.name
+                    break
     if _ANOMALY.get():
         check_finite(data, f"forward of '{spec.name}'")
     return node
