@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
 import hashlib
 import http.client
 import importlib.metadata
 import logging
-import math
 import os
 import pickle
 import tempfile
@@ -23,9 +21,12 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
+
+from .idx import IDXFormatError, read_idx
+from .pickles import NumpyUnpickler, load_pickle
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -90,10 +91,6 @@ class DatasetNotFoundError(RuntimeError):
     """No source could provide MNIST; the message lists what was tried and how to get it."""
 
 
-class IDXFormatError(ValueError):
-    """The data is not a valid IDX file: bad magic number, dimensions or size."""
-
-
 class DownloadError(OSError):
     """A file could not be fetched, with a matching checksum, from any mirror."""
 
@@ -104,130 +101,6 @@ class _Unavailable(Exception):
 
 class _RejectedFile(Exception):
     """A mirror sent a file that fails the checksum or size check."""
-
-
-# ----- IDX files -------------------------------------------------------------------------
-
-_IDX_DTYPES: dict[int, np.dtype] = {
-    0x08: np.dtype(np.uint8),
-    0x09: np.dtype(np.int8),
-    0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"),
-    0x0D: np.dtype(">f4"),
-    0x0E: np.dtype(">f8"),
-}
-
-
-def read_idx(source: str | os.PathLike[str] | IO[bytes]) -> np.ndarray:
-    """Read an IDX file, gzip-compressed or raw, into a new native-endian array.
-
-    ``source`` is a path or a binary file object. Raises :class:`IDXFormatError` when the
-    magic number, the dimensions or the amount of data are wrong.
-    """
-    if isinstance(source, (str, os.PathLike)):
-        name = os.fspath(source)
-        with open(source, "rb") as file:
-            raw = file.read()
-    else:
-        name = str(getattr(source, "name", "<file object>"))
-        raw = source.read()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise IDXFormatError(f"{name}: broken gzip data ({exc})") from exc
-    return _parse_idx(raw, name)
-
-
-def _parse_idx(raw: bytes, name: str) -> np.ndarray:
-    if len(raw) < 4:
-        raise IDXFormatError(f"{name}: {len(raw)} bytes is too short for an IDX header")
-    code, ndim = raw[2], raw[3]
-    if raw[:2] != b"\0\0":
-        magic = int.from_bytes(raw[:4], "big")
-        raise IDXFormatError(
-            f"{name}: bad magic number 0x{magic:08X}; an IDX file starts with two zero bytes, "
-            "a type code and the number of dimensions"
-        )
-    if code not in _IDX_DTYPES:
-        known = " ".join(f"0x{c:02X}" for c in _IDX_DTYPES)
-        raise IDXFormatError(f"{name}: unknown IDX type code 0x{code:02X} (known: {known})")
-    if ndim == 0:
-        raise IDXFormatError(f"{name}: the IDX header declares 0 dimensions")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise IDXFormatError(
-            f"{name}: truncated header: {ndim} dimensions need {header} bytes, "
-            f"the file has {len(raw)}"
-        )
-    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    dtype = _IDX_DTYPES[code]
-    count = math.prod(shape)
-    expected, actual = count * dtype.itemsize, len(raw) - header
-    if actual < expected:
-        raise IDXFormatError(
-            f"{name}: truncated: shape {shape} of {dtype.name} needs {expected} data bytes, "
-            f"only {actual} present"
-        )
-    if actual > expected:
-        raise IDXFormatError(
-            f"{name}: {actual - expected} unexpected bytes after the {expected} data bytes "
-            f"of shape {shape}"
-        )
-    data = np.frombuffer(raw, dtype=dtype, count=count, offset=header)
-    return data.reshape(shape).astype(dtype.newbyteorder("="))
-
-
-# ----- restricted pickles ----------------------------------------------------------------
-
-
-@functools.cache
-def _allowed_globals() -> dict[str, Any]:
-    try:
-        from numpy._core.multiarray import _reconstruct
-    except ImportError:  # numpy < 2
-        from numpy.core.multiarray import _reconstruct
-    return {
-        "numpy.core.multiarray._reconstruct": _reconstruct,
-        "numpy._core.multiarray._reconstruct": _reconstruct,
-        "numpy.ndarray": np.ndarray,
-        "numpy.dtype": np.dtype,
-    }
-
-
-class NumpyUnpickler(pickle.Unpickler):
-    """An unpickler that rebuilds plain numpy arrays and refuses every other global.
-
-    Only ``numpy.ndarray``, ``numpy.dtype`` and numpy's ``_reconstruct`` can be looked up,
-    so a pickle cannot call ``os.system`` or ``eval``. The encoding defaults to ``latin1``,
-    which Python 2 numpy pickles need. Python 3 pickles must use protocol 3 or 4: protocol 2
-    stores bytes through ``_codecs.encode`` and numpy pickles arrays at protocol 5 through
-    ``_frombuffer``, and both are refused.
-    """
-
-    def __init__(self, file: IO[bytes], *, encoding: str = "latin1", **kwargs: Any) -> None:
-        super().__init__(file, encoding=encoding, **kwargs)
-
-    def find_class(self, module: str, name: str) -> Any:
-        qualified = f"{module}.{name}"
-        allowed = _allowed_globals()
-        if qualified not in allowed:
-            raise pickle.UnpicklingError(
-                f"refused to unpickle global {qualified!r}: only numpy arrays are allowed "
-                f"({', '.join(sorted(allowed))})"
-            )
-        return allowed[qualified]
-
-
-def load_pickle(path: str | os.PathLike[str]) -> Any:
-    """Load a pickle of numpy arrays (gzip-compressed or not) with :class:`NumpyUnpickler`."""
-    with open(path, "rb") as file:
-        compressed = file.read(2) == b"\x1f\x8b"
-        file.seek(0)
-        if compressed:
-            with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
-                return NumpyUnpickler(unzipped).load()
-        return NumpyUnpickler(file).load()
 
 
 # ----- sources ---------------------------------------------------------------------------
