@@ -1,7 +1,7 @@
 """``Tensor``: a graph node holding a numpy array, and how plain numpy code reaches it.
 
-Constructors, dtype rules, shape helpers, repr, and numpy's ``__array_ufunc__`` /
-``__array_function__`` hooks live here; the math lives in ``autograd_mini.ops``.
+Constructors, dtype rules, shape helpers and repr live here; the math lives in
+``autograd_mini.ops``, and what numpy's functions do on Tensors in ``numpy_interop``.
 
 Dtype rule: Python numbers and lists become float32 (as in TensorFlow and PyTorch);
 numpy float32/float64 arrays keep their dtype; integer, bool and float16 arrays become
@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
-from .errors import DTypeError, GraphError, NoGradientError, ShapeError
+from . import numpy_interop, ops
+from .errors import DTypeError, GraphError, ShapeError
 from .graph import Node, _ids, data_of
 from .ops.registry import OpSpec, forward_failed, make_node, mixed_inputs
 
@@ -283,29 +283,10 @@ class Tensor(Node):
     # ----- plain numpy code on Tensors ------------------------------------------------------
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any):
-        fn = _UFUNCS.get(ufunc.__name__)
-        if method == "__call__" and not kwargs and fn is not None:
-            return fn(*inputs)
-        if method == "__call__" and not kwargs and ufunc.__name__ in _PLAIN_UFUNCS:
-            return ufunc(*[data_of(x) for x in inputs])
-        raise NoGradientError(
-            f"np.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not "
-            f"supported on Tensors{' with ' + ', '.join(kwargs) if kwargs else ''}; "
-            "use the autograd_mini functions, or t.numpy() to compute without gradients")
+        return numpy_interop.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any):
-        name = func.__name__
-        if name in _PLAIN_FUNCTIONS:
-            return func(*_plain(args), **_plain(kwargs))
-        fn = _FUNCTIONS.get(name)
-        if fn is None:
-            raise NoGradientError(
-                f"np.{name} is not supported on Tensors (it would drop the graph); use the "
-                "autograd_mini functions, or t.numpy() to compute without gradients")
-        try:
-            return fn(*args, **kwargs)
-        except TypeError as e:
-            raise NoGradientError(f"np.{name} on Tensors: {e}") from None
+        return numpy_interop.array_function(func, args, kwargs)
 
 
 Tensor._family = Tensor
@@ -313,16 +294,6 @@ Tensor._family = Tensor
 
 def _axis(axis: Any) -> Any:
     return tuple(axis) if isinstance(axis, list) else axis
-
-
-def _plain(x: Any) -> Any:
-    if isinstance(x, Node):
-        return x.data
-    if isinstance(x, (list, tuple)):
-        return type(x)(_plain(i) for i in x)
-    if isinstance(x, dict):
-        return {k: _plain(v) for k, v in x.items()}
-    return x
 
 
 def _plain_index(index: Any) -> Any:
@@ -334,37 +305,3 @@ def _plain_index(index: Any) -> Any:
         return arr if arr.dtype.kind in "bi" else arr.astype(np.intp)
     return index
 
-
-def _squeeze(x, axis=None):
-    shape = np.shape(data_of(x))
-    axes = range(len(shape)) if axis is None else np.atleast_1d(axis) % len(shape)
-    return ops.reshape(x, tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1)))
-
-
-def _expand_dims(x, axis):
-    return ops.reshape(x, np.expand_dims(data_of(x), axis).shape)
-
-
-_UFUNCS = {
-    "add": ops.add, "subtract": ops.sub, "multiply": ops.mul, "divide": ops.div,
-    "true_divide": ops.div, "power": ops.pow, "negative": ops.neg, "exp": ops.exp,
-    "log": ops.log, "sqrt": ops.sqrt, "square": ops.square, "tanh": ops.tanh, "sin": ops.sin,
-    "cos": ops.cos, "absolute": ops.abs, "maximum": ops.maximum, "minimum": ops.minimum,
-    "matmul": ops.matmul, "positive": lambda x: x,
-}
-_PLAIN_UFUNCS = {
-    "greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "isnan",
-    "isinf", "isfinite", "sign", "logical_and", "logical_or", "logical_not", "floor", "ceil",
-    "rint",
-}
-_FUNCTIONS = {
-    "dot": ops.dot, "matmul": ops.matmul, "sum": ops.sum, "mean": ops.mean, "max": ops.max,
-    "amax": ops.max, "min": ops.min, "amin": ops.min, "reshape": ops.reshape,
-    "transpose": ops.transpose, "concatenate": ops.concatenate, "stack": ops.stack,
-    "where": ops.where, "clip": ops.clip, "broadcast_to": ops.broadcast_to,
-    "squeeze": _squeeze, "expand_dims": _expand_dims,
-}
-_PLAIN_FUNCTIONS = {
-    "shape", "ndim", "size", "allclose", "isclose", "array_equal", "argmax", "argmin",
-    "argsort", "count_nonzero", "round", "around", "array_repr", "array_str",
-}
