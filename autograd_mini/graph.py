@@ -112,6 +112,15 @@ class Node:
     data: Any
     grad: Any
 
+    @classmethod
+    def _new_constant(cls, data: Any) -> Node:
+        """A leaf that needs no gradient around ``data`` already in this class's payload
+        form (a float, a float array), built without the constructor's checks."""
+        node = object.__new__(cls)
+        node.data, node.grad, node.name, node.requires_grad = data, cls._empty_grad, None, False
+        node.parents, node.op, node._ctx, node._id = (), "", None, next(_ids)
+        return node
+
     @property
     def is_leaf(self) -> bool:
         """True for nodes not made by a recorded op (inputs, parameters, constants)."""

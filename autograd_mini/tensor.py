@@ -57,7 +57,7 @@ def _with_constants(args: tuple, spec: OpSpec) -> tuple:
 def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
     """A non-Tensor input of a Tensor op: a constant that keeps the Tensor's dtype."""
     if type(x) is float or type(x) is int:  # the common case, as in `0.5 * t`: no checks
-        return Tensor._wrap(np.array(x, dtype))
+        return Tensor._new_constant(np.array(x, dtype))
     if isinstance(x, Node):
         raise mixed_inputs(spec, Tensor, x)
     arr = np.asarray(x)
@@ -92,14 +92,6 @@ class Tensor(Node):
         self.op = ""
         self._ctx = None
         self._id = next(_ids)
-
-    @staticmethod
-    def _wrap(arr: np.ndarray) -> Tensor:
-        """A constant Tensor around an array already of a float dtype, without checks."""
-        t = object.__new__(Tensor)
-        t.data, t.grad, t.requires_grad, t.name = arr, None, False, None
-        t.parents, t.op, t._ctx, t._id = (), "", None, next(_ids)
-        return t
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Tensor:

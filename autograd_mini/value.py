@@ -126,13 +126,10 @@ def _to_float(x: Any, what: str) -> float:
 def _constant(x: Any, spec: OpSpec) -> Value:
     """A plain number used in a Value op becomes a constant node (shown in drawings)."""
     if type(x) is float or type(x) is int:  # the common case, as in `2 * v`: no checks
-        node = object.__new__(Value)
-        node.data, node.grad, node.name, node.requires_grad = float(x), 0.0, None, False
-        node.parents, node.op, node._ctx, node._id = (), "", None, next(_ids)
-        return node
+        return Value._new_constant(float(x))
     if isinstance(x, Node):
         raise mixed_inputs(spec, Value, x)
-    if not isinstance(x, (float, int, numbers.Real)):
+    if not isinstance(x, numbers.Real):
         raise DTypeError(f"{spec.name}: Value ops take numbers or Values, got "
                          f"{type(x).__name__}" + (" (use Tensor for arrays)"
                                                   if hasattr(x, "shape") else ""))
