@@ -19,6 +19,7 @@ from ..errors import DTypeError, NoGradientError
 from ..graph import _ANOMALY, _RECORDING, Node, _ids, check_finite
 
 Vjp = Callable[..., Any]
+NO_SETTINGS: dict[str, Any] = {}  # shared by calls of ops without settings; never mutated
 
 
 @dataclass(eq=False)
@@ -50,7 +51,7 @@ class OpSpec:
     def __post_init__(self) -> None:
         # the ``_ctx`` shared by every node of this op that has no settings: one object
         # fewer per node for the garbage collector to scan (read-only by convention)
-        self.bare_ctx = (self, {})
+        self.bare_ctx = (self, NO_SETTINGS)
 
     def defvjp(self, *vjps: Vjp | None) -> None:
         """Set the VJPs, one per input in input order."""
@@ -81,7 +82,6 @@ class OpSpec:
 
 
 OPS: dict[str, OpSpec] = {}
-NO_SETTINGS: dict[str, Any] = {}  # shared by calls of ops without settings; never mutated
 
 
 def op(forward: Callable | None = None, *, name: str | None = None, nin: int | None = None,
@@ -113,11 +113,8 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
             if n_in is not None and len(args) > n_in:
                 kwargs.update(zip(names, args[n_in:]))
                 args = args[:n_in]
-            kwargs = {**defaults, **kwargs}
-            for a in args:  # the first node decides: Value or Tensor (they check the rest)
-                if isinstance(a, Node):
-                    return a._family._apply(spec, args, kwargs)
-            return forward(*args, **kwargs)
+            # the first node decides: Value or Tensor (they check the rest)
+            return a._family._apply(spec, args, {**defaults, **kwargs})
 
         def call(*args: Any) -> Any:  # the same without settings: every scalar op's path
             for a in args:
