@@ -68,6 +68,27 @@ def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
     return Tensor(arr.astype(dtype, copy=False))
 
 
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` (an array or a recorded Tensor) over the axes numpy broadcast ``shape`` along.
+
+    Raises:
+        ShapeError: ``g`` cannot come from broadcasting ``shape`` (a VJP bug).
+    """
+    plain = type(g) is np.ndarray  # a plain backward: numpy's own methods will do
+    gshape = g.shape if plain else np.shape(data_of(g))
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
+        raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
+                         f"shape {shape}: the op's VJP returned the wrong shape")
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True) if plain else ops.sum(g, axis=axes, keepdims=True)
+    return ops.reshape(g, shape) if lead else g  # drop the summed leading axes
+
+
 class Tensor(Node):
     """An array that records the ops applied to it.
 
@@ -159,26 +180,8 @@ class Tensor(Node):
         return np.array(g, dtype=self.data.dtype)
 
     def _unbroadcast(self, g: Any) -> Any:
-        """Sum ``g`` over the axes numpy broadcast this tensor along.
-
-        Raises:
-            ShapeError: ``g`` cannot come from broadcasting this tensor (a VJP bug).
-        """
-        shape = self.data.shape
-        plain = type(g) is np.ndarray  # a plain backward: numpy's own methods will do
-        gshape = g.shape if plain else np.shape(data_of(g))
-        if gshape == shape:
-            return g
-        lead = len(gshape) - len(shape)
-        if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
-            raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
-                             f"shape {shape}: the op's VJP returned the wrong shape")
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
-        if axes:
-            g = g.sum(axis=axes, keepdims=True) if plain else \
-                ops.sum(g, axis=axes, keepdims=True)
-        return ops.reshape(g, shape) if lead else g  # drop the summed leading axes
+        """Sum ``g`` over the axes numpy broadcast this tensor along (see ``unbroadcast``)."""
+        return unbroadcast(g, self.data.shape)
 
     def zero_grad(self) -> None:
         """Clear ``.grad`` (set it to None, as PyTorch's ``set_to_none``)."""

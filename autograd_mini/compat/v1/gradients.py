@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import DTypeError, NoGradientError, ShapeError
-from ...tensor import Tensor
+from ...tensor import unbroadcast
 from .graph import GraphElement, Step, SymbolicTensor, _check_element
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class _Group:
                     if c is None:  # this input has no gradient
                         continue
                     if getattr(c, "shape", ()) != vals[j].shape:
-                        c = unbroadcast(c, vals[j])
+                        c = unbroadcast(c, np.shape(vals[j]))
                     prev = grads[j]
                     grads[j] = c if prev is None else prev + c
             for k, ksource in results:
@@ -128,20 +128,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None,
         group.members.append(g)
         out.append(g)
     return out
-
-
-class _Like:
-    """Stands in for a Tensor of a value's shape, so the core's un-broadcast is reused."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: Any):
-        self.data = np.asarray(data)
-
-
-def unbroadcast(g: Any, like: Any) -> Any:
-    """``g`` summed over the axes numpy broadcast ``like`` along (``Tensor._unbroadcast``)."""
-    return Tensor._unbroadcast(_Like(like), g)
 
 
 def _between(ys: list, xs: list) -> tuple[list, set]:

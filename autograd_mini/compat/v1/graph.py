@@ -25,7 +25,7 @@ from ...errors import DTypeError, GraphError, NoGradientError, ShapeError
 from ...graph import Node, _ids
 from ...ops import getitem, matmul
 from ...ops.registry import OpSpec, forward_failed
-from ...tensor import Tensor, _plain_index, as_array
+from ...tensor import _plain_index, as_array, unbroadcast
 from .shapes import Shape, infer
 
 if TYPE_CHECKING:
@@ -273,7 +273,9 @@ class SymbolicTensor(GraphElement):
             raise GraphError(f"'{self.name}' has no value yet: run it in a Session first")
         return np.ones_like(self.data) if gradient is None else np.asarray(gradient, self.dtype)
 
-    _unbroadcast = Tensor._unbroadcast  # sums a gradient back to this node's last value's shape
+    def _unbroadcast(self, g: Any) -> Any:
+        """Sum ``g`` back to the shape of this node's last value."""
+        return unbroadcast(g, np.shape(self.data))
 
     def _compare(self, other: Any) -> Any:
         raise DTypeError(f"'{self.name}' is a graph tensor with no value yet: compare the "
