@@ -206,6 +206,11 @@ def data_of(x: Any) -> Any:
     return x.data if isinstance(x, Node) else x
 
 
+def shape_of(x: Any) -> tuple[int, ...]:
+    """The shape of a node's payload, or of a plain number or array."""
+    return np.shape(x.data if isinstance(x, Node) else x)
+
+
 # ----- backward: toposort, then chain rule from the output back ------------------------
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import ops
 from .errors import NoGradientError
-from .graph import Node, data_of
+from .graph import Node, data_of, shape_of
 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
@@ -56,7 +56,7 @@ def _plain(x: Any) -> Any:
 
 
 def _squeeze(x, axis=None):
-    shape = np.shape(data_of(x))
+    shape = shape_of(x)
     axes = range(len(shape)) if axis is None else np.atleast_1d(axis) % len(shape)
     return ops.reshape(x, tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1)))
 

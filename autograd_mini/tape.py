@@ -17,7 +17,7 @@ import numpy as np
 
 from . import ops
 from .errors import DTypeError, ShapeError, TapeError
-from .graph import Node, _ids, backprop, is_recording
+from .graph import Node, _ids, backprop, is_recording, shape_of
 from .tensor import Tensor
 from .value import Value
 from .variable import Variable
@@ -187,8 +187,8 @@ class Tape:
         if not (isinstance(target, Tensor) and isinstance(source, Tensor)
                 and target.ndim and source.ndim and target.shape[0] == source.shape[0]):
             raise ShapeError(f"batch_jacobian: target and source must be Tensors with the same "
-                             f"first (batch) axis, got shapes {_shape(target)} and "
-                             f"{_shape(source)}; use jacobian() otherwise")
+                             f"first (batch) axis, got shapes {shape_of(target)} and "
+                             f"{shape_of(source)}; use jacobian() otherwise")
         self._start("batch_jacobian", target, source, unconnected_gradients)
         batch, per = target.shape[0], target.size // max(target.shape[0], 1)
         seeds = [_one_hot((batch, per), (slice(None), k), target.dtype).reshape(target.shape)
@@ -322,7 +322,7 @@ def _zero_fill(g: Any, s: Node, unconnected: str) -> Any:
 
 def _assemble(column: list, s: Node, lead: tuple, axis: int, unconnected: str) -> Any:
     """Stack one source's gradient rows (None where unconnected) along ``axis``."""
-    shape = _shape(s)[:axis] + tuple(lead) + _shape(s)[axis:]
+    shape = shape_of(s)[:axis] + tuple(lead) + shape_of(s)[axis:]
     if isinstance(s, Value) and not shape:  # a Value target: the Jacobian is the gradient
         return _zero_fill(column[0], s, unconnected)
     if all(g is None for g in column):
@@ -338,10 +338,6 @@ def _one_hot(shape: Any, index: Any, dtype: Any) -> np.ndarray:
     e = np.zeros(shape, dtype=dtype)
     e[tuple(index)] = 1
     return e
-
-
-def _shape(x: Any) -> tuple:
-    return tuple(np.shape(x.data)) if isinstance(x, Node) else ()
 
 
 def _label(node: Node) -> str:

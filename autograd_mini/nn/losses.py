@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import ops
 from ..errors import OpError, ShapeError
-from ..graph import Node, data_of
+from ..graph import Node, data_of, shape_of
 from ..value import Value
 
 
@@ -88,7 +88,7 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
         labels: integer class ids of shape ``(N,)``, or one-hot / probability rows of
             shape ``(N, C)``.
     """
-    shape = np.shape(data_of(logits))
+    shape = shape_of(logits)
     if len(shape) == 0:
         raise ShapeError("softmax_cross_entropy: logits must have a class axis, got a scalar")
     labels_data = np.asarray(data_of(labels))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ShapeError
-from ..graph import data_of
+from ..graph import data_of, shape_of
 from .registry import op
 from .shape import reshape, transpose
 
@@ -30,7 +30,7 @@ def _matmul_dx(g, out, x, y):
     if np.ndim(data_of(y)) == 1:  # out[..., i] = x[..., i, :] . y
         return _as_col_last(g) * y if np.ndim(data_of(x)) > 1 else g * y
     if np.ndim(data_of(x)) == 1:  # out[..., j] = x . y[..., :, j]
-        return reshape(matmul(_as_row_last(g), _mT(y)), np.shape(data_of(y))[:-2] + (-1,))
+        return reshape(matmul(_as_row_last(g), _mT(y)), shape_of(y)[:-2] + (-1,))
     return matmul(g, _mT(y))
 
 
@@ -38,18 +38,18 @@ def _matmul_dy(g, out, x, y):
     if np.ndim(data_of(x)) == 1:
         return _as_col(x) * _as_row_last(g) if np.ndim(data_of(y)) > 1 else g * x
     if np.ndim(data_of(y)) == 1:
-        return reshape(matmul(_mT(x), _as_col_last(g)), np.shape(data_of(x))[:-2] + (-1,))
+        return reshape(matmul(_mT(x), _as_col_last(g)), shape_of(x)[:-2] + (-1,))
     return matmul(_mT(x), g)
 
 
 def _as_col_last(g):
     """(..., n) -> (..., n, 1)"""
-    return reshape(g, np.shape(data_of(g)) + (1,))
+    return reshape(g, shape_of(g) + (1,))
 
 
 def _as_row_last(g):
     """(..., n) -> (..., 1, n)"""
-    shape = np.shape(data_of(g))
+    shape = shape_of(g)
     return reshape(g, shape[:-1] + (1,) + shape[-1:])
 
 
@@ -66,7 +66,7 @@ def dot(x, y):
     """``np.dot`` for vectors and matrices (the ``@`` product); other ranks raise."""
     if np.ndim(data_of(x)) > 2 or np.ndim(data_of(y)) > 2:
         raise ShapeError(f"dot: only 1-D and 2-D inputs are supported, got shapes "
-                         f"{np.shape(data_of(x))} and {np.shape(data_of(y))}; use matmul")
+                         f"{shape_of(x)} and {shape_of(y)}; use matmul")
     if np.ndim(data_of(x)) == 0 or np.ndim(data_of(y)) == 0:
         return x * y
     return matmul(x, y)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..graph import data_of
+from ..graph import data_of, shape_of
 from .registry import op
 from .shape import broadcast_to, reshape
 
 
 def _spread(g, x, axis, keepdims):
     """``g`` of a reduction's output, broadcast back to the shape of its input ``x``."""
-    shape = np.shape(data_of(x))
+    shape = shape_of(x)
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else axis
         kept = list(shape)

@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..graph import data_of
+from ..graph import shape_of
 from .registry import op
-
-
-def _shape(x) -> tuple:
-    return np.shape(data_of(x))
 
 
 @op(nin=1)
@@ -22,7 +18,7 @@ def reshape(x, shape):
     return np.reshape(x, shape)
 
 
-reshape.defvjp(lambda g, out, x, *, shape: reshape(g, _shape(x)))
+reshape.defvjp(lambda g, out, x, *, shape: reshape(g, shape_of(x)))
 
 
 @op
@@ -57,7 +53,7 @@ def getitem(x, index):
     return x[index]
 
 
-getitem.defvjp(lambda g, out, x, *, index: scatter_add(g, index=index, shape=_shape(x)))
+getitem.defvjp(lambda g, out, x, *, index: scatter_add(g, index=index, shape=shape_of(x)))
 
 
 @op(nin=1)
@@ -81,9 +77,9 @@ def _concatenate(*xs, axis=0):
 
 
 def _concatenate_vjp(i, g, out, *xs, axis):
-    sizes = [_shape(x)[axis] for x in xs]
+    sizes = [shape_of(x)[axis] for x in xs]
     start = int(np.sum(sizes[:i]))
-    index = (slice(None),) * (axis % len(_shape(out))) + (slice(start, start + sizes[i]),)
+    index = (slice(None),) * (axis % len(shape_of(out))) + (slice(start, start + sizes[i]),)
     return getitem(g, index=index)
 
 
@@ -102,7 +98,7 @@ def _stack(*xs, axis=0):
 
 
 _stack.defvjp_argnum(lambda i, g, out, *xs, axis:
-                     getitem(g, index=(slice(None),) * (axis % len(_shape(out))) + (i,)))
+                     getitem(g, index=(slice(None),) * (axis % len(shape_of(out))) + (i,)))
 
 
 def stack(arrays, axis=0):

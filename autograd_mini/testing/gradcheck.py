@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import AutogradError, DTypeError
-from ..graph import Node, backprop, data_of, enable_grad, is_recording, no_grad, toposort
+from ..graph import Node, backprop, data_of, enable_grad, is_recording, no_grad, shape_of, toposort
 from ..tensor import Tensor
 from ..value import Value
 
@@ -254,7 +254,7 @@ def _label(i: int, x: Node) -> str:
 def _output_element(r: int, outs: list, sizes: list[int], names: list[str]) -> str:
     """Which output element row ``r`` of the full Jacobian belongs to."""
     k = int(np.searchsorted(np.cumsum(sizes), r, side="right"))
-    index = np.unravel_index(r - sum(sizes[:k]), np.shape(data_of(outs[k])))
+    index = np.unravel_index(r - sum(sizes[:k]), shape_of(outs[k]))
     return f"{names[k]}, element {tuple(int(j) for j in index)}" if index else names[k]
 
 
