@@ -21,7 +21,7 @@ from ..graph import Node
 from ..ops import OPS
 from ..tensor import Tensor
 from .graphviz import draw_graph
-from .lecture import BackwardWalk, explain_backward
+from .lecture import BackwardWalk, backward_table
 from .text import GraphView, expression, fmt
 
 MAX_NODES = 80  # boxes and ellipses a projector can show; bigger graphs need ``collapse``
@@ -99,7 +99,7 @@ def page_data(root: Node, view: GraphView | None = None,
     label = view.label
     grads = walk.totals()
     nodes = {_key(view, n): _describe(n, view, grads.get(id(n))) for n in view.nodes}
-    table = explain_backward(root, file=None)
+    table = backward_table(root, walk=walk, view=view)
     lines = table.to_text().splitlines()
     steps: list[dict[str, Any]] = [{"phase": "start", "node": None, "text": (
         f"The graph that computed {label(root)}. Next (or the right arrow) runs the forward "

@@ -138,8 +138,19 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
     """
     if fmt not in ("text", "latex"):
         raise ValueError(f"explain_backward: fmt must be 'text' or 'latex', got {fmt!r}")
-    view = GraphView(root)
-    walk = BackwardWalk(root, "explain_backward")
+    table = backward_table(root, lr)
+    if file is _STDOUT:  # the default: follow redirect_stdout and captured output
+        file = sys.stdout
+    if file is not None:
+        print(table.to_text() if fmt == "text" else table.to_latex(), file=file)
+    return table
+
+
+def backward_table(root: Node, lr: float | None = None, walk: BackwardWalk | None = None,
+                   view: GraphView | None = None) -> BackwardTable:
+    """The table ``explain_backward`` prints; reuses ``walk`` and ``view`` when given."""
+    view = view or GraphView(root)
+    walk = walk or BackwardWalk(root, "explain_backward")
     rows = []
     for k, (node, g, sends) in enumerate((v.node, v.upstream, v.sends) for v in walk.visits):
         what = expression(view, node) if node.parents else view.label(node)
@@ -152,12 +163,7 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
         grads = walk.totals()
         updates = [Update(view.label(n), n.data, lr, grads[id(n)], n.data - lr * grads[id(n)])
                    for n in view.nodes if view.kind(n) == "parameter" and id(n) in grads]
-    table = BackwardTable(view.label(root), rows, updates, lr)
-    if file is _STDOUT:  # the default: follow redirect_stdout and captured output
-        file = sys.stdout
-    if file is not None:
-        print(table.to_text() if fmt == "text" else table.to_latex(), file=file)
-    return table
+    return BackwardTable(view.label(root), rows, updates, lr)
 
 
 def _formula(op: str, index: int) -> str:
