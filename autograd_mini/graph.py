@@ -266,18 +266,26 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             if g is None:  # no path from the root brought a gradient here
                 continue
             spec, kwargs = ctx
+            binary = len(parents) == 2 and not kwargs  # called without * or **: the fastest
             if create_graph:
                 out, inputs = node, parents
-            elif len(parents) == 2:  # unpacked by hand: the common case, and the fastest
-                out, inputs = node.data, (parents[0].data, parents[1].data)
+                if binary:
+                    x0, x1 = parents
+            elif binary:
+                out, x0, x1 = node.data, parents[0].data, parents[1].data
+                inputs = (x0, x1)
             else:
                 out, inputs = node.data, [p.data for p in parents]
-            vjps = spec.vjps or spec.input_vjps(len(parents))  # inline: the common case
-            for i, p in enumerate(parents):
-                vjp = vjps[i]
+            vjps = spec.vjps or spec.input_vjps(len(parents))
+            for p, vjp in zip(parents, vjps):
                 if vjp is None or not p.requires_grad:
                     continue
-                contrib = vjp(g, out, *inputs, **kwargs) if kwargs else vjp(g, out, *inputs)
+                contrib = (vjp(g, out, x0, x1) if binary else
+                           vjp(g, out, *inputs, **kwargs) if kwargs else vjp(g, out, *inputs))
+                if type(contrib) is float:  # a Value's: no shape to fit, nothing to alias
+                    prev = grads.get(p)
+                    grads[p] = contrib if prev is None else prev + contrib
+                    continue
                 if contrib is None:  # this input has no gradient
                     continue
                 if p._broadcasts and (type(contrib) is not np.ndarray  # fast path: same shape
@@ -285,9 +293,11 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                     try:
                         contrib = p._unbroadcast(contrib)
                     except ShapeError as e:
+                        i = _input_index(parents, vjps, p, vjp)
                         raise ShapeError(f"backward of '{node.op}', input {i}: {e}") from None
                 if anomaly:
-                    check_finite(contrib, f"backward of '{node.op}' (gradient for input {i})")
+                    check_finite(contrib, f"backward of '{node.op}' (gradient for input "
+                                          f"{_input_index(parents, vjps, p, vjp)})")
                 prev = grads.get(p)
                 if prev is not None:
                     grads[p] = prev + contrib
@@ -298,6 +308,11 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     finally:
         _RECORDING.reset(token)
     return grads
+
+
+def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:
+    """Which input of the op ``p`` is, told apart by its VJP when it is used twice (x * x)."""
+    return next(i for i, (q, v) in enumerate(zip(parents, vjps)) if q is p and v is vjp)
 
 
 from . import ops  # noqa: E402  (ops build on Node; the dunders above call them)
