@@ -5,7 +5,7 @@ import math
 import pytest
 
 import autograd_mini as am
-from autograd_mini import DTypeError, OpError, Value
+from autograd_mini import DTypeError, OpError, Value, ops
 
 
 def test_neuron_matches_hand_derivation():
@@ -121,3 +121,48 @@ def test_constants_do_not_receive_gradients():
     x = Value(2.0)
     (c * x).backward()
     assert c.grad == 0.0 and x.grad == 5.0
+
+
+def _node_facts(v):
+    """What a node records, without its id: comparable between two builds."""
+    return (v.data, v.op, v.requires_grad, [(p.data, p.requires_grad) for p in v.parents],
+            v._ctx)
+
+
+@pytest.mark.parametrize("expr", [
+    lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / b,
+    lambda a, b: a ** b, lambda a, b: a + 2, lambda a, b: 2 - a, lambda a, b: 3.5 * a,
+    lambda a, b: 1 / a, lambda a, b: a ** 2, lambda a, b: 2 ** a, lambda a, b: -a,
+    lambda a, b: a.exp(), lambda a, b: a.log(), lambda a, b: a.sqrt(), lambda a, b: a.square(),
+    lambda a, b: a.tanh(), lambda a, b: a.sigmoid(), lambda a, b: a.relu(), lambda a, b: a.sin(),
+    lambda a, b: a.cos(), lambda a, b: a.abs(),
+])
+def test_inlined_operators_build_the_registry_s_nodes(expr):
+    # Value's operators inline the registry's common case; they must record exactly what
+    # the general path (the module-level op functions) records, and differentiate alike
+    a, b = Value(1.7), Value(0.6)
+    fast = expr(a, b)
+    with am.no_grad():
+        plain = expr(Value(1.7), Value(0.6))
+    assert fast.op and fast.requires_grad and not plain.requires_grad
+    assert fast.data == plain.data
+    again = ops.OPS[fast.op].fn(*fast.parents)  # the registry's general path
+    assert _node_facts(again) == _node_facts(fast)
+    fast.backward()
+    assert math.isfinite(a.grad) and a.grad != 0.0
+
+
+def test_inlined_operators_leave_other_cases_to_the_general_path():
+    import numpy as np
+
+    a = Value(2.0)
+    assert (a * True).data == 2.0 and (a + np.float64(1.0)).data == 3.0
+    with pytest.raises(OpError, match="div"):
+        a / 0
+    with am.detect_anomaly(), pytest.raises(am.AnomalyError, match="mul"):
+        Value(1e308) * 10
+    with am.no_grad():
+        c = a * a
+    assert c.parents == () and c.op == "mul" and not c.requires_grad  # a cut keeps its name
+    k = Value(3.0, requires_grad=False) * 2  # constants only: a constant
+    assert k.parents == () and not k.requires_grad
