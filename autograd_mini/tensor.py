@@ -19,7 +19,7 @@ import numpy as np
 from . import numpy_interop, ops
 from .errors import DTypeError, GraphError, ShapeError
 from .graph import Node, _ids, data_of
-from .ops.registry import OpSpec, forward_failed, make_node, mixed_inputs
+from .ops.registry import OpSpec, forward_failed, inline_operators, make_node, mixed_inputs
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -243,8 +243,6 @@ class Tensor(Node):
 
     # ----- array ops as methods, with numpy's signatures ----------------------------------
 
-    def __matmul__(self, other):  return ops.matmul(self, other)
-    def __rmatmul__(self, other): return ops.matmul(other, self)
     def __eq__(self, other):      return self.data == data_of(other)
     def __ne__(self, other):      return self.data != data_of(other)
     __hash__ = Node.__hash__
@@ -285,6 +283,7 @@ class Tensor(Node):
 
 
 Tensor._family = Tensor
+inline_operators(Tensor, np.ndarray, np.asarray, extra=(("matmul", ops.matmul),))
 
 
 def _axis(axis: Any) -> Any:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from . import ops
 from .errors import DTypeError, OpError
-from .graph import _ANOMALY, _RECORDING, Node, _ids
-from .ops.registry import OpSpec, make_node, mixed_inputs
+from .graph import Node, _ids
+from .ops.registry import OpSpec, inline_operators, make_node, mixed_inputs
 
 
 class Value(Node):
@@ -110,71 +109,7 @@ class Value(Node):
 
 
 Value._family = Value
-
-
-# ----- the hot path: Value's operators with the registry's common case inlined ----------
-# ``a * b`` on two Values (or a Value and a Python number), recording, no anomaly check:
-# the same node ``Value._apply`` makes, built here without its three calls per op. Every
-# other case (errors, no_grad, detect_anomaly, other types) takes the general path.
-
-
-def _inline_binary(spec: OpSpec, dunder: str, reflected: bool = False) -> Any:
-    forward, general, name, ctx = spec.scalar or spec.forward, spec.fn, spec.name, spec.bare_ctx
-    new = object.__new__
-
-    def method(self: Value, other: Any) -> Any:
-        kind = type(other)
-        if kind is not Value:
-            if kind is not float and kind is not int:
-                return general(other, self) if reflected else general(self, other)
-            other = Value._new_constant(float(other))
-        x, y = (other, self) if reflected else (self, other)
-        if not (_RECORDING.get() and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
-            return general(x, y)
-        try:
-            out = forward(x.data, y.data)
-        except (ArithmeticError, ValueError):
-            return general(x, y)  # raises the error that names the op
-        node = new(Value)
-        node.data = out if type(out) is float else float(out)
-        node.grad, node.name, node._id = 0.0, None, next(_ids)
-        node.parents, node.op, node._ctx, node.requires_grad = (x, y), name, ctx, True
-        return node
-
-    method.__name__ = method.__qualname__ = f"__{'r' if reflected else ''}{dunder}__"
-    return method
-
-
-def _inline_unary(spec: OpSpec) -> Any:
-    forward, general, name, ctx = spec.scalar or spec.forward, spec.fn, spec.name, spec.bare_ctx
-    new = object.__new__
-
-    def method(self: Value) -> Any:
-        if not (_RECORDING.get() and self.requires_grad) or _ANOMALY.get():
-            return general(self)
-        try:
-            out = forward(self.data)
-        except (ArithmeticError, ValueError):
-            return general(self)
-        node = new(Value)
-        node.data = out if type(out) is float else float(out)
-        node.grad, node.name, node._id = 0.0, None, next(_ids)
-        node.parents, node.op, node._ctx, node.requires_grad = (self,), name, ctx, True
-        return node
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = getattr(Node, name, method).__doc__
-    return method
-
-
-for _dunder, _op in (("add", ops.add), ("sub", ops.sub), ("mul", ops.mul),
-                     ("truediv", ops.div), ("pow", ops.pow)):
-    setattr(Value, f"__{_dunder}__", _inline_binary(_op.spec, _dunder))
-    setattr(Value, f"__r{_dunder}__", _inline_binary(_op.spec, _dunder, reflected=True))
-Value.__neg__ = _inline_unary(ops.neg.spec)
-for _op in (ops.exp, ops.log, ops.sqrt, ops.square, ops.tanh, ops.sigmoid, ops.relu, ops.sin,
-            ops.cos, ops.abs):
-    setattr(Value, _op.spec.name, _inline_unary(_op.spec))
+inline_operators(Value, float, float, number=lambda x: Value._new_constant(float(x)))
 
 
 def _to_float(x: Any, what: str) -> float:

@@ -181,6 +181,89 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
     return node
 
 
+# ----- the hot path: operators with the common case inlined ------------------------------
+# ``a * b`` on two nodes of one kind (or a node and a Python number, for Value), recording,
+# no anomaly check: the node ``_apply`` and ``make_node`` would make, built without their
+# calls. Every other case (errors, no_grad, detect_anomaly, other types) takes the general
+# path, so the ops' rules stay in one place.
+
+
+def inline_operators(cls: type, payload: type, convert: Callable,
+                     number: Callable | None = None, extra: tuple = ()) -> None:
+    """Give ``cls`` inlined arithmetic operators and elementwise methods.
+
+    Args:
+        payload: the type of ``cls``'s data (``float``, ``np.ndarray``); results of
+            another type are passed through ``convert``.
+        number: makes a constant node from a Python int or float; None sends numbers
+            down the general path.
+        extra: more ``(dunder, op)`` pairs, such as ``("matmul", matmul)``.
+    """
+    from . import elementwise as ew  # registered after this module
+
+    for dunder, fn in (("add", ew.add), ("sub", ew.sub), ("mul", ew.mul),
+                       ("truediv", ew.div), ("pow", ew.pow), *extra):
+        for reflected in (False, True):
+            name = f"__{'r' if reflected else ''}{dunder}__"
+            setattr(cls, name, _binary(cls, fn.spec, payload, convert, number, name, reflected))
+    cls.__neg__ = _unary(cls, ew.neg.spec, payload, convert, "__neg__")
+    for fn in (ew.exp, ew.log, ew.sqrt, ew.square, ew.tanh, ew.sigmoid, ew.relu, ew.sin,
+               ew.cos, ew.abs):
+        setattr(cls, fn.spec.name, _unary(cls, fn.spec, payload, convert, fn.spec.name))
+
+
+def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
+            number: Callable | None, method_name: str, reflected: bool) -> Callable:
+    forward = spec.scalar if payload is float and spec.scalar else spec.forward
+    general, name, ctx, empty, new = spec.fn, spec.name, spec.bare_ctx, cls._empty_grad, \
+        object.__new__
+
+    def method(self: Any, other: Any) -> Any:
+        if type(other) is not cls and not isinstance(other, cls):
+            if number is None or (type(other) is not float and type(other) is not int):
+                return general(other, self) if reflected else general(self, other)
+            other = number(other)
+        x, y = (other, self) if reflected else (self, other)
+        if not (_RECORDING.get() and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
+            return general(x, y)
+        try:
+            out = forward(x.data, y.data)
+        except Exception:  # noqa: BLE001  (the general path raises the error naming the op)
+            return general(x, y)
+        node = new(cls)
+        node.data = out if type(out) is payload else convert(out)
+        node.grad, node.name, node._id = empty, None, next(_ids)
+        node.parents, node.op, node._ctx, node.requires_grad = (x, y), name, ctx, True
+        return node
+
+    method.__name__ = method.__qualname__ = method_name
+    return method
+
+
+def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
+           method_name: str) -> Callable:
+    forward = spec.scalar if payload is float and spec.scalar else spec.forward
+    general, name, ctx, empty, new = spec.fn, spec.name, spec.bare_ctx, cls._empty_grad, \
+        object.__new__
+
+    def method(self: Any) -> Any:
+        if not (_RECORDING.get() and self.requires_grad) or _ANOMALY.get():
+            return general(self)
+        try:
+            out = forward(self.data)
+        except Exception:  # noqa: BLE001  (the general path raises the error naming the op)
+            return general(self)
+        node = new(cls)
+        node.data = out if type(out) is payload else convert(out)
+        node.grad, node.name, node._id = empty, None, next(_ids)
+        node.parents, node.op, node._ctx, node.requires_grad = (self,), name, ctx, True
+        return node
+
+    method.__name__ = method.__qualname__ = method_name
+    method.__doc__ = spec.forward.__doc__
+    return method
+
+
 def mixed_inputs(spec: OpSpec, kind: type, other: Node) -> DTypeError:
     """The error for an op given nodes of two kinds, such as a ``Value`` and a ``Tensor``."""
     hint = ("wrap the Value's number in a Tensor (Tensor(v.data)) or use Values throughout"
