@@ -79,13 +79,16 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    if lead < 0 or any(n != 1 and n != gshape[i + lead] for i, n in enumerate(shape)):
-        raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
-                         f"shape {shape}: the op's VJP returned the wrong shape")
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    axes = list(range(lead))  # the new leading axes, then the stretched size-1 axes
+    for i, n in enumerate(shape):
+        if lead < 0 or (n != gshape[i + lead] and n != 1):
+            raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
+                             f"shape {shape}: the op's VJP returned the wrong shape")
+        if n != gshape[i + lead]:
+            axes.append(i + lead)
     if axes:
-        g = g.sum(axis=axes, keepdims=True) if plain else ops.sum(g, axis=axes, keepdims=True)
+        g = (np.add.reduce(g, axis=tuple(axes), keepdims=True) if plain else
+             ops.sum(g, axis=tuple(axes), keepdims=True))
     return ops.reshape(g, shape) if lead else g  # drop the summed leading axes
 
 
@@ -120,8 +123,10 @@ class Tensor(Node):
             if not isinstance(a, Tensor):  # numbers and arrays become constant Tensors
                 args = _with_constants(args, spec)
                 break
-        try:  # unpacked by hand for two inputs without settings: the hot path
-            if kwargs or len(args) != 2:
+        try:  # unpacked by hand for one and two inputs: the hot paths
+            if len(args) == 1:
+                out = spec.forward(args[0].data, **kwargs)
+            elif kwargs or len(args) != 2:
                 out = spec.forward(*[a.data for a in args], **kwargs)
             else:
                 out = spec.forward(args[0].data, args[1].data)
@@ -283,7 +288,8 @@ class Tensor(Node):
 
 
 Tensor._family = Tensor
-inline_operators(Tensor, np.ndarray, np.asarray, extra=(("matmul", ops.matmul),))
+inline_operators(Tensor, np.ndarray, np.asarray, extra=(("matmul", ops.matmul),),
+                 number=lambda x, t: Tensor._new_constant(np.array(x, t.data.dtype)))
 
 
 def _axis(axis: Any) -> Any:

@@ -109,7 +109,7 @@ class Value(Node):
 
 
 Value._family = Value
-inline_operators(Value, float, float, number=lambda x: Value._new_constant(float(x)))
+inline_operators(Value, float, float, number=lambda x, _: Value._new_constant(float(x)))
 
 
 def _to_float(x: Any, what: str) -> float:

@@ -110,11 +110,12 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
                     break
             else:  # plain data (as inside a plain backward): just compute
                 return forward(*args, **kwargs)
+            settings = {**defaults, **kwargs}
             if n_in is not None and len(args) > n_in:
-                kwargs.update(zip(names, args[n_in:]))
+                settings.update(zip(names, args[n_in:]))
                 args = args[:n_in]
             # the first node decides: Value or Tensor (they check the rest)
-            return a._family._apply(spec, args, {**defaults, **kwargs})
+            return a._family._apply(spec, args, settings)
 
         def call(*args: Any) -> Any:  # the same without settings: every scalar op's path
             for a in args:
@@ -195,8 +196,8 @@ def inline_operators(cls: type, payload: type, convert: Callable,
     Args:
         payload: the type of ``cls``'s data (``float``, ``np.ndarray``); results of
             another type are passed through ``convert``.
-        number: makes a constant node from a Python int or float; None sends numbers
-            down the general path.
+        number: ``number(x, node)`` makes a constant node from a Python int or float
+            ``x`` combined with ``node``; None sends numbers down the general path.
         extra: more ``(dunder, op)`` pairs, such as ``("matmul", matmul)``.
     """
     from . import elementwise as ew  # registered after this module
@@ -222,7 +223,7 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         if type(other) is not cls and not isinstance(other, cls):
             if number is None or (type(other) is not float and type(other) is not int):
                 return general(other, self) if reflected else general(self, other)
-            other = number(other)
+            other = number(other, self)
         x, y = (other, self) if reflected else (self, other)
         if not (_RECORDING.get() and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
             return general(x, y)
