@@ -126,6 +126,27 @@ def _micrograd(engine, X, Y, steps) -> Callable:
     return train
 
 
+def _jax(jax, X, Y, steps) -> Callable:
+    """The same training for JAX, each step's update jit-compiled once (warmed up here)."""
+    jnp = jax.numpy
+
+    @jax.jit
+    def step(params, x, y_):
+        grads = jax.grad(lambda ps: jnp.mean((x @ ps[0] @ ps[1] - y_) ** 2))(params)
+        return [p - LR * g for p, g in zip(params, grads)]
+
+    params = [jnp.asarray(p) for p in init_params()]
+    batches = [(jnp.asarray(x), jnp.asarray(y_)) for x, y_ in _batches(len(X) // BATCH, X, Y)]
+    step(params, *batches[0])  # compile outside the timing
+
+    def train():
+        nonlocal params
+        for i in range(steps):
+            params = step(params, *batches[i % len(batches)])
+        jax.block_until_ready(params)
+    return train
+
+
 def _graph(v1, X, Y, steps) -> Callable:
     """Seed 000's own TF1 code, through compat.v1."""
     tf = v1
@@ -168,7 +189,7 @@ def run(quick: bool) -> list[Row]:
         except Exception as e:  # noqa: BLE001  (report, don't crash the runner)
             notes["autograd_mini (graph)"] = f"skipped: compat.v1 failed: {e}"
     for name, module, make in (("PyTorch eager", "torch", _torch), ("mygrad", "mygrad", _mygrad),
-                               ("HIPS autograd", "autograd", _hips),
+                               ("HIPS autograd", "autograd", _hips), ("JAX jit", "jax", _jax),
                                ("micrograd", "micrograd.engine", _micrograd)):
         lib = peer(module)
         if lib is None:
@@ -179,7 +200,7 @@ def run(quick: bool) -> list[Row]:
     same = _same_result(X, Y)
     out = []
     for name in ("autograd_mini", "autograd_mini (graph)", "PyTorch eager", "mygrad",
-                 "HIPS autograd", "micrograd"):
+                 "HIPS autograd", "JAX jit", "micrograd"):
         if name not in pairs:
             out.append(skipped("W4", name, "run", notes[name].removeprefix("skipped: ")))
             continue
