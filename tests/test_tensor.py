@@ -197,3 +197,40 @@ def test_mixing_eager_tensors_with_session_graph_nodes_names_both_kinds():
         c = tf.constant(1.0)
     with pytest.raises(DTypeError, match="cannot mix Tensor and .*Session"):
         Tensor([1.0]) + c
+
+
+def _facts(t):
+    return (t.op, t.requires_grad, t.data.dtype, t.data.tolist(),
+            [(type(p).__name__, p.data.dtype, p.data.tolist()) for p in t.parents], t._ctx)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("expr", [
+    lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / b,
+    lambda a, b: a ** b, lambda a, b: a @ b.T, lambda a, b: b @ a.T, lambda a, b: 0.5 * a,
+    lambda a, b: a - 2, lambda a, b: 3 / a, lambda a, b: a ** 2, lambda a, b: -a,
+    lambda a, b: a.exp(), lambda a, b: a.log(), lambda a, b: a.sigmoid(), lambda a, b: a.tanh(),
+    lambda a, b: a.relu(), lambda a, b: a.square(), lambda a, b: a.sqrt(),
+])
+def test_inlined_operators_build_the_registry_s_nodes(expr, dtype):
+    # Tensor's operators inline the registry's common case; the node must be the one the
+    # general path (the op's module function) makes, dtype rule included
+    a = Tensor(np.array([[0.5, 1.5, 2.0]], dtype), requires_grad=True)
+    b = am.Variable(np.array([[1.0, 2.0, 0.25], [0.75, 1.25, 3.0]], dtype))
+    fast = expr(a, b)
+    again = am.ops.OPS[fast.op].fn(*fast.parents)
+    assert _facts(fast) == _facts(again) and fast.data.dtype == dtype
+    fast.sum().backward()
+    assert a.grad.dtype == dtype and a.grad.shape == a.shape
+
+
+def test_inlined_operators_leave_arrays_and_errors_to_the_general_path():
+    a = Tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    assert (a + np.ones(3)).dtype == np.float64  # a float64 array promotes, as numpy does
+    assert (a * True).dtype == np.float32
+    with pytest.raises(ShapeError, match=r"add: .*\(2, 3\), \(4,\)"):
+        a + Tensor(np.ones(4, np.float32))
+    with pytest.raises(ShapeError, match="matmul"):
+        a @ a
+    with am.no_grad():
+        assert not (a * a).requires_grad
