@@ -112,7 +112,7 @@ class Tensor(Node):
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.name = name
-        self.parents = ()
+        self._in0 = self._in1 = None  # no parents: a leaf
         self.op = ""
         self._ctx = None
         self._id = next(_ids)

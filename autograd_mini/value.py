@@ -38,7 +38,7 @@ class Value(Node):
         self.grad = 0.0
         self.name = name
         self.requires_grad = requires_grad
-        self.parents = ()
+        self._in0 = self._in1 = None  # no parents: a leaf
         self.op = ""
         self._ctx = None
         self._id = next(_ids)

@@ -163,12 +163,12 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
                 record = True
                 break
     if record:
-        node.parents = parents
+        node.parents = parents  # the property stores them in the node's two input slots
         node.op = spec.name
         node._ctx = (spec, kwargs) if kwargs else spec.bare_ctx
         node.requires_grad = True
     else:
-        node.parents = ()
+        node._in0 = node._in1 = None
         node.op = ""
         node._ctx = None
         node.requires_grad = False
@@ -234,7 +234,7 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name, node._id = empty, None, next(_ids)
-        node.parents, node.op, node._ctx, node.requires_grad = (x, y), name, ctx, True
+        node._in0, node._in1, node.op, node._ctx, node.requires_grad = x, y, name, ctx, True
         return node
 
     method.__name__ = method.__qualname__ = method_name
@@ -257,7 +257,7 @@ def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name, node._id = empty, None, next(_ids)
-        node.parents, node.op, node._ctx, node.requires_grad = (self,), name, ctx, True
+        node._in0, node._in1, node.op, node._ctx, node.requires_grad = self, None, name, ctx, True
         return node
 
     method.__name__ = method.__qualname__ = method_name
