@@ -297,21 +297,26 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             if g is None:  # no path from the root brought a gradient here
                 continue
             spec, kwargs = ctx
-            parents = (a,) if b is None else a if b is _MANY else (a, b)
-            binary = b is not None and b is not _MANY and not kwargs  # no * or ** calls
+            # one or two inputs and no settings: the VJPs are called without * or **
+            parents, arity = ((a,), 1) if b is None else (a, 0) if b is _MANY else ((a, b), 2)
+            if kwargs:
+                arity = 0
             if create_graph:
                 out, inputs, x0, x1 = node, parents, a, b
-            elif binary:
+            elif arity == 2:
                 out, x0, x1 = node.data, a.data, b.data
                 inputs = (x0, x1)
+            elif arity == 1:
+                out, x0 = node.data, a.data
+                inputs = (x0,)
             else:
                 out, inputs = node.data, [p.data for p in parents]
             vjps = spec.vjps or spec.input_vjps(len(parents))
             for p, vjp in zip(parents, vjps):
                 if vjp is None or not p.requires_grad:
                     continue
-                contrib = (vjp(g, out, x0, x1) if binary else
-                           vjp(g, out, *inputs, **kwargs) if kwargs else vjp(g, out, *inputs))
+                contrib = (vjp(g, out, x0, x1) if arity == 2 else vjp(g, out, x0) if arity == 1
+                           else vjp(g, out, *inputs, **kwargs))
                 if type(contrib) is float:  # a Value's: no shape to fit, nothing to alias
                     prev = grads.get(p)
                     grads[p] = contrib if prev is None else prev + contrib

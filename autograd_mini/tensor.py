@@ -175,8 +175,8 @@ class Tensor(Node):
         A VJP's result is fresh unless it is a view (``base``), read-only, or one of the
         arrays the VJP was given (``add`` passes its upstream gradient on unchanged).
         """
-        if type(g) is np.ndarray and g.base is None and g.flags.writeable \
-                and g is not upstream and g is not out:
+        if g is not upstream and g is not out and type(g) is np.ndarray and g.base is None \
+                and g.flags.writeable:
             for x in inputs:
                 if g is x:
                     break
