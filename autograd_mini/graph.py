@@ -317,7 +317,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                     continue
                 contrib = (vjp(g, out, x0, x1) if arity == 2 else vjp(g, out, x0) if arity == 1
                            else vjp(g, out, *inputs, **kwargs))
-                if type(contrib) is float:  # a Value's: no shape to fit, nothing to alias
+                if type(contrib) is float and not anomaly:  # a Value's: nothing to fit or copy
                     prev = grads.get(p)
                     grads[p] = contrib if prev is None else prev + contrib
                     continue

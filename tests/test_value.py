@@ -166,3 +166,10 @@ def test_inlined_operators_leave_other_cases_to_the_general_path():
     assert c.parents == () and c.op == "mul" and not c.requires_grad  # a cut keeps its name
     k = Value(3.0, requires_grad=False) * 2  # constants only: a constant
     assert k.parents == () and not k.requires_grad
+
+
+def test_detect_anomaly_checks_value_gradients_in_backward():
+    a, b = Value(1e200), Value(1e-200)
+    z = (a * b) * 1e300  # forward finite; d z / d b = 1e300 * 1e200 overflows
+    with am.detect_anomaly(), pytest.raises(am.AnomalyError, match=r"backward of 'mul'.*input 1"):
+        z.backward()
