@@ -46,8 +46,8 @@ def test_plan_source_has_a_line_per_feed_forward_vjp_and_update():
     assert source.startswith("def run(x, y_):")
     for line in ("x = asarray(x, float32)", "if x.ndim != 2 or x.shape[1] != 2: raise misfit",
                  "w1 = variables[tf_w1].data", "loss = mean_forward(square, axis=None, "
-                 "keepdims=False)", "c = mean_vjp0(d_loss, loss, square, axis=None, "
-                 "keepdims=False)", "c = matmul_vjp1(d_matmul_1, matmul_1, matmul, w2)",
+                 "keepdims=False)", "d_square = mean_vjp0(d_loss, loss, square, axis=None, "
+                 "keepdims=False)", "d_w2 = matmul_vjp1(d_matmul_1, matmul_1, matmul, w2)",
                  "GradientDescent([gradients_w1_grad, gradients_w2_grad])"):
         assert line in source
     assert "matmul_vjp0(d_matmul, " not in source  # no gradient for the fed x
@@ -139,7 +139,7 @@ def test_an_error_inside_a_vjp_passes_through_with_the_plans_line_in_the_traceba
         with pytest.raises(RuntimeError, match="broken vjp") as info:
             sess.run(g)
     shown = "".join(traceback.format_exception(info.value))
-    assert "c = test_boom_vjp0(d_test_boom, test_boom, w)" in shown  # the plan's own line
+    assert "d_w = test_boom_vjp0(d_test_boom, test_boom, w)" in shown  # the plan's own line
 
 
 # ----- errors -------------------------------------------------------------------------------
@@ -193,3 +193,44 @@ def test_setting_data_or_zeroing_grad_by_hand_sticks():
         loss.data = np.float32(0.5)
         assert w1.grad is None and loss.data == 0.5
         assert w2.grad.shape == (3, 1)  # the other nodes keep the run's values
+
+
+# ----- the variant for the shapes first fed -------------------------------------------------
+
+
+def test_the_fast_variant_drops_only_checks_that_found_nothing_to_do():
+    x = tf.placeholder(tf.float64, shape=(None, 2), name="x")
+    w, b = tf.Variable(np.ones((2, 3)), name="w"), tf.Variable(np.zeros(3), name="b")
+    loss = tf.reduce_sum(tf.square(tf.matmul(x, w) + b), name="loss")
+    gw, gb = tf.gradients(loss, [w, b])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.plan_source([gw, gb], [x], fast=True) is None  # not run yet
+        sess.run([gw, gb], {x: np.ones((4, 2))})
+        fast = sess.plan_source([gw, gb], [x], fast=True)
+        assert "if x.shape != (4, 2): return general(x)" in fast and "misfit" not in fast
+        assert "fit(c, matmul" not in fast and "fit(d_w, w" not in fast  # shapes matched
+        assert "fit(d_b, b, " in fast  # b was broadcast over the batch: still summed back
+        assert "loss = to_array(loss, " in fast  # a full sum gives a numpy scalar
+        assert "matmul = to_array(" not in fast
+        for rows in (4, 3, 1, 4):  # other batch sizes run the general function
+            xv = np.arange(rows * 2.0).reshape(rows, 2)
+            got_w, got_b = sess.run([gw, gb], {x: xv})
+            ew, eb = am.Variable(np.ones((2, 3))), am.Variable(np.zeros(3))
+            with am.Tape() as tape:
+                e = am.sum(am.square(am.matmul(am.Tensor(xv), ew) + eb))
+            want_w, want_b = tape.gradient(e, [ew, eb])
+            np.testing.assert_allclose(got_w, want_w.numpy())
+            np.testing.assert_allclose(got_b, want_b.numpy())
+
+
+def test_feed_checks_still_apply_once_the_fast_variant_runs():
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: X32[:8], y_: Y32[:8]})
+        assert sess.plan_source(train, [x, y_], fast=True) is not None
+        with pytest.raises(ShapeError, match=r"'x' expects shape \(None, 2\).*shape \(8, 3\)"):
+            sess.run(train, {x: np.ones((8, 3)), y_: Y32[:8]})
+        with pytest.raises(am.errors.DTypeError, match=r"feed for 'y_' \(float32\)"):
+            sess.run(train, {x: X32[:8], y_: "text"})

@@ -20,6 +20,12 @@ Errors keep their messages: a line that can fail for a known reason (a forward o
 inputs of misfitting shapes, a variable not initialised, a feed that is not a number)
 is noted with how to explain that failure, and the function's one ``except`` looks up
 the line that failed.
+
+Some lines are checks that mostly find nothing to do: is a forward's result an array
+(full reductions give numpy scalars)? is a VJP's result of its input's shape (else it
+is summed back over the broadcast axes)? Each is a numbered *site* that notes when it
+does work. After a plan's first run, ``_Plan._specialise`` compiles a fast variant
+without the silent ones, for the shapes fed in that run.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from __future__ import annotations
 import keyword
 import linecache
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from functools import partial
 from itertools import count
@@ -50,9 +56,17 @@ _numbers = count(1)
 # ----- helpers the generated functions call --------------------------------------------------
 
 
-def fit(c: Any, like: Any) -> Any:
-    """A VJP's result summed back to the shape of ``like`` (the input numpy broadcast)."""
+def fit(c: Any, like: Any, site: int, noted: set) -> Any:
+    """A VJP's result summed back to the shape of ``like`` (the input numpy broadcast);
+    notes that the check at ``site`` found work to do."""
+    noted.add(site)
     return unbroadcast(c, np.shape(like))
+
+
+def to_array(value: Any, site: int, noted: set) -> np.ndarray:
+    """A forward's result that is not an array (a numpy scalar) as one; notes ``site``."""
+    noted.add(site)
+    return np.asarray(value)
 
 
 def result(value: Any) -> Any:
@@ -68,9 +82,9 @@ def misfit(node: SymbolicTensor, value: np.ndarray) -> ShapeError:
 
 
 _HELPERS = {"ndarray": np.ndarray, "asarray": np.asarray, "zeros_like": np.zeros_like,
-            "ones_like": np.ones_like, "fit": fit, "result": result, "misfit": misfit,
+            "ones_like": np.ones_like, "result": result, "misfit": misfit,
             "check_finite": check_finite}
-_RESERVED = {"run", "explain", "type", "locals", "e", "c", "error", "fetched"}
+_RESERVED = {"run", "explain", "type", "locals", "e", "c", "error", "fetched", "fit", "to_array"}
 
 
 # ----- writing the source --------------------------------------------------------------------
@@ -84,17 +98,28 @@ class Code:
         grads: graph node -> the local holding its gradient, as drawings show it.
         memo: notes that nodes share while writing (a ``gradients()`` group is written once).
         anomaly: whether to check every value is finite (``detect_anomaly``).
+        params: the function's parameters (the fed values' names, in feed order).
+        sites: how many checks the function has that may find nothing to do (is a
+            forward's result an array? a VJP's result of its input's shape?).
+        noted: the sites whose check found work to do, as runs note them.
+        fast: whether this is a plan's variant for fixed fed shapes, which leaves out
+            the checks that found nothing to do (see ``_Plan._specialise``).
     """
 
-    def __init__(self, anomaly: bool = False):
+    def __init__(self, anomaly: bool = False, skip: Collection[int] | None = None):
         self.anomaly = anomaly
+        self.params: list[str] = []
+        self.sites = 0
+        self.noted: set[int] = set()
+        self.fast = skip is not None
+        self._skip = skip or ()
         self.names: dict[GraphElement, str] = {}
         self.grads: dict[GraphElement, str] = {}
         self.memo: dict[Any, Any] = {}
-        self._params: list[str] = []
         self._lines: list[str] = []
         self._blame: dict[int, Blame] = {}
-        self._env: dict[str, Any] = dict(_HELPERS)
+        self._env: dict[str, Any] = dict(_HELPERS, fit=partial(fit, noted=self.noted),
+                                         to_array=partial(to_array, noted=self.noted))
         self._taken = set(_HELPERS) | _RESERVED
         self._bound: dict[int, str] = {}  # id(object) -> its global name
         self._depth = 2  # inside `def run(...):` and `try:`
@@ -127,13 +152,19 @@ class Code:
         """A new local for ``node``'s value (a parameter of the function if ``param``)."""
         name = self.names[node] = self.fresh(node.name)
         if param:
-            self._params.append(name)
+            self.params.append(name)
         return name
 
     def call(self, fn: str, args: list[str], settings: dict) -> str:
         """``fn(args..., key=value...)`` as source."""
         args = args + [f"{k}={self.literal(v, k)}" for k, v in settings.items()]
         return f"{fn}({', '.join(args)})"
+
+    def site(self) -> int | None:
+        """Number a check that may find nothing to do; None if this function leaves it
+        out (a fast variant, where it found nothing to do before)."""
+        self.sites += 1
+        return None if self.sites in self._skip else self.sites
 
     def line(self, text: str, blame: Blame | None = None) -> None:
         """Add a line; ``blame`` explains its failure (see the module docstring)."""
@@ -158,7 +189,7 @@ class Code:
 
     def finish(self, returns: str) -> tuple[str, Callable]:
         """The source and the function, ``exec``-ed once; tracebacks show its lines."""
-        source = "\n".join([f"def run({', '.join(self._params)}):", "    try:",
+        source = "\n".join([f"def run({', '.join(self.params)}):", "    try:",
                             *(self._lines or ["        pass"]),
                             "    except Exception as e:",
                             "        error = explain(e, locals())",
@@ -208,7 +239,7 @@ def write_feed(code: Code, node: SymbolicTensor) -> None:
         return DTypeError(f"feed for '{node.name}' ({node.dtype.name}):{hint}")
 
     code.line(f"{v} = asarray({v}, {dtype})", not_a_number)
-    if node.shape is not None:
+    if node.shape is not None and not code.fast:  # (a fast variant compares whole shapes)
         tests = [f"{v}.ndim != {len(node.shape)}"] + [
             f"{v}.shape[{i}] != {n}" for i, n in enumerate(node.shape) if n is not None]
         code.line(f"if {' or '.join(tests)}: raise misfit({code.bind(node, 'tf_' + v)}, {v})")

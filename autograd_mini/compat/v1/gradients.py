@@ -4,22 +4,26 @@ Each call makes one group of ``GradientTensor``s. When a session plan needs any 
 them it writes the group's backward pass once, as straight-line code: seed ``ys``,
 then for the nodes between ``xs`` and ``ys``, newest first, each op's VJPs on the
 values of that run, each gradient summed back to its input's shape when numpy
-broadcast that input (as the eager core does)::
+broadcast that input (as the eager core does), added up where several arrive::
 
-    d_mean = ones_mean
-    c = mean_vjp0(d_mean, mean, square, axis=None, keepdims=False)
-    if c is not None:
-        if type(c) is not ndarray or c.shape != square.shape: c = fit(c, square)
-        d_square = c if d_square is None else d_square + c
+    d_loss = ones_loss
+    d_square = mean_vjp0(d_loss, loss, square, axis=None, keepdims=False)
+    if d_square is not None and (... d_square.shape != square.shape): d_square = fit(...)
     if d_square is not None:
-        c = square_vjp0(d_square, square, sub)
+        d_sub = square_vjp0(d_square, square, sub)
         ...
+    if d_add is not None:
+        c = add_vjp1(d_add, add, matmul, w)    # w is used twice: gradients add up
+        if c is not None:
+            if type(c) is not ndarray or c.shape != w.shape: c = fit(c, w, 7)
+            d_w = c if d_w is None else d_w + c
 
 (A VJP may return None, "no gradient": nodes no gradient reached are skipped.)
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -65,9 +69,12 @@ class _Group:
         """Write the backward pass that gives every needed member its value for a run."""
         nodes = [n for n in self.path if n in plan.needed]
         grad = {n: code.fresh(f"d_{n.name}") for n in dict.fromkeys([*nodes, *self.ys])}
+        schedule = [(node, calls) for node in reversed(nodes)  # each op's VJPs, output first
+                    if node._ctx is not None and node not in plan.fed  # else a leaf this run
+                    and (calls := self._calls(node))]
         code.line(f"# gradients of {', '.join(y.name for y in self.ys)}")
         code.line(" = ".join(grad.values()) + " = None")
-        seeded = set()
+        seeded: set = set()
         for y, s in zip(self.ys, self.y_seeds):
             if s is not None:
                 seed = code.names[s]
@@ -79,34 +86,48 @@ class _Group:
                 seed = f"ones_like({code.names[y]})"
             code.line(f"{grad[y]} = {grad[y]} + {seed}" if y in seeded else f"{grad[y]} = {seed}")
             seeded.add(y)
-        for node in reversed(nodes):  # each op's VJPs, output first
-            if node._ctx is None or node in plan.fed:
-                continue  # a leaf, or fed this run: gradients stop here
-            self._emit_vjps(node, grad, code, seeded=node in seeded)
+        arrivals = Counter(p for _, calls in schedule for _, p, _ in calls)
+        once = {p for p, n in arrivals.items() if n == 1 and p not in seeded}
+        for node, calls in schedule:
+            self._emit_vjps(node, calls, grad, code, seeded=node in seeded, once=once)
         for m in self.members:
             if m in plan.needed:
                 g, source = grad[m.source], code.names[m.source]
                 code.line(f"{code.define(m)} = {g} if {g} is not None else zeros_like({source})")
         code.grads.update((n, grad[n]) for n in nodes)  # what drawings show as .grad
 
-    def _emit_vjps(self, node: SymbolicTensor, grad: dict, code: Code, seeded: bool) -> None:
-        """``node``'s VJPs, each input's gradient summed back to its shape and added up
-        (under ``if d_node is not None:`` unless ``node`` is a seeded y)."""
+    def _calls(self, node: SymbolicTensor) -> list[tuple[int, SymbolicTensor, Any]]:
+        """``(i, input, vjp)`` for each input of ``node`` that gradients flow to."""
+        spec = node._ctx[0]
+        return [(i, p, vjp) for i, p in enumerate(node.parents)
+                if p in self.on_path and (vjp := spec.vjp(i)) is not None]
+
+    def _emit_vjps(self, node: SymbolicTensor, calls: list, grad: dict, code: Code,
+                   seeded: bool, once: set) -> None:
+        """``node``'s VJPs (under ``if d_node is not None:`` unless it is a seeded y), each
+        result summed back to its input's shape; an input with ``once`` one gradient
+        arriving takes it as it is, others add theirs up."""
         spec, settings = node._ctx
         args = [grad[node], code.names[node], *[code.names[p] for p in node.parents]]
-        calls = [(i, p, vjp) for i, p in enumerate(node.parents)
-                 if p in self.on_path and (vjp := spec.vjp(i)) is not None]
-        if not calls:
-            return
         if not seeded:
             code.line(f"if {grad[node]} is not None:")
         with code.indented(0 if seeded else 1):
             for i, p, vjp in calls:
+                call = code.call(code.bind(vjp, f"{spec.name}_vjp{i}"), args, settings)
                 v, g = code.names[p], grad[p]
-                code.line(f"c = {code.call(code.bind(vjp, f'{spec.name}_vjp{i}'), args, settings)}")
+                site = code.site()
+                if p in once:
+                    code.line(f"{g} = {call}")
+                    if site is not None:
+                        code.line(f"if {g} is not None and (type({g}) is not ndarray or "
+                                  f"{g}.shape != {v}.shape): {g} = fit({g}, {v}, {site})")
+                    continue
+                code.line(f"c = {call}")
                 code.line("if c is not None:")
                 with code.indented():
-                    code.line(f"if type(c) is not ndarray or c.shape != {v}.shape: c = fit(c, {v})")
+                    if site is not None:
+                        code.line(f"if type(c) is not ndarray or c.shape != {v}.shape: "
+                                  f"c = fit(c, {v}, {site})")
                     code.line(f"{g} = c if {g} is None else {g} + c")
 
 

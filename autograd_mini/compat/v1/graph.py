@@ -259,7 +259,8 @@ class SymbolicTensor(GraphElement):
             return ShapeError(f"{forward_failed(spec, e, shapes)} (at '{self.name}')")
 
         code.line(f"{out} = {code.call(forward, ins, settings)}", failed)
-        code.line(f"if type({out}) is not ndarray: {out} = asarray({out})", failed)
+        if (site := code.site()) is not None:
+            code.line(f"if type({out}) is not ndarray: {out} = to_array({out}, {site})", failed)
 
     # ----- how autograd_mini's ops build graph nodes -------------------------------------------
 

@@ -4,7 +4,9 @@ A plan is fixed by the fetches and the fed tensors. It is compiled into one Pyth
 function (``compile.py``) of straight-line code: convert and check each feed, each
 needed node's forward in creation order (the op's own ``spec.forward``), one backward
 per ``gradients()`` group (the ops' own VJPs), the fetches, then the operations
-(initialise, train). ``Session.plan_source`` prints that function.
+(initialise, train). ``Session.plan_source`` prints that function. After the first
+run a second variant, specialised to the shapes fed then, leaves out the checks that
+found nothing to do; other shapes still run the general one.
 """
 
 from __future__ import annotations
@@ -61,15 +63,22 @@ class Session:
         if feed_dict is not None and not isinstance(feed_dict, dict):
             raise DTypeError(f"feed_dict must be a dict {{placeholder: value}}, got "
                              f"{type(feed_dict).__name__}")
-        return self._plan(fetches, tuple(feed_dict) if feed_dict else ()).run(feed_dict)
+        fed = tuple(feed_dict) if feed_dict else ()
+        key = (fetches if isinstance(fetches, GraphElement) else _freeze(fetches), fed)
+        plan = self._plans.get(key)
+        return (plan or self._plan(fetches, fed)).run(feed_dict)
 
-    def plan_source(self, fetches: Any, feed_dict: Any = ()) -> str:
+    def plan_source(self, fetches: Any, feed_dict: Any = (), fast: bool = False) -> str | None:
         """The Python source of the function ``run(fetches, feed_dict)`` calls: one line
         per feed check, forward, VJP and update (what TF1's session runs, as Python).
 
-        ``feed_dict`` may be the dict itself or just its placeholders, in its order.
+        Args:
+            feed_dict: the dict itself, or just its placeholders in its order.
+            fast: the variant made after the first run instead, for the shapes fed then,
+                without the checks that found nothing to do (None if there is none).
         """
-        return self._plan(fetches, tuple(feed_dict)).source
+        plan = self._plan(fetches, tuple(feed_dict))
+        return plan.fast_source if fast else plan.source
 
     def _plan(self, fetches: Any, fed: tuple) -> _Plan:
         """The plan for this kind of run, made (checked and compiled) the first time."""
@@ -180,6 +189,7 @@ class _Plan:
 
     Attributes:
         source: the compiled function's Python source.
+        fast_source: the variant for the shapes first fed (see ``_specialise``), if any.
         values, grads: the last run's node values and gradients, which drawings read
             (``value_index`` and ``grad_index`` say which is whose).
     """
@@ -196,16 +206,26 @@ class _Plan:
         self.fetches, self.feeds, self.fed = fetches, fed, set(fed)
         self.needed = _needed(targets, self.fed) | self.fed
         self.order = sorted(self.needed, key=lambda n: n._id)
-        self.source, self._fn, self.grad_index = self._compile(anomaly=False)
-        self._checked: Callable | None = None  # the same with finite checks, when needed
         self.value_index = {n: i for i, n in enumerate(shown_nodes(self.order))}
+        general = self._compile(Code())
+        self.source, self._general, self._noted, self._sites = general
+        self._fn = self._general  # what a run calls, once the fast variant is made
+        self.fast_source: str | None = None
+        self._specialised = False
+        self._checked: Callable | None = None  # the same with finite checks, when needed
         self.values: tuple = ()
         self.grads: tuple = ()
 
-    def _compile(self, anomaly: bool) -> tuple[str, Callable, dict]:
-        code = Code(anomaly)
+    def _compile(self, code: Code, shapes: dict | None = None) -> tuple[str, Callable, set, int]:
+        """Write and compile the plan's function: feeds (then, given the fed ``shapes``
+        it is made for, a line running the general function for others), the needed
+        nodes' values, the fetches, then the operations."""
         for f in self.feeds:
             write_feed(code, f)
+        if shapes:
+            tests = " or ".join(f"{code.names[f]}.shape != {shapes[f]!r}" for f in self.feeds)
+            general = code.bind(self._general, "general")
+            code.line(f"if {tests}: return {general}({', '.join(code.params)})")
         for n in self.order:
             if isinstance(n, SymbolicTensor) and n not in self.fed:
                 n._emit(self, code)
@@ -215,18 +235,33 @@ class _Plan:
             if isinstance(n, Operation):
                 n._emit(self, code)
         values = tuple_source([code.names[n] for n in shown_nodes(self.order)])
+        self.grad_index = {n: i for i, n in enumerate(code.grads)}
         source, fn = code.finish(f"fetched, {values}, {tuple_source(list(code.grads.values()))}")
-        return source, fn, {n: i for i, n in enumerate(code.grads)}
+        return source, fn, code.noted, code.sites
+
+    def _specialise(self) -> None:
+        """After the first plain run, compile a variant without the checks that found
+        nothing to do (arrays already arrays, gradients already of their input's shape).
+        What they check follows from the fed shapes (variables and constants keep
+        theirs), so the variant compares those with this run's first, and calls the
+        general function if they differ."""
+        self._specialised = True
+        skip = set(range(1, self._sites + 1)) - self._noted
+        if skip:
+            shapes = {f: self.values[self.value_index[f]].shape for f in self.feeds}
+            self.fast_source, self._fn = self._compile(Code(skip=skip), shapes)[:2]
 
     def run(self, feed_dict: dict | None) -> Any:
         fn = self._fn
         if _ANOMALY.get():
             if self._checked is None:
-                self._checked = self._compile(anomaly=True)[1]
+                self._checked = self._compile(Code(anomaly=True))[1]
             fn = self._checked
         out, self.values, self.grads = fn(*feed_dict.values()) if feed_dict else fn()
         if self.graph._shown is not self:
             self.graph._show(self)
+        if not self._specialised and fn is self._general:
+            self._specialise()
         return out
 
     def settle(self) -> None:
