@@ -1,22 +1,38 @@
 """``gradients(ys, xs)``: gradient tensors, computed in a session by the ops' own VJPs.
 
 Each call makes one group of ``GradientTensor``s. When a session plan needs any of
-them it adds one backward step: seed ``ys``, then walk the nodes between ``xs`` and
-``ys`` newest first, calling each op's VJPs on the values of that run and summing each
-gradient back to its input's shape, as the eager core does.
+them it writes the group's backward pass once, as straight-line code: seed ``ys``,
+then for the nodes between ``xs`` and ``ys``, newest first, each op's VJPs on the
+values of that run, each gradient summed back to its input's shape when numpy
+broadcast that input (as the eager core does), added up where several arrive::
+
+    d_loss = ones_loss
+    d_square = mean_vjp0(d_loss, loss, square, axis=None, keepdims=False)
+    if d_square is not None and (... d_square.shape != square.shape): d_square = fit(...)
+    if d_square is not None:
+        d_sub = square_vjp0(d_square, square, sub)
+        ...
+    if d_add is not None:
+        c = add_vjp1(d_add, add, matmul, w)    # w is used twice: gradients add up
+        if c is not None:
+            if type(c) is not ndarray or c.shape != w.shape: c = fit(c, w, 7)
+            d_w = c if d_w is None else d_w + c
+
+(A VJP may return None, "no gradient": nodes no gradient reached are skipped.)
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...errors import DTypeError, NoGradientError, ShapeError
-from ...tensor import unbroadcast
-from .graph import GraphElement, Step, SymbolicTensor, _check_element
+from .graph import GraphElement, SymbolicTensor, _check_element
 
 if TYPE_CHECKING:
+    from .compile import Code
     from .session import _Plan
 
 
@@ -32,11 +48,10 @@ class GradientTensor(SymbolicTensor):
         self.group = group
         self.source = source
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        if self.group in plan.memo:  # the group's backward step is already in the plan
-            return None
-        plan.memo[self.group] = True
-        return self.group.backward_step(plan)
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        if self.group not in code.memo:  # the first member needed writes the group's pass
+            code.memo[self.group] = True
+            self.group.emit(plan, code)
 
 
 class _Group:
@@ -50,50 +65,70 @@ class _Group:
         self.on_path = set(self.path)
         self.members: list[GradientTensor] = []
 
-    def backward_step(self, plan: _Plan) -> Step:
-        """The plan step that fills every member's slot with its gradient for one run."""
-        slot, size = plan.slot, plan.size
-        seeds = []  # (y slot, fixed seed of ones or None, grad_ys slot or None)
+    def emit(self, plan: _Plan, code: Code) -> None:
+        """Write the backward pass that gives every needed member its value for a run."""
+        nodes = [n for n in self.path if n in plan.needed]
+        grad = {n: code.fresh(f"d_{n.name}") for n in dict.fromkeys([*nodes, *self.ys])}
+        schedule = [(node, calls) for node in reversed(nodes)  # each op's VJPs, output first
+                    if node._ctx is not None and node not in plan.fed  # else a leaf this run
+                    and (calls := self._calls(node))]
+        code.line(f"# gradients of {', '.join(y.name for y in self.ys)}")
+        code.line(" = ".join(grad.values()) + " = None")
+        seeded: set = set()
         for y, s in zip(self.ys, self.y_seeds):
-            known = s is None and y.shape is not None and None not in y.shape
-            seeds.append((slot[y], np.ones(y.shape, y.dtype) if known else None,
-                          None if s is None else slot[s]))
-        schedule = []  # (node slot, input slots, [(input slot, vjp)], settings), newest first
-        for node in reversed(self.path):
-            if node._ctx is None or node in plan.fed:
-                continue  # a leaf, or fed this run: gradients stop here
-            spec, settings = node._ctx
-            calls = [(slot[p], vjp) for i, p in enumerate(node.parents)
-                     if p in self.on_path and (vjp := spec.vjp(i)) is not None]
-            schedule.append((slot[node], [slot[p] for p in node.parents], calls, settings))
-        results = [(slot[m], slot[m.source]) for m in self.members if m in slot]
-        shown = [(n, slot[n]) for n in self.path if n in slot]
+            if s is not None:
+                seed = code.names[s]
+            elif y.shape is not None and None not in y.shape:
+                ones = np.ones(y.shape, y.dtype)
+                ones.flags.writeable = False  # shared by every run: VJPs may pass it on
+                seed = code.bind(ones, f"ones_{y.name}")
+            else:
+                seed = f"ones_like({code.names[y]})"
+            code.line(f"{grad[y]} = {grad[y]} + {seed}" if y in seeded else f"{grad[y]} = {seed}")
+            seeded.add(y)
+        arrivals = Counter(p for _, calls in schedule for _, p, _ in calls)
+        once = {p for p, n in arrivals.items() if n == 1 and p not in seeded}
+        for node, calls in schedule:
+            self._emit_vjps(node, calls, grad, code, seeded=node in seeded, once=once)
+        for m in self.members:
+            if m in plan.needed:
+                g, source = grad[m.source], code.names[m.source]
+                code.line(f"{code.define(m)} = {g} if {g} is not None else zeros_like({source})")
+        code.grads.update((n, grad[n]) for n in nodes)  # what drawings show as .grad
 
-        def step(vals: list) -> None:
-            grads: list[Any] = [None] * size
-            for ky, ones, ks in seeds:
-                g = vals[ks] if ks is not None else (
-                    ones if ones is not None else np.ones_like(vals[ky]))
-                grads[ky] = g if grads[ky] is None else grads[ky] + g
-            for k, ins, calls, settings in schedule:  # each op's VJPs, output first
-                g = grads[k]
-                if g is None:
+    def _calls(self, node: SymbolicTensor) -> list[tuple[int, SymbolicTensor, Any]]:
+        """``(i, input, vjp)`` for each input of ``node`` that gradients flow to."""
+        spec = node._ctx[0]
+        return [(i, p, vjp) for i, p in enumerate(node.parents)
+                if p in self.on_path and (vjp := spec.vjp(i)) is not None]
+
+    def _emit_vjps(self, node: SymbolicTensor, calls: list, grad: dict, code: Code,
+                   seeded: bool, once: set) -> None:
+        """``node``'s VJPs (under ``if d_node is not None:`` unless it is a seeded y), each
+        result summed back to its input's shape; an input with ``once`` one gradient
+        arriving takes it as it is, others add theirs up."""
+        spec, settings = node._ctx
+        args = [grad[node], code.names[node], *[code.names[p] for p in node.parents]]
+        if not seeded:
+            code.line(f"if {grad[node]} is not None:")
+        with code.indented(0 if seeded else 1):
+            for i, p, vjp in calls:
+                call = code.call(code.bind(vjp, f"{spec.name}_vjp{i}"), args, settings)
+                v, g = code.names[p], grad[p]
+                site = code.site()
+                if p in once:
+                    code.line(f"{g} = {call}")
+                    if site is not None:
+                        code.line(f"if {g} is not None and (type({g}) is not ndarray or "
+                                  f"{g}.shape != {v}.shape): {g} = fit({g}, {v}, {site})")
                     continue
-                out, inputs = vals[k], [vals[i] for i in ins]
-                for j, vjp in calls:
-                    c = vjp(g, out, *inputs, **settings)
-                    if c is None:  # this input has no gradient
-                        continue
-                    if getattr(c, "shape", ()) != vals[j].shape:
-                        c = unbroadcast(c, np.shape(vals[j]))
-                    prev = grads[j]
-                    grads[j] = c if prev is None else prev + c
-            for k, ksource in results:
-                g = grads[ksource]
-                vals[k] = np.zeros_like(vals[ksource]) if g is None else g
-            for node, k in shown:  # what drawings show as .grad after this run
-                node.grad = grads[k]
-        return step
+                code.line(f"c = {call}")
+                code.line("if c is not None:")
+                with code.indented():
+                    if site is not None:
+                        code.line(f"if type(c) is not ndarray or c.shape != {v}.shape: "
+                                  f"c = fit(c, {v}, {site})")
+                    code.line(f"{g} = c if {g} is None else {g} + c")
 
 
 def gradients(ys: Any, xs: Any, grad_ys: Any = None,

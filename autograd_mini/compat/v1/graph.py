@@ -9,7 +9,8 @@ through ``SymbolicTensor._apply``, so forwards and VJPs are shared with the eage
                                  +--> [matmul] --> a       a.parents == (x, w1)
     w1 = Variable((2, 3)) -------+                         a.op == "matmul"
 
-Building an op infers its static shape (``shapes.py``).
+Building an op infers its static shape (``shapes.py``). Running a plan writes each
+node's step as a line of Python (``_emit``, see ``compile.py``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ from ...tensor import _plain_index, as_array, unbroadcast
 from .shapes import Shape, infer
 
 if TYPE_CHECKING:
+    from .compile import Code
     from .session import _Plan
-
-Step = Callable[[list], None]  # one step of a Session plan: reads and writes value slots
 
 # ----- the graph and the default graph -----------------------------------------------------
 
@@ -49,6 +49,19 @@ class Graph:
         self.variables: list[Any] = []
         self.seed: int | None = None  # the graph-level random seed (set_random_seed)
         self._names: set[str] = set()
+        self._shown: _Plan | None = None  # the plan whose last run node values come from
+
+    def _show(self, plan: _Plan) -> None:
+        """Let ``plan``'s last run supply ``.data`` and ``.grad`` of the nodes it ran; the
+        plan that did so before writes its values into its nodes first."""
+        self._settle()
+        self._shown = plan
+
+    def _settle(self) -> None:
+        """Write the shown plan's values and gradients into its nodes; show no plan."""
+        plan, self._shown = self._shown, None
+        if plan is not None:
+            plan.settle()
 
     @contextmanager
     def as_default(self) -> Iterator[Graph]:
@@ -108,9 +121,14 @@ def reset_default_graph() -> None:
 
 
 class GraphElement(Node):
-    """A node of a ``Graph``; drawn like an eager node (``parents``, ``op``, ``name``, ...)."""
+    """A node of a ``Graph``; drawn like an eager node (``parents``, ``op``, ``name``, ...).
 
-    __slots__ = ("graph",)
+    ``data`` and ``grad`` are the value and gradient of the latest run that computed
+    them, None before any. A run does not write them into every node: they are read
+    from the graph's last plan when asked for (see ``Graph._show``).
+    """
+
+    __slots__ = ("graph", "_data", "_grad")
 
     def __init__(self, name: str, parents: tuple = (), op: str = "",
                  requires_grad: bool = False, ctx: tuple | None = None,
@@ -122,13 +140,41 @@ class GraphElement(Node):
         self.op = op
         self.requires_grad = requires_grad
         self._ctx = ctx
-        self.data = None
-        self.grad = None
+        self._data = None
+        self._grad = None
         self._id = next(_ids)
         graph.elements.append(self)
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        """The plan step that computes this node's value (or does its action)."""
+    @property
+    def data(self) -> Any:
+        plan = self.graph._shown
+        if plan is not None:
+            i = plan.value_index.get(self)
+            if i is not None:
+                return plan.values[i]
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self.graph._settle()
+        self._data = value
+
+    @property
+    def grad(self) -> Any:
+        plan = self.graph._shown
+        if plan is not None:
+            i = plan.grad_index.get(self)
+            if i is not None:
+                return plan.grads[i]
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self.graph._settle()
+        self._grad = value
+
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        """Write the plan's lines that compute this node's value (or do its action)."""
         raise NotImplementedError
 
     def backward(self, gradient: Any = None, retain_graph: bool = False,
@@ -152,8 +198,8 @@ class Operation(GraphElement):
 
         _session_for(session, self).run(self, feed_dict)
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        return None  # a group: its inputs are all it needs
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        pass  # a group: its inputs are all it needs
 
     def __repr__(self) -> str:
         return f"<tf.Operation '{self.name}' type={self.op or type(self).__name__}>"
@@ -197,44 +243,24 @@ class SymbolicTensor(GraphElement):
     def __repr__(self) -> str:
         return f"<tf.Tensor '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
 
-    # ----- an op result's step: the op's own forward on the input slots ----------------------
+    # ----- an op result's line: the op's own forward on the input values ---------------------
     # (full reductions return numpy scalars: values are kept as arrays, as Tensor keeps them)
 
-    def _make_step(self, plan: _Plan) -> Step | None:
+    def _emit(self, plan: _Plan, code: Code) -> None:
         spec, settings = self._ctx
-        forward, k = spec.forward, plan.slot[self]
-        ins = [plan.slot[p] for p in self.parents]
+        ins = [code.names[p] for p in self.parents]
+        out = code.define(self)
+        forward = code.bind(spec.forward, f"{spec.name}_forward")
 
-        def failed(vals: list, e: Exception) -> ShapeError:
-            shapes = [np.shape(vals[i]) for i in ins]
+        def failed(e: Exception, lookup: Callable[[str], Any]) -> Exception | None:
+            if not isinstance(e, (ValueError, IndexError, TypeError)):
+                return None
+            shapes = [np.shape(lookup(name)) for name in ins]
             return ShapeError(f"{forward_failed(spec, e, shapes)} (at '{self.name}')")
 
-        if len(ins) == 1 and not settings:
-            (a,) = ins
-
-            def step(vals: list) -> None:
-                try:
-                    v = forward(vals[a])
-                    vals[k] = v if type(v) is np.ndarray else np.asarray(v)
-                except (ValueError, IndexError, TypeError) as e:
-                    raise failed(vals, e) from None
-        elif len(ins) == 2 and not settings:
-            a, b = ins
-
-            def step(vals: list) -> None:
-                try:
-                    v = forward(vals[a], vals[b])
-                    vals[k] = v if type(v) is np.ndarray else np.asarray(v)
-                except (ValueError, IndexError, TypeError) as e:
-                    raise failed(vals, e) from None
-        else:
-            def step(vals: list) -> None:
-                try:
-                    v = forward(*[vals[i] for i in ins], **settings)
-                    vals[k] = v if type(v) is np.ndarray else np.asarray(v)
-                except (ValueError, IndexError, TypeError) as e:
-                    raise failed(vals, e) from None
-        return step
+        code.line(f"{out} = {code.call(forward, ins, settings)}", failed)
+        if (site := code.site()) is not None:
+            code.line(f"if type({out}) is not ndarray: {out} = to_array({out}, {site})", failed)
 
     # ----- how autograd_mini's ops build graph nodes -------------------------------------------
 
@@ -294,14 +320,10 @@ class Constant(SymbolicTensor):
 
     def __init__(self, value: np.ndarray, name: str = "Const", graph: Graph | None = None):
         super().__init__(name, value.dtype, value.shape, graph=graph)
-        self.data = value
+        self._data = value
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        k, value = plan.slot[self], self.data
-
-        def step(vals: list) -> None:
-            vals[k] = value
-        return step
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        code.names[self] = code.bind(self._data, self.name)  # a global: no line to run
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const",

@@ -16,9 +16,10 @@ import numpy as np
 
 from ...errors import DTypeError, ShapeError
 from ...tensor import FLOAT_DTYPES
-from .graph import Graph, Step, SymbolicTensor, get_default_graph
+from .graph import Graph, SymbolicTensor, get_default_graph
 
 if TYPE_CHECKING:
+    from .compile import Code
     from .session import _Plan
 
 DEFAULT_GRAPH_SEED = 87654321  # TF1's graph seed when only an op seed is given
@@ -73,17 +74,18 @@ class RandomTensor(SymbolicTensor):
         self.seeds = _seeds(self.graph, seed)
         self.draw = draw  # float32 numbers from (philox bits) -> values of `shape`
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        k, draws, size = plan.slot[self], plan.session._random_draws, int(np.prod(self.shape))
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        draws, size = plan.session._random_draws, int(np.prod(self.shape))
         seed, seed2 = self.seeds
         blocks = -(-size // 4)
 
-        def step(vals: list) -> None:
+        def draw() -> np.ndarray:
             n = draws.get(self, 0)
             draws[self] = n + 1
             bits = philox(seed, seed2, n * size * _RESERVE, blocks).reshape(-1)
-            vals[k] = self.draw(bits)[:size].reshape(self.shape).astype(self.dtype)
-        return step
+            return self.draw(bits)[:size].reshape(self.shape).astype(self.dtype)
+
+        code.line(f"{code.define(self)} = {code.bind(draw, 'draw_' + self.name)}()")
 
 
 def random_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = np.float32,

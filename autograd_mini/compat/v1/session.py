@@ -1,10 +1,12 @@
 """``Session``: runs a graph by planning each kind of run once and replaying the plan.
 
-A plan is fixed by the fetches and the fed tensors. It numbers the value slots of
-every node the run needs and lists closures over them: convert and check each feed,
-each node's forward in creation order (the op's own ``spec.forward``), one backward
-step per ``gradients()`` group, then the operations (initialise, train). Replaying a
-plan costs about one closure call per node; nothing is looked up by name.
+A plan is fixed by the fetches and the fed tensors. It is compiled into one Python
+function (``compile.py``) of straight-line code: convert and check each feed, each
+needed node's forward in creation order (the op's own ``spec.forward``), one backward
+per ``gradients()`` group (the ops' own VJPs), the fetches, then the operations
+(initialise, train). ``Session.plan_source`` prints that function. After the first
+run a second variant, specialised to the shapes fed then, leaves out the checks that
+found nothing to do; other shapes still run the general one.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ from typing import Any
 import numpy as np
 
 from ...errors import DTypeError, GraphError, ShapeError
-from ...graph import _ANOMALY, Node, check_finite
+from ...graph import _ANOMALY, Node
 from ...variable import Variable as EagerVariable
+from .compile import Code, fetch_source, shown_nodes, tuple_source, write_feed
 from .graph import (
-    Constant,
     Graph,
     GraphElement,
     Operation,
-    Step,
     SymbolicTensor,
     _check_element,
     get_default_graph,
@@ -65,15 +66,35 @@ class Session:
         fed = tuple(feed_dict) if feed_dict else ()
         key = (fetches if isinstance(fetches, GraphElement) else _freeze(fetches), fed)
         plan = self._plans.get(key)
+        return (plan or self._plan(fetches, fed)).run(feed_dict)
+
+    def plan_source(self, fetches: Any, feed_dict: Any = (), fast: bool = False) -> str | None:
+        """The Python source of the function ``run(fetches, feed_dict)`` calls: one line
+        per feed check, forward, VJP and update (what TF1's session runs, as Python).
+
+        Args:
+            feed_dict: the dict itself, or just its placeholders in its order.
+            fast: the variant made after the first run instead, for the shapes fed then,
+                without the checks that found nothing to do (None if there is none).
+        """
+        plan = self._plan(fetches, tuple(feed_dict))
+        return plan.fast_source if fast else plan.source
+
+    def _plan(self, fetches: Any, fed: tuple) -> _Plan:
+        """The plan for this kind of run, made (checked and compiled) the first time."""
+        key = (fetches if isinstance(fetches, GraphElement) else _freeze(fetches), fed)
+        plan = self._plans.get(key)
         if plan is None:  # a new kind of run (close() forgets every plan): check, then plan
             if self._closed:
                 raise GraphError("run() on a closed Session; create a new tf.Session()")
             plan = self._plans[key] = _Plan(self, fetches, fed)
-        return plan.run(feed_dict)
+        return plan
 
     def close(self) -> None:
         """Free the variables' values and the plans; later runs raise."""
         self._closed = True
+        if getattr(self.graph._shown, "session", None) is self:
+            self.graph._settle()  # the nodes keep the last values; the plan can go
         self._variables.clear()
         self._optimizers.clear()
         self._plans.clear()
@@ -161,59 +182,94 @@ def _session_for(session: Session | None, element: GraphElement) -> Session:
 
 
 class _Plan:
-    """Everything one kind of run needs, worked out once (see the module docstring).
+    """Everything one kind of run needs, worked out and compiled once.
 
-    Node classes build their own steps through ``_make_step(plan)``, reading ``slot``
-    (node -> value index), ``fed``, ``session`` and ``memo`` (shared per-plan notes).
+    Node classes write their own lines through ``_emit(plan, code)``, reading ``session``,
+    ``fed`` and ``needed`` (every node this run computes or is fed).
+
+    Attributes:
+        source: the compiled function's Python source.
+        fast_source: the variant for the shapes first fed (see ``_specialise``), if any.
+        values, grads: the last run's node values and gradients, which drawings read
+            (``value_index`` and ``grad_index`` say which is whose).
     """
 
     def __init__(self, session: Session, fetches: Any, fed: tuple):
         self.session = session
-        graph = session.graph
+        self.graph = graph = session.graph
         targets = _flatten(fetches)
         for t in targets:
             _check_graph(t, graph, "fetch")
         for f in fed:
             _check_element(f, "feed_dict", tensor=True)
             _check_graph(f, graph, "feed_dict key")
-        self.fed = set(fed)
-        order = sorted(_needed(targets, self.fed) | self.fed, key=lambda n: n._id)
-        self.slot = {n: i for i, n in enumerate(order)}
-        self.size = len(order)
-        self.memo: dict[Any, Any] = {}
-        self.feeders = [_feeder(f, self.slot[f]) for f in fed]
-        self.steps: list[Step] = []
-        self.written: list[SymbolicTensor] = []  # the node whose value each step makes
-        for n in order:
+        self.fetches, self.feeds, self.fed = fetches, fed, set(fed)
+        self.needed = _needed(targets, self.fed) | self.fed
+        self.order = sorted(self.needed, key=lambda n: n._id)
+        self.value_index = {n: i for i, n in enumerate(shown_nodes(self.order))}
+        general = self._compile(Code())
+        self.source, self._general, self._noted, self._sites = general
+        self._fn = self._general  # what a run calls, once the fast variant is made
+        self.fast_source: str | None = None
+        self._specialised = False
+        self._checked: Callable | None = None  # the same with finite checks, when needed
+        self.values: tuple = ()
+        self.grads: tuple = ()
+
+    def _compile(self, code: Code, shapes: dict | None = None) -> tuple[str, Callable, set, int]:
+        """Write and compile the plan's function: feeds (then, given the fed ``shapes``
+        it is made for, a line running the general function for others), the needed
+        nodes' values, the fetches, then the operations."""
+        for f in self.feeds:
+            write_feed(code, f)
+        if shapes:
+            tests = " or ".join(f"{code.names[f]}.shape != {shapes[f]!r}" for f in self.feeds)
+            general = code.bind(self._general, "general")
+            code.line(f"if {tests}: return {general}({', '.join(code.params)})")
+        for n in self.order:
             if isinstance(n, SymbolicTensor) and n not in self.fed:
-                step = n._make_step(self)
-                if step is not None:
-                    self.steps.append(step)
-                    self.written.append(n)
-        self.fetch = _fetcher(fetches, self.slot)
-        self.actions = [s for n in order if isinstance(n, Operation)
-                        if (s := n._make_step(self)) is not None]
-        self.record = [(n, self.slot[n]) for n in order
-                       if isinstance(n, SymbolicTensor) and not isinstance(n, Constant)]
+                n._emit(self, code)
+                code.check(n)
+        code.line(f"fetched = {fetch_source(code, self.fetches)}")  # before any update
+        for n in self.order:
+            if isinstance(n, Operation):
+                n._emit(self, code)
+        values = tuple_source([code.names[n] for n in shown_nodes(self.order)])
+        self.grad_index = {n: i for i, n in enumerate(code.grads)}
+        source, fn = code.finish(f"fetched, {values}, {tuple_source(list(code.grads.values()))}")
+        return source, fn, code.noted, code.sites
+
+    def _specialise(self) -> None:
+        """After the first plain run, compile a variant without the checks that found
+        nothing to do (arrays already arrays, gradients already of their input's shape).
+        What they check follows from the fed shapes (variables and constants keep
+        theirs), so the variant compares those with this run's first, and calls the
+        general function if they differ."""
+        self._specialised = True
+        skip = set(range(1, self._sites + 1)) - self._noted
+        if skip:
+            shapes = {f: self.values[self.value_index[f]].shape for f in self.feeds}
+            self.fast_source, self._fn = self._compile(Code(skip=skip), shapes)[:2]
 
     def run(self, feed_dict: dict | None) -> Any:
-        vals: list[Any] = [None] * self.size
-        if self.feeders:
-            for feed, value in zip(self.feeders, feed_dict.values()):
-                feed(vals, value)
+        fn = self._fn
         if _ANOMALY.get():
-            for step, node in zip(self.steps, self.written):
-                step(vals)
-                check_finite(vals[self.slot[node]], f"'{node.name}' (op '{node.op}')")
-        else:
-            for step in self.steps:
-                step(vals)
-        out = self.fetch(vals)  # before the operations, which may update variables
-        for act in self.actions:
-            act(vals)
-        for node, k in self.record:  # drawings show each node's latest value
-            node.data = vals[k]
+            if self._checked is None:
+                self._checked = self._compile(Code(anomaly=True))[1]
+            fn = self._checked
+        out, self.values, self.grads = fn(*feed_dict.values()) if feed_dict else fn()
+        if self.graph._shown is not self:
+            self.graph._show(self)
+        if not self._specialised and fn is self._general:
+            self._specialise()
         return out
+
+    def settle(self) -> None:
+        """Write the last run's values and gradients into the nodes themselves."""
+        for node, i in self.value_index.items():
+            node._data = self.values[i]
+        for node, i in self.grad_index.items():
+            node._grad = self.grads[i]
 
 
 def _needed(targets: list[GraphElement], fed: set) -> set:
@@ -227,61 +283,6 @@ def _needed(targets: list[GraphElement], fed: set) -> set:
             if n not in fed:
                 stack.extend(n.parents)
     return seen
-
-
-def _feeder(node: SymbolicTensor, k: int) -> Callable[[list, Any], None]:
-    """A step storing a fed value in slot ``k`` as ``node``'s dtype, after a shape check."""
-    dtype, shape = node.dtype, node.shape
-    rank = None if shape is None else len(shape)
-    lead = 0  # leading None sizes (a batch); the sizes after them are compared as one tuple
-    while rank is not None and lead < rank and shape[lead] is None:
-        lead += 1
-    tail = () if shape is None else shape[lead:]
-    fixed = () if None not in tail else tuple((i + lead, n) for i, n in enumerate(tail)
-                                               if n is not None)
-    if fixed:
-        tail = None
-
-    def feed(vals: list, value: Any) -> None:
-        try:
-            arr = np.asarray(value, dtype=dtype)
-        except (TypeError, ValueError) as e:
-            hint = (" a feed cannot be a graph tensor (feed its value, sess.run(t))"
-                    if isinstance(value, GraphElement) else f" {e}")
-            raise DTypeError(f"feed for '{node.name}' ({dtype.name}):{hint}") from None
-        if rank is not None:
-            got = arr.shape
-            if len(got) != rank or (got[lead:] != tail if tail is not None else
-                                    any(got[i] != n for i, n in fixed)):
-                raise ShapeError(f"placeholder '{node.name}' expects shape {shape} (None: any "
-                                 f"size), got a value of shape {got}")
-        vals[k] = arr
-    return feed
-
-
-def _result(value: Any) -> Any:
-    """A fetched value as the caller keeps it: a copy, and 0-d as a numpy scalar."""
-    arr = np.array(value)
-    return arr[()] if arr.ndim == 0 else arr
-
-
-def _fetcher(fetches: Any, slot: dict) -> Callable[[list], Any]:
-    """A function from the value slots to the run's result, in the fetches' structure."""
-    if isinstance(fetches, Operation):
-        return lambda vals: None
-    if isinstance(fetches, GraphElement):
-        k = slot[fetches]
-        return lambda vals: _result(vals[k])
-    if isinstance(fetches, dict):
-        items = [(key, _fetcher(v, slot)) for key, v in fetches.items()]
-        return lambda vals: {key: f(vals) for key, f in items}
-    parts = [_fetcher(v, slot) for v in fetches]
-    if isinstance(fetches, list):
-        return lambda vals: [f(vals) for f in parts]
-    kind = type(fetches)
-    if hasattr(fetches, "_fields"):  # a namedtuple
-        return lambda vals: kind(*[f(vals) for f in parts])
-    return lambda vals: kind(f(vals) for f in parts)
 
 
 def _freeze(fetches: Any) -> Any:

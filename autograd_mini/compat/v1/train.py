@@ -2,22 +2,25 @@
 
 The op's parents are the gradient tensors and the variables. When it runs, the
 session's own ``autograd_mini.optim`` optimizer (one per train op and session, holding
-the slots such as Adam's moments) applies the gradients to the session's variables, so
-each update rule exists once, in ``autograd_mini/optim.py``.
+the slots such as Adam's moments) updates the session's variables by its own rule
+(``_update``), so each update rule exists once, in ``autograd_mini/optim.py``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ... import optim
-from ...errors import DTypeError, NoGradientError
+from ...errors import DTypeError, NoGradientError, ShapeError
 from .gradients import gradients
-from .graph import Operation, Step, SymbolicTensor, _check_element
+from .graph import Operation, SymbolicTensor, _check_element
 from .session import freeze
 from .variables import Variable
 
 if TYPE_CHECKING:
+    from .compile import Code
     from .session import _Plan
 
 
@@ -132,27 +135,39 @@ class _ApplyGradients(Operation):
         self.pairs = pairs
         self.global_step = global_step
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        session, slot = plan.session, plan.slot
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        session = plan.session
         store, optimizers = session._variables, session._optimizers
-        grads = [slot[g] for g, _ in self.pairs]
         variables = [v for _, v in self.pairs]
-        lr = self.optimizer.learning_rate
-        lr_slot = slot[lr] if isinstance(lr, SymbolicTensor) else None
         step_var = self.global_step
 
-        def step(vals: list) -> None:
+        def apply(grads: list, lr: Any = None) -> None:
+            """``optim``'s rule on each variable (with ``apply_gradients``' checks); each
+            new value replaces the old array, read-only like every session value."""
             opt = optimizers.get(self)
             if opt is None:  # first run in this session (or after re-initialising)
                 opt = optimizers[self] = self.optimizer._new_eager()
-            if lr_slot is not None:
-                opt.lr = float(vals[lr_slot])
-            held = [store[v] for v in variables]
-            opt.apply_gradients(zip([vals[k] for k in grads], held))
-            for v in held:  # optim replaced each read-only array: freeze the new one
-                freeze(v)
+            if lr is not None:
+                opt.lr = float(lr)
+            for var, grad in zip(variables, grads):
+                held = store[var]
+                data = held.data
+                if type(grad) is not np.ndarray or grad.dtype is not data.dtype:
+                    grad = np.asarray(grad, dtype=data.dtype)
+                if grad.shape != data.shape:
+                    raise ShapeError(f"{type(opt).__name__}: gradient of shape {grad.shape} "
+                                     f"does not fit variable '{var.name}' of shape {data.shape}")
+                new = opt._update(data, grad, opt._slots_for(held))
+                if type(new) is not np.ndarray:  # 0-d results come back as numpy scalars
+                    new = np.array(new, dtype=data.dtype)
+                new.setflags(write=False)
+                held.data = new
             if step_var is not None:
                 counter = store[step_var]
                 counter.data = counter.data + 1
                 freeze(counter)
-        return step
+
+        grads = ", ".join(code.names[g] for g, _ in self.pairs)
+        lr = self.optimizer.learning_rate
+        lr = f", {code.names[lr]}" if isinstance(lr, SymbolicTensor) else ""
+        code.line(f"{code.bind(apply, self.name)}([{grads}]{lr})")

@@ -12,9 +12,10 @@ import numpy as np
 
 from ...errors import DTypeError, GraphError, ShapeError
 from ...tensor import FLOAT_DTYPES
-from .graph import Graph, Operation, Shape, Step, SymbolicTensor, constant, get_default_graph
+from .graph import Graph, Operation, Shape, SymbolicTensor, constant, get_default_graph
 
 if TYPE_CHECKING:
+    from .compile import Code
     from .session import _Plan
 
 float32 = np.dtype(np.float32)
@@ -30,8 +31,8 @@ class Placeholder(SymbolicTensor):
         """The shape as TF1 users write it, ``(None, 2)``."""
         return "unknown" if self.shape is None else str(self.shape)
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        raise GraphError(
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        raise GraphError(  # a fed placeholder is the plan's parameter: this one is not fed
             f"placeholder '{self.name}' (shape {self.expected()}, {self.dtype.name}) needs a "
             f"value: pass it in feed_dict, e.g. sess.run(fetches, feed_dict={{{self.name}: "
             "value}})")
@@ -82,18 +83,17 @@ class Variable(SymbolicTensor):
     def __repr__(self) -> str:
         return f"<tf.Variable '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        k, store = plan.slot[self], plan.session._variables
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        store = code.bind(plan.session._variables, "variables")  # this session's values
+        v = code.define(self)
+        code.line(f"{v} = {store}[{code.bind(self, 'tf_' + v)}].data", self._uninitialised)
 
-        def step(vals: list) -> None:
-            try:
-                vals[k] = store[self].data
-            except KeyError:
-                raise GraphError(
-                    f"variable '{self.name}' is used before it was initialised in this "
-                    "Session; run sess.run(tf.global_variables_initializer()) first (or "
-                    f"sess.run({self.name}.initializer))") from None
-        return step
+    def _uninitialised(self, e: Exception, lookup: Any) -> Exception | None:
+        if not isinstance(e, KeyError):
+            return None
+        return GraphError(f"variable '{self.name}' is used before it was initialised in this "
+                          "Session; run sess.run(tf.global_variables_initializer()) first (or "
+                          f"sess.run({self.name}.initializer))")
 
 
 class _Initializer(Operation):
@@ -107,16 +107,17 @@ class _Initializer(Operation):
         self.variables = list(variables)
         self.global_ = global_  # TF1's global initializer also resets optimizer slots
 
-    def _make_step(self, plan: _Plan) -> Step | None:
-        pairs = [(v, plan.slot[v.initial_value]) for v in self.variables]
-        session = plan.session
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        session, variables = plan.session, self.variables
 
-        def step(vals: list) -> None:
-            for var, k in pairs:
-                session._set_variable(var, vals[k])
+        def initialise(values: list) -> None:
+            for var, value in zip(variables, values):
+                session._set_variable(var, value)
             if self.global_:
                 session._optimizers.clear()
-        return step
+
+        values = ", ".join(code.names[v.initial_value] for v in variables)
+        code.line(f"{code.bind(initialise, self.name)}([{values}])")
 
 
 def global_variables_initializer() -> Operation:

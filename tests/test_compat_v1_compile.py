@@ -1,0 +1,236 @@
+"""compat.v1 plans compiled to straight-line Python: the source, its numbers, its errors, and
+the node values drawings read from the last run."""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+import pytest
+import seed000 as S
+
+import autograd_mini as am
+import autograd_mini.compat.v1 as tf
+from autograd_mini.errors import ShapeError
+from autograd_mini.ops.registry import OPS, op
+from benchmarks import w4_seed000 as w4
+
+X32 = S.X.astype(np.float32)
+Y32 = np.array(S.Y_, dtype=np.float32)
+
+
+@pytest.fixture(autouse=True)
+def graph():
+    with tf.Graph().as_default() as g:
+        yield g
+
+
+def seed_net(optimizer=None):
+    x = tf.placeholder(tf.float32, shape=(None, 2), name="x")
+    y_ = tf.placeholder(tf.float32, shape=(None, 1), name="y_")
+    w1, w2 = tf.Variable(S.W1, name="w1"), tf.Variable(S.W2, name="w2")
+    y = tf.matmul(tf.matmul(x, w1), w2)
+    loss = tf.reduce_mean(tf.square(y - y_), name="loss")
+    train = (optimizer or tf.train.GradientDescentOptimizer(0.001)).minimize(loss)
+    return x, y_, w1, w2, loss, train
+
+
+# ----- the source ---------------------------------------------------------------------------
+
+
+def test_plan_source_has_a_line_per_feed_forward_vjp_and_update():
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        source = sess.plan_source(train, {x: X32, y_: Y32})
+        assert sess.plan_source(train, [x, y_]) == source  # the placeholders alone will do
+    assert source.startswith("def run(x, y_):")
+    for line in ("x = asarray(x, float32)", "if x.ndim != 2 or x.shape[1] != 2: raise misfit",
+                 "w1 = variables[tf_w1].data", "loss = mean_forward(square, axis=None, "
+                 "keepdims=False)", "d_square = mean_vjp0(d_loss, loss, square, axis=None, "
+                 "keepdims=False)", "d_w2 = matmul_vjp1(d_matmul_1, matmul_1, matmul, w2)",
+                 "GradientDescent([gradients_w1_grad, gradients_w2_grad])"):
+        assert line in source
+    assert "matmul_vjp0(d_matmul, " not in source  # no gradient for the fed x
+    compile(source, "<plan>", "exec")
+
+
+def test_plan_source_writes_the_fetches_in_their_structure():
+    a = tf.constant([1.0, 2.0], name="a")
+    b = tf.multiply(a, 3.0, name="b")
+    with tf.Session() as sess:
+        source = sess.plan_source({"pair": (a, b), "one": (b,)})
+        assert "fetched = {'pair': (result(a), result(b)), 'one': (result(b),)}" in source
+        assert sess.run({"pair": (a, b), "one": (b,)})["one"][0][1] == 6.0
+
+
+# ----- the numbers --------------------------------------------------------------------------
+
+
+def test_compiled_train_steps_match_hand_written_numpy():
+    X, Y = w4.dataset()
+    ref = w4.init_params()
+    w4.numpy_train(ref, X, Y, 100)
+    x = tf.placeholder(tf.float32, shape=(None, 2))
+    y_ = tf.placeholder(tf.float32, shape=(None, 1))
+    w1, w2 = (tf.Variable(p) for p in w4.init_params())
+    loss = tf.reduce_mean(tf.square(tf.matmul(tf.matmul(x, w1), w2) - y_))
+    train = tf.train.GradientDescentOptimizer(w4.LR).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for xb, yb in w4._batches(100, X, Y):
+            sess.run(train, {x: xb, y_: yb})
+        got = sess.run([w1, w2])
+    for a, b in zip(got, ref):
+        np.testing.assert_allclose(a, b, atol=1e-6, rtol=0)
+
+
+def test_gradients_add_up_over_fan_out_repeated_ys_and_broadcasting():
+    wv, bv = np.array([[1.0, -2.0, 0.5]]), np.array([0.25])
+    w, b = tf.Variable(wv), tf.Variable(bv)
+    y = w * w + w * b  # w used three times, b broadcast over w's columns
+    gw, gb = tf.gradients([y, y], [w, b])  # the same y twice: its seed counts twice
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got_w, got_b = sess.run([gw, gb])
+    ew, eb = am.Variable(wv), am.Variable(bv)
+    with am.Tape() as tape:
+        e = 2 * am.sum(ew * ew + ew * eb)
+    want_w, want_b = tape.gradient(e, [ew, eb])
+    np.testing.assert_allclose(got_w, want_w.numpy())
+    np.testing.assert_allclose(got_b, want_b.numpy())
+
+
+@pytest.fixture
+def custom_op():
+    """An op for this test only (removed from the registry afterwards)."""
+    made = []
+
+    def make(name, forward, *vjps):
+        fn = op(forward, name=name)
+        fn.defvjp(*vjps)
+        made.append(fn.spec.name)
+        return fn
+
+    yield make
+    for name in made:
+        OPS.pop(name, None)
+
+
+def test_a_vjp_that_returns_none_gives_no_gradient(custom_op):
+    stop = custom_op("test_stop", lambda x: x * 1.0, lambda g, out, x: None)
+    w = tf.Variable([1.0, 2.0])
+    g_stopped, g_direct = tf.gradients(tf.reduce_sum(stop(w)) + tf.reduce_sum(w), [w, w])
+    (g_none,) = tf.gradients(tf.reduce_sum(stop(w)), w)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert np.array_equal(sess.run(g_stopped), [1.0, 1.0])
+        assert np.array_equal(sess.run(g_none), [0.0, 0.0])  # no gradient reached w
+
+
+def test_an_error_inside_a_vjp_passes_through_with_the_plans_line_in_the_traceback(custom_op):
+    def broken(g, out, x):
+        raise RuntimeError("broken vjp")
+
+    boom = custom_op("test_boom", lambda x: x + 0.0, broken)
+    w = tf.Variable([1.0], name="w")
+    (g,) = tf.gradients(tf.reduce_sum(boom(w)), w)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(RuntimeError, match="broken vjp") as info:
+            sess.run(g)
+    shown = "".join(traceback.format_exception(info.value))
+    assert "d_w = test_boom_vjp0(d_test_boom, test_boom, w)" in shown  # the plan's own line
+
+
+# ----- errors -------------------------------------------------------------------------------
+
+
+def test_a_failing_forward_names_op_and_node_and_leaves_the_last_values_shown():
+    a = tf.placeholder(tf.float32, shape=(None, 2), name="a")
+    b = tf.placeholder(tf.float32, shape=(None, 2), name="b")
+    total = tf.reduce_sum(tf.add(a, b, name="both"))
+    with tf.Session() as sess:
+        sess.run(total, {a: np.ones((3, 2)), b: np.ones((3, 2))})
+        with pytest.raises(ShapeError, match=r"add: .*\(3, 2\), \(4, 2\).*\(at 'both'\)"):
+            sess.run(total, {a: np.ones((3, 2)), b: np.ones((4, 2))})
+    assert b.data.shape == (3, 2) and total.data == 12.0  # the last run that finished
+
+
+def test_anomaly_mode_checks_values_and_plain_runs_do_not():
+    x = tf.placeholder(tf.float32, shape=(1,))
+    y = tf.sqrt(x, name="root")
+    with tf.Session() as sess, np.errstate(invalid="ignore"):
+        assert np.isnan(sess.run(y, {x: [-1.0]})[0])
+        with am.detect_anomaly(), pytest.raises(am.AnomalyError, match="'root'"):
+            sess.run(y, {x: [-1.0]})
+        assert sess.run(y, {x: [4.0]})[0] == 2.0
+
+
+# ----- what drawings read -------------------------------------------------------------------
+
+
+def test_nodes_show_the_latest_run_that_computed_them_across_plans():
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: X32[:8], y_: Y32[:8]})
+        grad_after_train = w1.grad
+        assert x.data.shape == (8, 2) and grad_after_train.shape == (2, 3)
+        full = sess.run(loss, {x: X32, y_: Y32})  # another plan: no gradients in it
+        assert x.data.shape == (32, 2) and loss.data == full
+        assert w1.grad is grad_after_train  # still the train run's gradient
+        sess.run(train, {x: X32[8:16], y_: Y32[8:16]})
+        assert np.array_equal(x.data, X32[8:16]) and w1.grad is not grad_after_train
+    assert x.data.shape == (8, 2)  # a closed session's last values stay with the nodes
+
+
+def test_setting_data_or_zeroing_grad_by_hand_sticks():
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: X32[:8], y_: Y32[:8]})
+        w1.zero_grad()
+        loss.data = np.float32(0.5)
+        assert w1.grad is None and loss.data == 0.5
+        assert w2.grad.shape == (3, 1)  # the other nodes keep the run's values
+
+
+# ----- the variant for the shapes first fed -------------------------------------------------
+
+
+def test_the_fast_variant_drops_only_checks_that_found_nothing_to_do():
+    x = tf.placeholder(tf.float64, shape=(None, 2), name="x")
+    w, b = tf.Variable(np.ones((2, 3)), name="w"), tf.Variable(np.zeros(3), name="b")
+    loss = tf.reduce_sum(tf.square(tf.matmul(x, w) + b), name="loss")
+    gw, gb = tf.gradients(loss, [w, b])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.plan_source([gw, gb], [x], fast=True) is None  # not run yet
+        sess.run([gw, gb], {x: np.ones((4, 2))})
+        fast = sess.plan_source([gw, gb], [x], fast=True)
+        assert "if x.shape != (4, 2): return general(x)" in fast and "misfit" not in fast
+        assert "fit(c, matmul" not in fast and "fit(d_w, w" not in fast  # shapes matched
+        assert "fit(d_b, b, " in fast  # b was broadcast over the batch: still summed back
+        assert "loss = to_array(loss, " in fast  # a full sum gives a numpy scalar
+        assert "matmul = to_array(" not in fast
+        for rows in (4, 3, 1, 4):  # other batch sizes run the general function
+            xv = np.arange(rows * 2.0).reshape(rows, 2)
+            got_w, got_b = sess.run([gw, gb], {x: xv})
+            ew, eb = am.Variable(np.ones((2, 3))), am.Variable(np.zeros(3))
+            with am.Tape() as tape:
+                e = am.sum(am.square(am.matmul(am.Tensor(xv), ew) + eb))
+            want_w, want_b = tape.gradient(e, [ew, eb])
+            np.testing.assert_allclose(got_w, want_w.numpy())
+            np.testing.assert_allclose(got_b, want_b.numpy())
+
+
+def test_feed_checks_still_apply_once_the_fast_variant_runs():
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: X32[:8], y_: Y32[:8]})
+        assert sess.plan_source(train, [x, y_], fast=True) is not None
+        with pytest.raises(ShapeError, match=r"'x' expects shape \(None, 2\).*shape \(8, 3\)"):
+            sess.run(train, {x: np.ones((8, 3)), y_: Y32[:8]})
+        with pytest.raises(am.errors.DTypeError, match=r"feed for 'y_' \(float32\)"):
+            sess.run(train, {x: X32[:8], y_: "text"})
