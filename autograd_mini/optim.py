@@ -24,7 +24,7 @@ from .value import Value
 
 def _sgd_update(var: np.ndarray, grad: np.ndarray, slots: dict, *, lr: float) -> np.ndarray:
     """TF's ApplyGradientDescent: ``var - lr * grad``."""
-    return var - grad * var.dtype.type(lr)
+    return var - lr * grad  # a Python float keeps a float32 array float32
 
 
 def _momentum_update(var: np.ndarray, grad: np.ndarray, slots: dict, *, lr: float,

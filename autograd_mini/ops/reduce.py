@@ -13,9 +13,14 @@ from .registry import op
 from .shape import broadcast_to, reshape
 
 
+def _size(v):
+    """The number of elements of an array, a node or a number."""
+    return v.size if type(v) is np.ndarray else np.size(data_of(v))
+
+
 def _spread(g, x, axis, keepdims):
     """``g`` of a reduction's output, broadcast back to the shape of its input ``x``."""
-    shape = shape_of(x)
+    shape = x.shape if type(x) is np.ndarray else shape_of(x)
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else axis
         kept = list(shape)
@@ -52,11 +57,17 @@ sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims))
 def mean(x, axis=None, keepdims=False):
     """Mean over axes.  d/dx = 1/n on every averaged element"""
     total = np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.mean's own steps, without
-    return total / (np.size(x) // (np.size(total) or 1))  # its Python-level overhead
+    return total / (_size(x) // (total.size or 1))  # its Python-level overhead
 
 
-mean.defvjp(lambda g, out, x, *, axis, keepdims:
-            _spread(g * (np.size(data_of(out)) / np.size(data_of(x))), x, axis, keepdims))
+def _mean_vjp(g, out, x, *, axis, keepdims):
+    scale = _size(g) / _size(x)  # g has the output's shape: out itself is not needed
+    if type(g) is np.ndarray and not g.ndim:
+        g = g[()]  # a numpy scalar scales four times faster than a 0-d array
+    return _spread(g * scale, x, axis, keepdims)
+
+
+mean.defvjp(_mean_vjp)
 
 
 @op
