@@ -45,13 +45,39 @@ def test_plan_source_has_a_line_per_feed_forward_vjp_and_update():
         assert sess.plan_source(train, [x, y_]) == source  # the placeholders alone will do
     assert source.startswith("def run(x, y_):")
     for line in ("x = asarray(x, float32)", "if x.ndim != 2 or x.shape[1] != 2: raise misfit",
-                 "w1 = variables[tf_w1].data", "loss = mean_forward(square, axis=None, "
-                 "keepdims=False)", "d_square = mean_vjp0(d_loss, loss, square, axis=None, "
-                 "keepdims=False)", "d_w2 = matmul_vjp1(d_matmul_1, matmul_1, matmul, w2)",
+                 "w1 = variables[tf_w1].data", "square = square_forward(sub)",
+                 "loss = None  # only seeds gradients",
+                 "d_square = mean_vjp0(d_loss, loss, square, axis=None, keepdims=False)",
+                 "d_w2 = matmul_vjp1(d_matmul_1, matmul_1, matmul, w2)",
                  "GradientDescent([gradients_w1_grad, gradients_w2_grad])"):
         assert line in source
     assert "matmul_vjp0(d_matmul, " not in source  # no gradient for the fed x
     compile(source, "<plan>", "exec")
+
+
+def test_a_train_step_alone_does_not_compute_its_loss_as_in_tf1():
+    # the loss only seeds the gradients and mean's VJP does not read it: not computed,
+    # unless it is fetched; drawings keep the loss of the last run that computed it
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert "mean_forward" not in sess.plan_source(train, [x, y_])
+        assert "loss = mean_forward" in sess.plan_source([train, loss], [x, y_])
+        first = sess.run(loss, feed_dict={x: X32, y_: Y32})
+        sess.run(train, feed_dict={x: X32, y_: Y32})
+        assert loss.data == first and loss.grad == 1.0  # shown: the last computed loss
+        _, before = sess.run([train, loss], feed_dict={x: X32, y_: Y32})
+        after = sess.run(loss, feed_dict={x: X32, y_: Y32})
+    ws = [am.Variable(np.array(w, np.float32)) for w in (S.W1, S.W2)]
+    losses = []
+    for _ in range(3):  # the same two steps, eagerly
+        eager = am.mean(am.square(am.Tensor(X32) @ ws[0] @ ws[1] - am.Tensor(Y32)))
+        eager.backward()
+        losses.append(eager.item())
+        for w in ws:
+            w.data, w.grad = w.data - 0.001 * w.grad, None
+    np.testing.assert_allclose([first, before, after], losses, rtol=1e-6)
+    assert after < before < first
 
 
 def test_plan_source_writes_the_fetches_in_their_structure():
@@ -211,7 +237,10 @@ def test_the_fast_variant_drops_only_checks_that_found_nothing_to_do():
         assert "if x.shape != (4, 2): return general(x)" in fast and "misfit" not in fast
         assert "fit(c, matmul" not in fast and "fit(d_w, w" not in fast  # shapes matched
         assert "fit(d_b, b, " in fast  # b was broadcast over the batch: still summed back
-        assert "loss = to_array(loss, " in fast  # a full sum gives a numpy scalar
+        assert "loss = None" in fast  # it only seeds the gradients: not computed
+        sess.run([gw, loss], {x: np.ones((4, 2))})
+        fetching = sess.plan_source([gw, loss], [x], fast=True)
+        assert "loss = to_array(loss, " in fetching  # a full sum gives a numpy scalar
         assert "matmul = to_array(" not in fast
         for rows in (4, 3, 1, 4):  # other batch sizes run the general function
             xv = np.arange(rows * 2.0).reshape(rows, 2)

@@ -55,3 +55,26 @@ def test_tensor_vjp_is_itself_differentiable(name, data):
 def test_value_vjp_is_itself_differentiable(name, data):
     call = data.draw(op_args(OPS[name], kind="value"), label="call")
     assert gradgradcheck(call, *call.inputs)
+
+
+OUT_FREE = [name for name in DIFFERENTIABLE if not OPS[name].reads_out]
+
+
+def test_the_usual_loss_ops_promise_their_vjps_do_not_read_out():
+    assert {"add", "sub", "mul", "square", "sum", "mean", "matmul"} <= set(OUT_FREE)
+
+
+@pytest.mark.parametrize("name", OUT_FREE)
+@given(data=st.data())
+def test_vjps_that_promise_not_to_read_out_give_the_same_gradient_without_it(name, data):
+    # compat.v1 plans skip computing an unfetched result whose VJPs do not read it
+    import numpy as np
+
+    call = data.draw(op_args(OPS[name]), label="call")
+    spec, xs = call.spec, [x.data for x in call.inputs]
+    out = np.asarray(spec.forward(*xs, **call.settings))
+    g = np.ones_like(out)
+    for vjp in spec.input_vjps(len(xs)):
+        if vjp is not None:
+            np.testing.assert_array_equal(vjp(g, None, *xs, **call.settings),
+                                          vjp(g, out, *xs, **call.settings))

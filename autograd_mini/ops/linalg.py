@@ -63,7 +63,7 @@ def matmul(x, y):
     return np.matmul(x, y)
 
 
-matmul.defvjp(_matmul_dx, _matmul_dy)
+matmul.defvjp(_matmul_dx, _matmul_dy, reads_out=False)
 
 
 def dot(x, y):

@@ -50,7 +50,8 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
     return np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.sum without its Python layer
 
 
-sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims))
+sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims),
+           reads_out=False)
 
 
 @op
@@ -67,7 +68,7 @@ def _mean_vjp(g, out, x, *, axis, keepdims):
     return _spread(g * scale, x, axis, keepdims)
 
 
-mean.defvjp(_mean_vjp)
+mean.defvjp(_mean_vjp, reads_out=False)
 
 
 @op

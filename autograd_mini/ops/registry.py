@@ -36,6 +36,8 @@ class OpSpec:
         domain: ``(low, high)`` of inputs the op is defined on; used by property tests.
         formula: the local derivative in plain text, for lectures (``"d/dx = 1/x"``).
         differentiable: False for ops that only compute (their results are constants).
+        reads_out: False when no VJP reads ``out``, so a define-then-run plan need not
+            compute a result that only seeds gradients (TF1 skips an unfetched loss too).
     """
 
     name: str
@@ -46,6 +48,7 @@ class OpSpec:
     domain: tuple[float | None, float | None] | None = None
     formula: str = ""
     differentiable: bool = True
+    reads_out: bool = True
     fn: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -53,9 +56,11 @@ class OpSpec:
         # fewer per node for the garbage collector to scan (read-only by convention)
         self.bare_ctx = (self, NO_SETTINGS)
 
-    def defvjp(self, *vjps: Vjp | None) -> None:
-        """Set the VJPs, one per input in input order."""
+    def defvjp(self, *vjps: Vjp | None, reads_out: bool = True) -> None:
+        """Set the VJPs, one per input in input order; ``reads_out=False`` promises that
+        none of them reads its ``out`` argument (tests check the promise)."""
         self.vjps = vjps
+        self.reads_out = reads_out
 
     def defvjp_argnum(self, vjp: Vjp) -> None:
         """Set one VJP for all inputs of a variadic op: ``vjp(i, g, out, *inputs)``."""

@@ -131,6 +131,23 @@ class _Group:
                     code.line(f"{g} = c if {g} is None else {g} + c")
 
 
+def seeds_only(order: list, targets: list, fed: set) -> set:
+    """The op results in ``order`` a run need not compute: not fetched, read by no other
+    op, only seeding gradients (as a ``ys``) with a known shape, and with VJPs that do
+    not read their ``out``. TF1 prunes them too: a train step alone skips its loss."""
+    readers: dict = {}
+    for n in order:
+        for p in n.parents:
+            readers.setdefault(p, []).append(n)
+    wanted = set(targets) | fed
+    return {n for n in order
+            if isinstance(n, SymbolicTensor) and not isinstance(n, GradientTensor)
+            and n._ctx is not None and not n._ctx[0].reads_out and n not in wanted
+            and n.shape is not None and None not in n.shape
+            and all(isinstance(r, GradientTensor) and n in r.group.ys and n is not r.source
+                    for r in readers.get(n, ()))}
+
+
 def gradients(ys: Any, xs: Any, grad_ys: Any = None,
               name: str = "gradients") -> list[GradientTensor | None]:
     """Gradient tensors of ``sum(ys)`` with respect to each of ``xs`` (TF1's ``tf.gradients``).

@@ -22,6 +22,7 @@ from ...errors import DTypeError, GraphError, ShapeError
 from ...graph import _ANOMALY, Node
 from ...variable import Variable as EagerVariable
 from .compile import Code, fetch_source, shown_nodes, tuple_source, write_feed
+from .gradients import seeds_only
 from .graph import (
     Graph,
     GraphElement,
@@ -192,6 +193,9 @@ class _Plan:
         fast_source: the variant for the shapes first fed (see ``_specialise``), if any.
         values, grads: the last run's node values and gradients, which drawings read
             (``value_index`` and ``grad_index`` say which is whose).
+        unread: results this run does not compute, as TF1 does not: a loss that only
+            seeds gradients whose VJPs never read it (``gradients.seeds_only``); their
+            drawings keep the value of the last run that computed them.
     """
 
     def __init__(self, session: Session, fetches: Any, fed: tuple):
@@ -206,7 +210,9 @@ class _Plan:
         self.fetches, self.feeds, self.fed = fetches, fed, set(fed)
         self.needed = _needed(targets, self.fed) | self.fed
         self.order = sorted(self.needed, key=lambda n: n._id)
-        self.value_index = {n: i for i, n in enumerate(shown_nodes(self.order))}
+        self.unread = seeds_only(self.order, targets, self.fed)  # None in this run
+        self.shown = [n for n in shown_nodes(self.order) if n not in self.unread]
+        self.value_index = {n: i for i, n in enumerate(self.shown)}
         general = self._compile(Code())
         self.source, self._general, self._noted, self._sites = general
         self._fn = self._general  # what a run calls, once the fast variant is made
@@ -227,14 +233,16 @@ class _Plan:
             general = code.bind(self._general, "general")
             code.line(f"if {tests}: return {general}({', '.join(code.params)})")
         for n in self.order:
-            if isinstance(n, SymbolicTensor) and n not in self.fed:
+            if n in self.unread:
+                code.line(f"{code.define(n)} = None  # only seeds gradients: not computed")
+            elif isinstance(n, SymbolicTensor) and n not in self.fed:
                 n._emit(self, code)
                 code.check(n)
         code.line(f"fetched = {fetch_source(code, self.fetches)}")  # before any update
         for n in self.order:
             if isinstance(n, Operation):
                 n._emit(self, code)
-        values = tuple_source([code.names[n] for n in shown_nodes(self.order)])
+        values = tuple_source([code.names[n] for n in self.shown])
         self.grad_index = {n: i for i, n in enumerate(code.grads)}
         source, fn = code.finish(f"fetched, {values}, {tuple_source(list(code.grads.values()))}")
         return source, fn, code.noted, code.sites

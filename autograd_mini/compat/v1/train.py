@@ -149,6 +149,7 @@ class _ApplyGradients(Operation):
                 opt = optimizers[self] = self.optimizer._new_eager()
             if lr is not None:
                 opt.lr = float(lr)
+            update, slots_for = opt._update, opt._slots_for
             for var, grad in zip(variables, grads):
                 held = store[var]
                 data = held.data
@@ -157,7 +158,7 @@ class _ApplyGradients(Operation):
                 if grad.shape != data.shape:
                     raise ShapeError(f"{type(opt).__name__}: gradient of shape {grad.shape} "
                                      f"does not fit variable '{var.name}' of shape {data.shape}")
-                new = opt._update(data, grad, opt._slots_for(held))
+                new = update(data, grad, slots_for(held))
                 if type(new) is not np.ndarray:  # 0-d results come back as numpy scalars
                     new = np.array(new, dtype=data.dtype)
                 new.setflags(write=False)
