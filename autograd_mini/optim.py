@@ -4,7 +4,8 @@ Each rule lives in ONE function on numpy arrays (``_sgd_update``, ``_momentum_up
 ``_adam_update``); the classes only find gradients, keep per-variable slots and write the
 result back. ``compat.v1``'s ``train.GradientDescentOptimizer`` / ``MomentumOptimizer`` /
 ``AdamOptimizer`` run these classes' ``_update`` (with ``_slots_for``) in a session's
-train op, so there is one copy of each rule. Updates are computed in the variable's dtype (float32 stays float32).
+train op, so there is one copy of each rule. Updates are computed in the variable's
+dtype (float32 stays float32).
 """
 
 from __future__ import annotations

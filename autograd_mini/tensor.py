@@ -255,10 +255,17 @@ class Tensor(Node):
     def __getitem__(self, index: Any) -> Tensor:
         return ops.getitem(self, index=_plain_index(index))
 
-    def sum(self, axis=None, keepdims=False):  return ops.sum(self, _axis(axis), keepdims)
-    def mean(self, axis=None, keepdims=False): return ops.mean(self, _axis(axis), keepdims)
-    def max(self, axis=None, keepdims=False):  return ops.max(self, _axis(axis), keepdims)
-    def min(self, axis=None, keepdims=False):  return ops.min(self, _axis(axis), keepdims)
+    def sum(self, axis=None, keepdims=False):
+        return ops.sum(self, axis=_axis(axis), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return ops.mean(self, axis=_axis(axis), keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return ops.max(self, axis=_axis(axis), keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return ops.min(self, axis=_axis(axis), keepdims=keepdims)
     def softmax(self, axis=-1):     return ops.softmax(self, axis)
     def log_softmax(self, axis=-1): return ops.log_softmax(self, axis)
     def clip(self, low=None, high=None): return ops.clip(self, low, high)
@@ -293,7 +300,7 @@ inline_operators(Tensor, np.ndarray, np.asarray, extra=(("matmul", ops.matmul),)
 
 
 def _axis(axis: Any) -> Any:
-    return tuple(axis) if isinstance(axis, list) else axis
+    return tuple(axis) if type(axis) is list else axis
 
 
 def _plain_index(index: Any) -> Any:

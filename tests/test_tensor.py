@@ -234,3 +234,16 @@ def test_inlined_operators_leave_arrays_and_errors_to_the_general_path():
         a @ a
     with am.no_grad():
         assert not (a * a).requires_grad
+
+
+def test_module_functions_on_one_node_take_the_inlined_path_and_its_fallbacks():
+    t = Tensor([[0.5, 2.0]], requires_grad=True)
+    assert am.exp(t).op == "exp" and am.exp(t).requires_grad
+    assert not am.exp(Tensor([1.0])).requires_grad  # a constant: no node recorded
+    with am.no_grad():
+        assert am.sigmoid(t).parents == ()
+    with pytest.raises(am.OpError, match="log"):
+        am.log(am.Value(-1.0))
+    with am.detect_anomaly(), pytest.raises(am.AnomalyError, match="forward of 'log'"), \
+            np.errstate(divide="ignore"):
+        am.log(Tensor([0.0], requires_grad=True))

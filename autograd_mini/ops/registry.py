@@ -55,6 +55,7 @@ class OpSpec:
         # the ``_ctx`` shared by every node of this op that has no settings: one object
         # fewer per node for the garbage collector to scan (read-only by convention)
         self.bare_ctx = (self, NO_SETTINGS)
+        self.inlined: dict[type, Callable] = {}  # node class -> its inlined one-input method
 
     def defvjp(self, *vjps: Vjp | None, reads_out: bool = True) -> None:
         """Set the VJPs, one per input in input order; ``reads_out=False`` promises that
@@ -122,7 +123,11 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
             # the first node decides: Value or Tensor (they check the rest)
             return a._family._apply(spec, args, settings)
 
+        inlined = spec.inlined
+
         def call(*args: Any) -> Any:  # the same without settings: every scalar op's path
+            if len(args) == 1 and (method := inlined.get(type(args[0]))) is not None:
+                return method(args[0])  # am.exp(t) as t.exp(): the inlined common case
             for a in args:
                 if isinstance(a, Node):
                     return a._family._apply(spec, args, NO_SETTINGS)
@@ -212,10 +217,13 @@ def inline_operators(cls: type, payload: type, convert: Callable,
         for reflected in (False, True):
             name = f"__{'r' if reflected else ''}{dunder}__"
             setattr(cls, name, _binary(cls, fn.spec, payload, convert, number, name, reflected))
-    cls.__neg__ = _unary(cls, ew.neg.spec, payload, convert, "__neg__")
+    ew.neg.spec.inlined[cls] = cls.__neg__ = _unary(cls, ew.neg.spec, payload, convert,
+                                                    "__neg__")
     for fn in (ew.exp, ew.log, ew.sqrt, ew.square, ew.tanh, ew.sigmoid, ew.relu, ew.sin,
                ew.cos, ew.abs):
-        setattr(cls, fn.spec.name, _unary(cls, fn.spec, payload, convert, fn.spec.name))
+        method = _unary(cls, fn.spec, payload, convert, fn.spec.name)
+        setattr(cls, fn.spec.name, method)
+        fn.spec.inlined[cls] = method  # the module function (am.exp) takes it too
 
 
 def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
@@ -249,16 +257,16 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
 def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
            method_name: str) -> Callable:
     forward = spec.scalar if payload is float and spec.scalar else spec.forward
-    general, name, ctx, empty, new = spec.fn, spec.name, spec.bare_ctx, cls._empty_grad, \
+    general, name, ctx, empty, new = cls._apply, spec.name, spec.bare_ctx, cls._empty_grad, \
         object.__new__
 
     def method(self: Any) -> Any:
         if not (_RECORDING.get() and self.requires_grad) or _ANOMALY.get():
-            return general(self)
+            return general(spec, (self,), NO_SETTINGS)
         try:
             out = forward(self.data)
         except Exception:  # noqa: BLE001  (the general path raises the error naming the op)
-            return general(self)
+            return general(spec, (self,), NO_SETTINGS)
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name, node._id = empty, None, next(_ids)
