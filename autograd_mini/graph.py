@@ -323,8 +323,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                     continue
                 if contrib is None:  # this input has no gradient
                     continue
-                if p._broadcasts and (type(contrib) is not np.ndarray  # fast path: same shape
-                                      or contrib.shape != p.data.shape):
+                if p._broadcasts and getattr(contrib, "shape", None) != p.data.shape:
                     try:
                         contrib = p._unbroadcast(contrib)
                     except ShapeError as e:
