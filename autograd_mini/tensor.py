@@ -266,6 +266,7 @@ class Tensor(Node):
 
     def min(self, axis=None, keepdims=False):
         return ops.min(self, axis=_axis(axis), keepdims=keepdims)
+
     def softmax(self, axis=-1):     return ops.softmax(self, axis)
     def log_softmax(self, axis=-1): return ops.log_softmax(self, axis)
     def clip(self, low=None, high=None): return ops.clip(self, low, high)
