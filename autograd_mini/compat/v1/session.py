@@ -2,7 +2,8 @@
 
 A plan is fixed by the fetches and the fed tensors. It is compiled into one Python
 function (``compile.py``) of straight-line code: convert and check each feed, each
-needed node's forward in creation order (the op's own ``spec.forward``), one backward
+needed node's forward in creation order (the op's own ``spec.forward``; as in TF1, not a
+loss that only seeds gradients and is not fetched), one backward
 per ``gradients()`` group (the ops' own VJPs), the fetches, then the operations
 (initialise, train). ``Session.plan_source`` prints that function. After the first
 run a second variant, specialised to the shapes fed then, leaves out the checks that
