@@ -63,6 +63,9 @@ def test_a_train_step_alone_does_not_compute_its_loss_as_in_tf1():
         sess.run(tf.global_variables_initializer())
         assert "mean_forward" not in sess.plan_source(train, [x, y_])
         assert "loss = mean_forward" in sess.plan_source([train, loss], [x, y_])
+        sess.run(train, feed_dict={x: X32, y_: Y32})
+        assert "loss = mean  not computed yet  grad 1" in am.viz.to_text(loss)
+        sess.run(tf.global_variables_initializer())  # start again from the seed's weights
         first = sess.run(loss, feed_dict={x: X32, y_: Y32})
         sess.run(train, feed_dict={x: X32, y_: Y32})
         assert loss.data == first and loss.grad == 1.0  # shown: the last computed loss

@@ -168,5 +168,5 @@ def test_a_define_then_run_graph_draws_before_any_session_runs_it():
         w = tf.Variable(np.ones((2, 1), np.float32))
         loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
         train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
-    assert "not run yet" in to_text(loss)
-    assert "not run yet" in draw_graph(train).source
+    assert "not computed yet" in to_text(loss)
+    assert "not computed yet" in draw_graph(train).source

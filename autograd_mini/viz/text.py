@@ -111,8 +111,8 @@ class GraphView:
             return lines
         if hasattr(node.data, "dtype") and np.ndim(node.data) > 0:
             lines.append(f"{tuple(node.data.shape)} {node.data.dtype}")
-        if show_data:  # a define-then-run node has no data until a Session runs it
-            lines.append("not run yet" if node.data is None else f"data {fmt(node.data)}")
+        if show_data:  # a define-then-run node has no data until a run computes it
+            lines.append("not computed yet" if node.data is None else f"data {fmt(node.data)}")
         g = node.grad if grad is None else grad
         if show_grad and node.requires_grad and g is not None:
             lines.append(f"grad {fmt(g)}")
