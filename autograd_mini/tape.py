@@ -145,20 +145,32 @@ class Tape:
         """d(target)/d(sources), in the structure of ``sources``; ``.grad`` is not touched.
 
         A non-scalar target is summed first (its gradient is that of ``target.sum()``),
-        as in TensorFlow; ``output_gradients`` weights it instead. Tensor sources get
-        Tensors of their dtype, Value sources floats; while an outer tape records, the
-        results are recorded nodes instead. A source the target does not depend on gets
-        None (``tape.why_none(target, x)`` says why), or zeros with
-        ``unconnected_gradients="zero"``.
+        as in TensorFlow; ``output_gradients`` weights it instead. A list or tuple of
+        targets gives the gradient of their sum (``output_gradients`` then has one entry
+        per target). Tensor sources get Tensors of their dtype, Value sources floats;
+        while an outer tape records, the results are recorded nodes instead. A source the
+        target does not depend on gets None (``tape.why_none(target, x)`` says why), or
+        zeros with ``unconnected_gradients="zero"``.
 
         Raises:
             TapeError: a second call on a non-persistent tape.
+            ShapeError: ``output_gradients`` has not one entry per target.
         """
-        flat = self._start("gradient", target, sources, unconnected_gradients)
-        seed = target._seed(output_gradients) if output_gradients is not None else \
-            (1.0 if isinstance(target, Value) else np.ones_like(target.data))
-        (row,) = self._backprop(target, [seed], flat)
-        found = [_zero_fill(g, s, unconnected_gradients) for g, s in zip(row, flat)]
+        single = not isinstance(target, (list, tuple))
+        targets = [target] if single else list(target)
+        weights = [output_gradients] if single else (
+            [None] * len(targets) if output_gradients is None else list(output_gradients))
+        if len(weights) != len(targets):
+            raise ShapeError(f"gradient: {len(targets)} targets but {len(weights)} "
+                             "output_gradients; give one per target (None for ones)")
+        flat = self._start("gradient", targets, sources, unconnected_gradients)
+        total: list[Any] = [None] * len(flat)
+        for k, (t, w) in enumerate(zip(targets, weights)):
+            seed = t._seed(w) if w is not None else \
+                (1.0 if isinstance(t, Value) else np.ones_like(t.data))
+            (row,) = self._backprop(t, [seed], flat, last=k == len(targets) - 1)
+            total = [g if a is None else a if g is None else a + g for a, g in zip(total, row)]
+        found = [_zero_fill(g, s, unconnected_gradients) for g, s in zip(total, flat)]
         return _unflatten(sources, iter(found))
 
     def jacobian(self, target: Any, sources: Any, unconnected_gradients: str = "none") -> Any:
@@ -166,7 +178,7 @@ class Tape:
 
         Takes one backward pass per element of ``target``; sources may be a structure.
         """
-        flat = self._start("jacobian", target, sources, unconnected_gradients)
+        flat = self._start("jacobian", [target], sources, unconnected_gradients)
         if isinstance(target, Value):
             seeds: list[Any] = [1.0]
         else:
@@ -189,21 +201,22 @@ class Tape:
             raise ShapeError(f"batch_jacobian: target and source must be Tensors with the same "
                              f"first (batch) axis, got shapes {shape_of(target)} and "
                              f"{shape_of(source)}; use jacobian() otherwise")
-        self._start("batch_jacobian", target, source, unconnected_gradients)
+        self._start("batch_jacobian", [target], source, unconnected_gradients)
         batch, per = target.shape[0], target.size // max(target.shape[0], 1)
         seeds = [_one_hot((batch, per), (slice(None), k), target.dtype).reshape(target.shape)
                  for k in range(per)]
         column = [row[0] for row in self._backprop(target, seeds, [source])]
         return _assemble(column, source, target.shape[1:], 1, unconnected_gradients)
 
-    def _start(self, verb: str, target: Any, sources: Any, unconnected: str) -> list[Node]:
+    def _start(self, verb: str, targets: list, sources: Any, unconnected: str) -> list[Node]:
         """Check a gradient call's arguments, then count it as this tape's use."""
         if unconnected not in ("none", "zero"):
             raise TapeError(f"{verb}: unconnected_gradients must be 'none' or 'zero', got "
                             f"{unconnected!r}")
-        if not isinstance(target, Node):
-            raise DTypeError(f"{verb}: target must be a Tensor or Value, got "
-                             f"{type(target).__name__}")
+        for t in targets:
+            if not isinstance(t, Node):
+                raise DTypeError(f"{verb}: target must be a Tensor or Value (or, for "
+                                 f"gradient, a list of them), got {type(t).__name__}")
         flat = _flatten(sources)
         for s in flat:
             if not isinstance(s, Node):
@@ -215,15 +228,18 @@ class Tape:
         self._used = True
         return flat
 
-    def _backprop(self, target: Node, seeds: list, flat: list[Node]) -> list[list[Any]]:
-        """One row of source gradients (None where unconnected) per seed."""
+    def _backprop(self, target: Node, seeds: list, flat: list[Node],
+                  last: bool = True) -> list[list[Any]]:
+        """One row of source gradients (None where unconnected) per seed; ``last=False``
+        keeps the graph for a later target of the same call."""
         # recorded while a tape records here (this one too if persistent, as in TensorFlow),
         # so that tape can differentiate the gradient again
         create_graph = _taping(besides=None if self.persistent else self)
         rows = []
         with self._watching():
             for k, seed in enumerate(seeds):
-                keep = self.persistent or self._shared or create_graph or k < len(seeds) - 1
+                keep = (self.persistent or self._shared or create_graph or not last
+                        or k < len(seeds) - 1)
                 grads = backprop(target, seed, expand=self._recorded, create_graph=create_graph,
                                  retain_graph=keep)
                 rows.append([_as_result(grads.get(s), s, create_graph)

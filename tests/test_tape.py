@@ -395,3 +395,35 @@ def test_why_none_says_when_the_gradient_is_not_none():
     with Tape() as tape:
         y = a * 3
     assert "not None" in tape.why_none(y, a)
+
+
+def test_a_list_of_targets_gives_the_gradient_of_their_sum_as_in_tensorflow():
+    w = am.Variable([1.0, 2.0])
+    v = am.Value(3.0)
+    with am.Tape(persistent=True) as tape:
+        a = am.sum(w * w)
+        b = am.sum(w * 3.0) + am.sum(w)
+        c = v * v
+        total = a + b
+    both = tape.gradient([a, b], w)
+    np.testing.assert_allclose(both.numpy(), 2 * w.numpy() + 4.0)  # shared graph kept
+    np.testing.assert_allclose(tape.gradient((a, b), [w])[0].numpy(),
+                               tape.gradient(total, w).numpy())
+    weighted = tape.gradient([a, b], w, output_gradients=[2.0, None])
+    np.testing.assert_allclose(weighted.numpy(), 4 * w.numpy() + 4.0)
+    assert tape.gradient([a, c], v) == 6.0  # a does not depend on v: only c counts
+    assert tape.gradient([a, b], v) is None
+    with pytest.raises(am.ShapeError, match="2 targets but 1 output_gradients"):
+        tape.gradient([a, b], w, output_gradients=[1.0])
+    with pytest.raises(am.DTypeError, match="got list"):
+        tape.jacobian([a, b], w)
+
+
+def test_a_list_of_targets_works_once_on_a_non_persistent_tape():
+    w = am.Variable([1.0, -1.0])
+    with am.Tape() as tape:
+        h = w * w  # shared by both targets: released only after the last
+        a, b = am.sum(h), am.sum(h * 2.0)
+    np.testing.assert_allclose(tape.gradient([a, b], w).numpy(), 6 * w.numpy())
+    with pytest.raises(am.TapeError):
+        tape.gradient(a, w)
