@@ -266,3 +266,22 @@ def test_feed_checks_still_apply_once_the_fast_variant_runs():
             sess.run(train, {x: np.ones((8, 3)), y_: Y32[:8]})
         with pytest.raises(am.errors.DTypeError, match=r"feed for 'y_' \(float32\)"):
             sess.run(train, {x: X32[:8], y_: "text"})
+
+
+def test_a_plans_source_lines_for_tracebacks_go_with_the_plan():
+    import gc
+    import linecache
+
+    x, y_, w1, w2, loss, train = seed_net()
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    sess.run(train, {x: X32, y_: Y32})
+    sess.run(train, {x: X32, y_: Y32})  # the fast variant is compiled too
+    names = [f for f in linecache.cache if f.startswith("<compat.v1 plan")]
+    plan = [p for k, p in sess._plans.items() if k[0] is train][0]
+    mine = {plan._general.__code__.co_filename, plan._fn.__code__.co_filename}
+    assert len(mine) == 2 and mine <= set(names)
+    del plan
+    sess.close()
+    gc.collect()
+    assert not mine & set(linecache.cache)

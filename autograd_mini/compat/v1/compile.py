@@ -33,6 +33,7 @@ from __future__ import annotations
 import keyword
 import linecache
 import re
+import weakref
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -202,6 +203,7 @@ class Code:
         env["explain"] = partial(_explain, blame=self._blame, env=env)
         exec(compile(source, filename, "exec"), env)  # noqa: S102 (our own generated source)
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        weakref.finalize(env["run"], linecache.cache.pop, filename, None)  # gone with the plan
         return source, env["run"]
 
 
