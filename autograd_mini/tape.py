@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,6 +21,7 @@ from .graph import Node, _ids, backprop, is_recording, shape_of
 from .tensor import Tensor
 from .value import Value
 from .variable import Variable
+from .why_none import explain_none
 
 # the tapes open in this thread / contextvars context, innermost last
 _ACTIVE: contextvars.ContextVar[tuple[Tape, ...]] = contextvars.ContextVar("tapes", default=())
@@ -258,45 +259,7 @@ class Tape:
         at all, where an op run under ``no_grad()`` is named (comparisons, ``x > 0``, and
         ``float()`` leave no trace to tell them apart).
         """
-        who = _label(source)
-        if not self._is_source(source):
-            if isinstance(source, Variable) and not source.trainable:
-                return (f"{who} is a Variable with trainable=False, which tapes do not "
-                        "watch; call tape.watch() on it inside the with block")
-            if not self.watch_accessed_variables and source.requires_grad:
-                return (f"{who} was never watched: this Tape has "
-                        "watch_accessed_variables=False; call tape.watch() on it")
-            return (f"{who} was never watched by this tape (it does not require grad); call "
-                    "tape.watch() on it inside the with block, or make it a Variable")
-        with self._watching():
-            taped = any(n is source for n in _walk(
-                target, lambda n: [p for p in n.parents if p.requires_grad]
-                if self._recorded(n) else ()))
-        if taped:
-            return f"{who} is connected to the target through this tape, so its gradient is " \
-                   "not None"
-        if any(n is source for n in _walk(target)):
-            return (f"{who} reaches the target only through ops this tape did not record: "
-                    "they ran under tape.stop_recording(), or outside the tape's with block; "
-                    "compute the target inside the block")
-        cut = next((n for n in _walk(target) if n.op and not n.parents), None)
-        if cut is not None:
-            return (f"{who} is not connected: '{cut.op}' on the way to the target ran under "
-                    "no_grad() (or has no gradient), so it recorded nothing; compute it with "
-                    "recording on")
-        if not target.parents and target is not source:
-            return (f"{who} is not connected: the target is a constant, made by no recorded "
-                    "op (from plain numbers, or from a copy such as .numpy(), float() or a "
-                    "comparison's booleans)")
-        if isinstance(source, Tensor) and any(
-                isinstance(n, Tensor) and n is not source and not n.parents
-                and np.may_share_memory(n.data, source.data) for n in _walk(target)):
-            return (f"{who} reaches the target only as a constant copy of its numbers "
-                    "(.numpy(), .data or .detach()), which has no gradient; use the Tensor "
-                    "itself in the computation")
-        return (f"{who} is not connected to the target: no recorded op leads from it to the "
-                "target. If the target was computed from it, the link was cut by a comparison "
-                "(x > 0 gives plain booleans), float() or .item()")
+        return explain_none(self, target, source)
 
 
 # ----- helpers ------------------------------------------------------------------------
@@ -354,27 +317,6 @@ def _one_hot(shape: Any, index: Any, dtype: Any) -> np.ndarray:
     e = np.zeros(shape, dtype=dtype)
     e[tuple(index)] = 1
     return e
-
-
-def _label(node: Node) -> str:
-    kind = type(node).__name__
-    if node.name:
-        return f"{kind} {node.name!r}"
-    return f"the {kind}" + (f" of shape {node.shape}" if isinstance(node, Tensor) else "")
-
-
-def _walk(root: Node, parents: Callable[[Node], Iterable[Node]] = lambda n: n.parents
-          ) -> Iterator[Node]:
-    """Every node reachable from ``root`` through ``parents``, each once, without recursion."""
-    seen = {id(root)}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        for p in parents(node):
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
 
 
 def _flatten(x: Any) -> list:
