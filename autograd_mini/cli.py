@@ -26,6 +26,17 @@ _VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its out
 # ----- finding and loading the demos -------------------------------------------------
 
 
+def demo_parser(name: str, description: str | None, out: str, quick: str
+                ) -> argparse.ArgumentParser:
+    """A demo's command line with the two options ``demo all`` passes to every demo:
+    ``--out DIR`` (``out`` says what the demo writes there) and ``--quick``."""
+    parser = argparse.ArgumentParser(prog=f"autograd-mini demo {name}", description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=out)
+    parser.add_argument("--quick", action="store_true", help=quick)
+    return parser
+
+
 def demos_dir() -> Path:
     """The folder holding the demo scripts: ``_demos`` in a wheel, ``demos/`` in a clone."""
     package = Path(__file__).resolve().parent

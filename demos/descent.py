@@ -10,11 +10,9 @@ the minimum at -1 every step).
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import autograd_mini as am
 from autograd_mini import plotting
+from autograd_mini.cli import demo_parser
 
 W0 = 5.0  # the seed's tf.constant(5, dtype=tf.float32)
 LR = 0.2
@@ -50,12 +48,9 @@ def compare_with_seed(lines: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-mini demo descent", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path("autograd_mini_out"),
-                        help="folder for the plot (default: ./autograd_mini_out)")
-    parser.add_argument("--quick", action="store_true",
-                        help="accepted for `demo all`; this demo is already quick")
+    parser = demo_parser("descent", __doc__,
+                         out="folder for the plot (default: ./autograd_mini_out)",
+                         quick="accepted for `demo all`; this demo is already quick")
     parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (seed: {LR})")
     parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"(seed: {EPOCHS})")
     args = parser.parse_args(argv)

@@ -10,12 +10,10 @@ Prints the loss and weights every 1000 iterations until loss < 1e-15, then the s
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 
 import autograd_mini as am
+from autograd_mini.cli import demo_parser
 
 W = np.array([[3, 7, 4],
               [5, 2, 6]])  # the true weights and bias the layer has to find
@@ -99,12 +97,9 @@ def report(i: int, loss: float, W1: am.Tensor, b1: am.Tensor) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-mini demo linreg", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path("autograd_mini_out"),
-                        help="accepted for `demo all`; this demo writes no files")
-    parser.add_argument("--quick", action="store_true",
-                        help="print only the final state, not every 1000 iterations")
+    parser = demo_parser("linreg", __doc__,
+                         out="accepted for `demo all`; this demo writes no files",
+                         quick="print only the final state, not every 1000 iterations")
     parser.add_argument("--seed", type=int, default=SEED,
                         help=f"random seed for data, sampling and W1 (default {SEED})")
     parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (seed: {LR})")

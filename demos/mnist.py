@@ -16,7 +16,6 @@ saturated sigmoids, passing back tiny gradients, kept that large step in check.
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import numpy as np
 
 import autograd_mini as am
 from autograd_mini import optim, plotting
+from autograd_mini.cli import demo_parser
 
 INPUT, HIDDEN, OUTPUT = 28 * 28, 128, 10
 EPOCHS = 20
@@ -110,12 +110,9 @@ def draw(out: Path, suffix: str, test_images, predictions, test_labels, losses, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-mini demo mnist", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path("autograd_mini_out"),
-                        help="folder for the pictures (default: ./autograd_mini_out)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"train on {QUICK_LIMIT} images for {QUICK_EPOCHS} epochs")
+    parser = demo_parser("mnist", __doc__,
+                         out="folder for the pictures (default: ./autograd_mini_out)",
+                         quick=f"train on {QUICK_LIMIT} images for {QUICK_EPOCHS} epochs")
     parser.add_argument("--epochs", type=int, default=None, help=f"(seed: {EPOCHS})")
     parser.add_argument("--limit", type=int, default=None,
                         help="train on the first N images only (seed: all 60,000)")

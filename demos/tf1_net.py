@@ -15,7 +15,6 @@ after the first update has been applied: ``sess.run(train_step)`` runs first.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import numpy as np
 
 import autograd_mini as am
 from autograd_mini import optim
+from autograd_mini.cli import demo_parser
 
 BATCH_SIZE = 8
 SEED = 23455
@@ -120,12 +120,9 @@ def run_graph_style(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-mini demo tf1-net", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path("autograd_mini_out"),
-                        help="accepted for `demo all`; this demo writes no files")
-    parser.add_argument("--quick", action="store_true",
-                        help="accepted for `demo all`; this demo is already quick")
+    parser = demo_parser("tf1-net", __doc__,
+                         out="accepted for `demo all`; this demo writes no files",
+                         quick="accepted for `demo all`; this demo is already quick")
     parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default="gd",
                         help="gd (the seed's), momentum or adam (its commented-out lines)")
     parser.add_argument("--style", choices=["eager", "graph"], default="eager",

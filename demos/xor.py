@@ -10,13 +10,13 @@ loss curve), one frame every 1000 epochs, as the seed does. float64, as the seed
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 import autograd_mini as am
 from autograd_mini import plotting
+from autograd_mini.cli import demo_parser
 
 X = np.array([[0, 0],
               [0, 1],
@@ -98,12 +98,9 @@ def make_gifs(out: Path, losses: list[float], snapshots: list) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-mini demo xor", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path("autograd_mini_out"),
-                        help="folder for the GIFs (default: ./autograd_mini_out)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}")
+    parser = demo_parser("xor", __doc__,
+                         out="folder for the GIFs (default: ./autograd_mini_out)",
+                         quick=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}")
     parser.add_argument("--epochs", type=int, default=None, help=f"(seed: {EPOCHS})")
     args = parser.parse_args(argv)
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)
