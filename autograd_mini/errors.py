@@ -37,3 +37,7 @@ class NoGradientError(AutogradError, NotImplementedError):
 
 class AnomalyError(AutogradError, FloatingPointError):
     """``detect_anomaly()`` found a NaN or inf; the message names the op that made it."""
+
+
+class NotInCompatError(AutogradError, AttributeError):
+    """A TensorFlow name the ``compat`` layer does not have (yet): ``tf.foo`` in a program."""

@@ -3,6 +3,8 @@ which graph, and what to do instead."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -212,3 +214,16 @@ def test_learning_rate_must_be_a_number_or_tensor():
 def test_placeholder_dtype_must_be_a_float():
     with pytest.raises(DTypeError, match="float32 or float64, got int32"):
         tf.placeholder(np.int32)
+
+
+@pytest.mark.parametrize("name", ["tf.conv3d", "tf.nn.conv3d", "tf.train.AdadeltaOptimizer"])
+def test_unsupported_name_says_so(name):
+    import autograd_mini.compat.v1 as tf
+    from autograd_mini.errors import NotInCompatError
+
+    namespace, _, attr = name.rpartition(".")
+    module = {"tf": tf, "tf.nn": tf.nn, "tf.train": tf.train}[namespace]
+    with pytest.raises(NotInCompatError, match=rf"^{re.escape(name)}: autograd_mini's TF layer "
+                                               "does not have it yet"):
+        getattr(module, attr)
+    assert not hasattr(module, attr)  # still an AttributeError for hasattr/getattr(default)

@@ -14,6 +14,7 @@ and optimizer updates come from the same ops and ``optim`` rules as the eager en
 
 from __future__ import annotations
 
+from ..missing import missing
 from . import nn, train
 from .gradients import GradientTensor, gradients
 from .graph import (
@@ -80,3 +81,6 @@ __all__ = [
     "reduce_sum", "reshape", "sigmoid", "sqrt", "square", "subtract", "tanh", "transpose",
     "nn", "train",
 ]
+
+
+__getattr__ = missing("tf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import ops
+from ..missing import missing
 from .graph import SymbolicTensor
 from .math_ops import apply, sigmoid, tanh
 
@@ -24,3 +25,6 @@ def softmax(logits: Any, axis: int | None = None, name: str | None = None) -> Sy
 def log_softmax(logits: Any, axis: int | None = None, name: str | None = None) -> SymbolicTensor:
     """``logits - log(sum(exp(logits)))`` along ``axis`` (the last by default)."""
     return apply(ops.log_softmax, [logits], name, axis=-1 if axis is None else axis)
+
+
+__getattr__ = missing("tf.nn")

@@ -14,6 +14,7 @@ import numpy as np
 
 from ... import optim
 from ...errors import DTypeError, NoGradientError, ShapeError
+from ..missing import missing
 from .gradients import gradients
 from .graph import Operation, SymbolicTensor, _check_element
 from .session import freeze
@@ -172,3 +173,6 @@ class _ApplyGradients(Operation):
         lr = self.optimizer.learning_rate
         lr = f", {code.names[lr]}" if isinstance(lr, SymbolicTensor) else ""
         code.line(f"{code.bind(apply, self.name)}([{grads}]{lr})")
+
+
+__getattr__ = missing("tf.train")
