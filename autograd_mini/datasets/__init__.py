@@ -1,4 +1,5 @@
-"""Small datasets for the demos; each loader is a submodule, such as ``datasets.mnist``."""
+"""Small datasets for the demos; each loader is a submodule, such as ``datasets.mnist``
+(``datasets.input_data`` serves MNIST as TensorFlow 1's tutorials did)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from . import mnist
+    from . import input_data, mnist
 
-__all__ = ["mnist"]
+__all__ = ["input_data", "mnist"]
 
 
 def __getattr__(name: str) -> ModuleType:
