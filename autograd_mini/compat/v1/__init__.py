@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ..missing import missing
 from . import nn, train
+from .control import control_dependencies, no_op
 from .gradients import GradientTensor, gradients
 from .graph import (
     Graph,
@@ -55,6 +56,7 @@ from .math_ops import (
 )
 from .random import random_normal, random_uniform, set_random_seed
 from .session import InteractiveSession, Session, get_default_session
+from .state import assign, assign_add, assign_sub
 from .variables import (
     Placeholder,
     Variable,
@@ -80,6 +82,7 @@ __all__ = [
     "minimum", "multiply", "negative", "pow", "reduce_max", "reduce_mean", "reduce_min",
     "reduce_sum", "reshape", "sigmoid", "sqrt", "square", "subtract", "tanh", "transpose",
     "nn", "train",
+    "control_dependencies", "no_op", "assign", "assign_add", "assign_sub",
 ]
 
 

@@ -45,7 +45,7 @@ import numpy as np
 from ...errors import DTypeError, ShapeError
 from ...graph import check_finite
 from ...tensor import unbroadcast
-from .graph import Constant, GraphElement, Operation, SymbolicTensor
+from .graph import Constant, GraphElement, SymbolicTensor
 
 # how to explain a failure of one line: (the error, name -> value) -> the error to raise
 # instead, or None to let the original one through
@@ -249,10 +249,8 @@ def write_feed(code: Code, node: SymbolicTensor) -> None:
 
 def fetch_source(code: Code, fetches: Any) -> str:
     """The expression for a run's result, in the structure of ``fetches``."""
-    if isinstance(fetches, Operation):
-        return "None"
     if isinstance(fetches, GraphElement):
-        return f"result({code.names[fetches]})"
+        return fetches._fetched(code)
     if isinstance(fetches, dict):
         items = [f"{code.literal(k, 'key')}: {fetch_source(code, v)}" for k, v in fetches.items()]
         return "{" + ", ".join(items) + "}"

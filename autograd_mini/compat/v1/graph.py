@@ -49,6 +49,7 @@ class Graph:
         self.variables: list[Any] = []
         self.seed: int | None = None  # the graph-level random seed (set_random_seed)
         self._names: set[str] = set()
+        self._control: list[tuple] = []  # control_dependencies blocks, innermost last
         self._shown: _Plan | None = None  # the plan whose last run node values come from
 
     def _show(self, plan: _Plan) -> None:
@@ -134,6 +135,8 @@ class GraphElement(Node):
                  requires_grad: bool = False, ctx: tuple | None = None,
                  graph: Graph | None = None):
         graph = graph if graph is not None else get_default_graph()
+        if graph._control and graph._control[-1]:
+            parents = self._after(graph._control[-1], name, parents)
         self.graph = graph
         self.name = graph.unique_name(name)
         self.parents = parents
@@ -177,6 +180,21 @@ class GraphElement(Node):
         """Write the plan's lines that compute this node's value (or do its action)."""
         raise NotImplementedError
 
+    def _fetched(self, code: Code) -> str:
+        """The expression for this node's value in a run's result (after its updates)."""
+        return f"result({code.names[self]})"
+
+    def _after(self, control: tuple, name: str, parents: tuple) -> tuple:
+        """The parents of a node made in a ``control_dependencies`` block: a result of
+        other nodes cannot wait for an operation (a run computes values first)."""
+        if not parents:
+            return parents  # a leaf: nothing to wait for
+        raise GraphError(
+            f"'{name}' is made inside tf.control_dependencies: compat.v1 computes a run's "
+            "tensors before its operations, so a tensor cannot wait for one; make only "
+            "operations there (tf.no_op, tf.group, train ops), or fetch the tensor in a "
+            "later run")
+
     def backward(self, gradient: Any = None, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
         raise NoGradientError(
@@ -191,6 +209,7 @@ class Operation(GraphElement):
     """A graph element that acts when run (initialise, train) and has no value."""
 
     __slots__ = ()
+    _waits = True  # whether control_dependencies add to its parents (not initializers)
 
     def run(self, feed_dict: dict | None = None, session: Any = None) -> None:
         """``session.run(self, feed_dict)`` in the given or the default session."""
@@ -200,6 +219,12 @@ class Operation(GraphElement):
 
     def _emit(self, plan: _Plan, code: Code) -> None:
         pass  # a group: its inputs are all it needs
+
+    def _fetched(self, code: Code) -> str:
+        return "None"
+
+    def _after(self, control: tuple, name: str, parents: tuple) -> tuple:
+        return (*parents, *control) if self._waits else parents
 
     def __repr__(self) -> str:
         return f"<tf.Operation '{self.name}' type={self.op or type(self).__name__}>"

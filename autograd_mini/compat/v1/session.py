@@ -4,8 +4,10 @@ A plan is fixed by the fetches and the fed tensors. It is compiled into one Pyth
 function (``compile.py``) of straight-line code: convert and check each feed, each
 needed node's forward in creation order (the op's own ``spec.forward``; as in TF1, not a
 loss that only seeds gradients and is not fetched), one backward
-per ``gradients()`` group (the ops' own VJPs), the fetches, then the operations
-(initialise, train). ``Session.plan_source`` prints that function. After the first
+per ``gradients()`` group (the ops' own VJPs), the operations in creation order
+(initialise, train, assign), then the fetches: a fetched variable shows its value after
+the run's updates, as TF1's variables did (``sess.run([train, global_step])`` gives the
+incremented step). ``Session.plan_source`` prints that function. After the first
 run a second variant, specialised to the shapes fed then, leaves out the checks that
 found nothing to do; other shapes still run the general one.
 """
@@ -226,7 +228,7 @@ class _Plan:
     def _compile(self, code: Code, shapes: dict | None = None) -> tuple[str, Callable, set, int]:
         """Write and compile the plan's function: feeds (then, given the fed ``shapes``
         it is made for, a line running the general function for others), the needed
-        nodes' values, the fetches, then the operations."""
+        nodes' values, the operations, then the fetches."""
         for f in self.feeds:
             write_feed(code, f)
         if shapes:
@@ -239,10 +241,10 @@ class _Plan:
             elif isinstance(n, SymbolicTensor) and n not in self.fed:
                 n._emit(self, code)
                 code.check(n)
-        code.line(f"fetched = {fetch_source(code, self.fetches)}")  # before any update
         for n in self.order:
             if isinstance(n, Operation):
                 n._emit(self, code)
+        code.line(f"fetched = {fetch_source(code, self.fetches)}")
         values = tuple_source([code.names[n] for n in self.shown])
         self.grad_index = {n: i for i, n in enumerate(code.grads)}
         source, fn = code.finish(f"fetched, {values}, {tuple_source(list(code.grads.values()))}")

@@ -1,5 +1,9 @@
 """``tf.train``'s optimizers: ``minimize(loss)`` builds a train op for ``Session.run``.
 
+The namespace also holds the rest of TF1's training kit, each in its own module:
+``exponential_decay`` (learning_rate.py), ``ExponentialMovingAverage``
+(moving_averages.py), ``Saver`` and ``get_checkpoint_state`` (saver.py).
+
 The op's parents are the gradient tensors and the variables. When it runs, the
 session's own ``autograd_mini.optim`` optimizer (one per train op and session, holding
 the slots such as Adam's moments) updates the session's variables by its own rule
@@ -17,6 +21,9 @@ from ...errors import DTypeError, NoGradientError, ShapeError
 from ..missing import missing
 from .gradients import gradients
 from .graph import Operation, SymbolicTensor, _check_element
+from .learning_rate import exponential_decay
+from .moving_averages import ExponentialMovingAverage
+from .saver import CheckpointState, Saver, get_checkpoint_state, latest_checkpoint
 from .session import freeze
 from .variables import Variable
 
@@ -174,5 +181,9 @@ class _ApplyGradients(Operation):
         lr = f", {code.names[lr]}" if isinstance(lr, SymbolicTensor) else ""
         code.line(f"{code.bind(apply, self.name)}([{grads}]{lr})")
 
+
+__all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
+           "exponential_decay", "ExponentialMovingAverage", "Saver", "CheckpointState",
+           "get_checkpoint_state", "latest_checkpoint"]
 
 __getattr__ = missing("tf.train")

@@ -86,7 +86,13 @@ class Variable(SymbolicTensor):
     def _emit(self, plan: _Plan, code: Code) -> None:
         store = code.bind(plan.session._variables, "variables")  # this session's values
         v = code.define(self)
-        code.line(f"{v} = {store}[{code.bind(self, 'tf_' + v)}].data", self._uninitialised)
+        code.memo[self] = f"{store}[{code.bind(self, 'tf_' + v)}].data"
+        code.line(f"{v} = {code.memo[self]}", self._uninitialised)
+
+    def _fetched(self, code: Code) -> str:
+        # the value after the run's updates (TF1's variables are read when the run ends);
+        # a fed variable is its fed value
+        return f"result({code.memo.get(self, code.names[self])})"
 
     def _uninitialised(self, e: Exception, lookup: Any) -> Exception | None:
         if not isinstance(e, KeyError):
@@ -100,6 +106,7 @@ class _Initializer(Operation):
     """Sets variables to their initial values in the running session."""
 
     __slots__ = ("variables", "global_")
+    _waits = False  # as in TF1, which makes initializers outside control_dependencies
 
     def __init__(self, name: str, variables: list[Variable], graph: Graph, global_: bool):
         super().__init__(name, tuple(v.initial_value for v in variables), op="init",
