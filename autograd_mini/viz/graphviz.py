@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import AutogradError, DTypeError
 from ..graph import Node
 from .lecture import BackwardWalk
-from .text import COLORS, MAX_NODES, GraphView, fmt, op_label
+from .text import COLORS, MAX_NODES, GraphView, fmt, op_label, visible
 
 FONT = "Helvetica"
 RED = "#d7191c"
@@ -129,7 +129,7 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
     _edges(g, view, group_of, carried)
     for k, (label, lines) in enumerate(boxes):
         fill, border = COLORS["module"]
-        g.node(f"m{k}", "\\n".join([label, *lines]), shape="box3d", style="filled",
+        g.node(f"m{k}", _label([label, *lines]), shape="box3d", style="filled",
                fillcolor=fill, color=border, penwidth="2", fontsize="15")
     if legend:
         _legend(g, [k for k in LEGEND if k in used or (k == "module" and boxes)], walk)
@@ -146,11 +146,11 @@ def _value_node(g: GraphDrawing, key: str, node: Node, kind: str, lines: list[st
         attrs.update(fontsize="12", width="0.3", height="0.3")
     if current:  # the node the backward pass is visiting in this frame
         attrs.update(color=RED, penwidth="4")
-    g.node(key, "\\n".join(_split(lines)), **attrs)
+    g.node(key, _label(_split(lines)), **attrs)
     if node.op:
         label = op_label(node)
         fill, border = COLORS["op"]
-        g.node(f"{key}op", label, shape="circle" if len(label) <= 2 else "ellipse",
+        g.node(f"{key}op", _label([label]), shape="circle" if len(label) <= 2 else "ellipse",
                style="filled", fillcolor=fill, color=border, margin="0.04")
         g.edge(f"{key}op", key)
 
@@ -158,6 +158,13 @@ def _value_node(g: GraphDrawing, key: str, node: Node, kind: str, lines: list[st
 def _split(lines: list[str]) -> list[str]:
     """Multi-line array text becomes separate label lines."""
     return [part.strip() for line in lines for part in line.split("\n")]
+
+
+def _label(lines: list[str]) -> str:
+    """A DOT label showing ``lines`` as written: never an HTML-like label (``nohtml``), no
+    escape sequence (``\\l``, ``\\N``: backslashes doubled), no entity (``&`` as ``&amp;``)."""
+    shown = (visible(line).replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
+    return graphviz.nohtml("\\n".join(shown))
 
 
 def _edges(g: GraphDrawing, view: GraphView, group_of: dict[int, int], carried: dict) -> None:
@@ -181,7 +188,7 @@ def _edges(g: GraphDrawing, view: GraphView, group_of: dict[int, int], carried: 
 def _carried_label(gradient: Any) -> dict[str, str]:
     if gradient is None:
         return {}
-    return {"label": " " + fmt(gradient).replace("\n", "\\n") + " ", "fontcolor": RED}
+    return {"label": _label(f" {fmt(gradient)} ".split("\n")), "fontcolor": RED}
 
 
 def _legend(g: GraphDrawing, kinds: list[str], walk: BackwardWalk | None) -> None:
