@@ -8,12 +8,14 @@ needs nothing installed; rendering needs Graphviz's ``dot`` program.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import graphviz
 import numpy as np
 
+from .._io import atomic_path, write_bytes, write_text
 from ..errors import AutogradError, DTypeError
 from ..graph import Node
 from .lecture import BackwardWalk
@@ -34,7 +36,8 @@ class DotNotFoundError(AutogradError, graphviz.ExecutableNotFound):
 
 
 class GraphDrawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that shows inline in Jupyter and explains a missing ``dot``.
+    """A ``graphviz.Digraph`` that shows inline in Jupyter, explains a missing ``dot`` and
+    writes every file atomically (``_io.atomic_path``): a failed render leaves the old one.
 
     ``render("graph.svg")`` writes exactly ``graph.svg`` (the format taken from the
     suffix); ``render("graph", format="png")`` keeps graphviz's behaviour (``graph.png``
@@ -47,11 +50,38 @@ class GraphDrawing(graphviz.Digraph):
     def render(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:
         if filename is not None and not args and not {"outfile", "directory"} & set(kwargs):
             suffix = Path(filename).suffix.lstrip(".").lower()
-            if suffix in graphviz.FORMATS and kwargs.get("format") in (None, suffix):
-                kwargs.pop("format", None)
-                kwargs.setdefault("cleanup", True)  # no stray DOT file next to the picture
-                return _run_dot(super().render, outfile=filename, **kwargs)
+            if (suffix in graphviz.FORMATS and kwargs.get("format") in (None, suffix)
+                    and set(kwargs) <= {"format", "cleanup", "engine", "quiet"}):
+                data = self.pipe(format=suffix, engine=kwargs.get("engine"),
+                                 quiet=kwargs.get("quiet", False))
+                return str(write_bytes(filename, data))  # the picture alone, no DOT file
         return _run_dot(super().render, filename, *args, **kwargs)
+
+    def save(self, filename: Any = None, directory: Any = None, *,
+             skip_existing: bool | None = False) -> str:
+        """graphviz's ``save`` of the DOT source, written atomically."""
+        if filename is not None:
+            self.filename = os.fspath(filename)
+        if directory is not None:
+            self.directory = os.fspath(directory)
+        if not (skip_existing and os.path.exists(self.filepath)):
+            Path(self.filepath).parent.mkdir(parents=True, exist_ok=True)
+            write_text(self.filepath, self.source, encoding=self.encoding)
+        return self.filepath
+
+    def _render(self, engine: str, format: str, filepath: Any, *, outfile: Any = None,
+                renderer: str | None = None, formatter: str | None = None,
+                raise_if_result_exists: bool = False, **kwargs: Any) -> str:
+        """graphviz's hook that runs ``dot`` on the saved source: here ``dot`` writes a
+        temporary file that is renamed onto the picture once it is complete."""
+        target = Path(outfile if outfile is not None else graphviz.backend.rendering.get_outfile(
+            filepath, format=format, renderer=renderer, formatter=formatter))
+        if raise_if_result_exists and target.exists():
+            raise graphviz.FileExistsError(f"output file exists: {os.fspath(target)!r}")
+        with atomic_path(target) as tmp:
+            graphviz.render(engine, format, filepath, renderer=renderer, formatter=formatter,
+                            outfile=tmp, **kwargs)
+        return os.fspath(target)
 
 
 def _run_dot(method: Any, *args: Any, **kwargs: Any) -> Any:
