@@ -36,15 +36,18 @@ SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul"
 # ----- names and numbers as short text ---------------------------------------------------
 
 
+_ESCAPED = ("Cc", "Cs", "Cn", "Zl", "Zp")  # Unicode categories ``visible`` writes as escapes
+
+
 def visible(text: str) -> str:
-    """``text`` on one line: control characters, line breaks and lone surrogates written as
-    escapes (``\\n``, ``\\x00``, ``\\u2028``), so that a name can neither break a drawing's
-    lines nor end a LaTeX comment, and encodes as UTF-8. Each renderer still escapes its
-    own syntax."""
+    """``text`` on one line: control characters, line breaks, lone surrogates and unassigned
+    code points written as escapes (``\\n``, ``\\x00``, ``\\u2028``, ``\\uffff``), so that
+    a name can neither break a drawing's lines nor end a LaTeX comment, and is valid UTF-8
+    and XML. Each renderer still escapes its own syntax."""
     if text.isprintable():
         return text
     return "".join(c.encode("unicode_escape").decode("ascii")
-                   if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in text)
+                   if unicodedata.category(c) in _ESCAPED else c for c in text)
 
 
 def fmt(x: Any, digits: int = 4) -> str:
