@@ -50,11 +50,14 @@ class GraphDrawing(graphviz.Digraph):
     def render(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:
         if filename is not None and not args and not {"outfile", "directory"} & set(kwargs):
             suffix = Path(filename).suffix.lstrip(".").lower()
-            if (suffix in graphviz.FORMATS and kwargs.get("format") in (None, suffix)
-                    and set(kwargs) <= {"format", "cleanup", "engine", "quiet"}):
-                data = self.pipe(format=suffix, engine=kwargs.get("engine"),
-                                 quiet=kwargs.get("quiet", False))
-                return str(write_bytes(filename, data))  # the picture alone, no DOT file
+            if suffix in graphviz.FORMATS and kwargs.get("format") in (None, suffix):
+                kwargs.pop("format", None)
+                if set(kwargs) <= {"cleanup", "engine", "quiet"}:  # the picture alone
+                    data = self.pipe(format=suffix, engine=kwargs.get("engine"),
+                                     quiet=kwargs.get("quiet", False))
+                    return str(write_bytes(filename, data))
+                kwargs.setdefault("cleanup", True)  # no stray DOT file next to the picture
+                return _run_dot(super().render, outfile=filename, **kwargs)
         return _run_dot(super().render, filename, *args, **kwargs)
 
     def save(self, filename: Any = None, directory: Any = None, *,
