@@ -47,3 +47,11 @@ def test_program_prints_tensorflows_numbers(name, tmp_path):
 ])
 def test_compare_finds_what_differs(ours, theirs, ok):
     assert (harness.compare(ours, theirs) == []) is ok
+
+
+def test_decision_boundary_contour_is_drawn_from_session_arrays(tmp_path):
+    # chapter 4.7 hands the grid's outputs from Session.run to plt.contour (Agg backend)
+    harness.run("ch4_7_regularization", tmp_path)
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert pngs == ["boundary_with_regularization.png", "boundary_without_regularization.png"]
+    assert all((tmp_path / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

@@ -1,5 +1,5 @@
-# Chapter 3.4: the two-layer net trained by backpropagation (seed 000's network): 32 random
 # ruff: noqa: UP031 (the course formats with %)
+# Chapter 3.4: the two-layer net trained by backpropagation (seed 000's network): 32 random
 # parts with volume and weight, labelled 1 when x0 + x1 < 1; mean squared error, gradient
 # descent, batches of 8.
 import numpy as np

@@ -1,5 +1,5 @@
-# Chapter 4.1: predicting a day's yogurt sales y from two factors x1, x2 with one layer
 # ruff: noqa: UP031 (the course formats with %)
+# Chapter 4.1: predicting a day's yogurt sales y from two factors x1, x2 with one layer
 # and mean squared error; the data's answer is x1 + x2 with noise in [-0.05, 0.05).
 import numpy as np
 

@@ -1,5 +1,5 @@
-# Chapter 4.2: a custom loss, as a yogurt costs 1 to make and earns 9: the model predicts more.
 # ruff: noqa: UP031 (the course formats with %)
+# Chapter 4.2: a custom loss, as a yogurt costs 1 to make and earns 9: the model predicts more.
 # Overshooting the sales costs COST per unit, falling short loses PROFIT per unit.
 import numpy as np
 

@@ -1,5 +1,5 @@
-# Chapter 4.3: cross entropy H(y_, y) = -sum(y_ * log(y)), the distance between two
 # ruff: noqa: UP031 (the course formats with %)
+# Chapter 4.3: cross entropy H(y_, y) = -sum(y_ * log(y)), the distance between two
 # probability distributions; softmax turns a net's outputs into one first.
 import numpy as np
 

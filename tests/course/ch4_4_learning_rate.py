@@ -1,5 +1,5 @@
-# Chapter 4.4: the learning rate. Minimise loss = (w + 1)^2 from w = 5 by gradient descent:
 # ruff: noqa: UP031 (the course formats with %)
+# Chapter 4.4: the learning rate. Minimise loss = (w + 1)^2 from w = 5 by gradient descent:
 # 0.2 converges to w = -1, 1 oscillates between 5 and -7, 0.0001 barely moves.
 import autograd_mini.compat.v1 as tf
 
