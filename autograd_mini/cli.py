@@ -23,18 +23,70 @@ DEFAULT_OUT = Path("autograd_mini_out")
 _VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its output)"}
 
 
-# ----- finding and loading the demos -------------------------------------------------
+# ----- the command lines' parts ------------------------------------------------------
 
 
-def demo_parser(name: str, description: str | None, out: str, quick: str
-                ) -> argparse.ArgumentParser:
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (--help lists the options)\n")
+
+
+def at_least_one(text: str) -> int:
+    """An argparse ``type``: a whole number of 1 or more (``--epochs 0`` is an error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def out_problem(path: Path, folder: bool) -> str | None:
+    """Why ``path`` cannot be written (a ``folder`` to put files in, or a file), else None."""
+    if path.is_dir() and not folder:
+        return f"{path} is a folder; give a file name"
+    if path.exists() and not path.is_dir() and folder:
+        return f"{path} is a file, not a folder"
+    place = path if folder else path.parent  # the folder that will hold the new files
+    while not place.exists():
+        place = place.parent
+    if not place.is_dir():
+        return f"{place} is a file, so {path} cannot be made"
+    if not os.access(place, os.W_OK | os.X_OK):
+        return f"cannot write in {place}: permission denied"
+    return None
+
+
+def out_folder(text: str) -> Path:
+    """An argparse ``type`` for ``--out DIR``: a folder that can be made or written in."""
+    problem = out_problem(Path(text), folder=True)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return Path(text)
+
+
+def out_file(text: str) -> Path:
+    """An argparse ``type`` for ``--out FILE``: a file that can be written."""
+    problem = out_problem(Path(text), folder=False)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return Path(text)
+
+
+def demo_parser(name: str, description: str | None, out: str, quick: str) -> Parser:
     """A demo's command line with the two options ``demo all`` passes to every demo:
     ``--out DIR`` (``out`` says what the demo writes there) and ``--quick``."""
-    parser = argparse.ArgumentParser(prog=f"autograd-mini demo {name}", description=description,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=out)
+    parser = Parser(prog=f"autograd-mini demo {name}", description=description,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=out_folder, default=DEFAULT_OUT, help=out)
     parser.add_argument("--quick", action="store_true", help=quick)
     return parser
+
+
+# ----- finding and loading the demos -------------------------------------------------
 
 
 def demos_dir() -> Path:
@@ -95,6 +147,9 @@ def run_all(out: Path, quick: bool) -> int:
         start = time.perf_counter()
         try:
             verdict = _VERDICTS.get(code := run_demo(name, argv), f"exit code {code}")
+        except OSError as e:  # a file it could not write: said in one line
+            print(f"autograd-mini demo {name}: {e}", file=sys.stderr)
+            code, verdict = 2, "could not write its files"
         except Exception:  # one broken demo should not hide the others
             traceback.print_exc()
             code, verdict = 1, "raised an error (traceback above)"
@@ -117,10 +172,10 @@ def print_list() -> None:
 # ----- the command line ----------------------------------------------------------------
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> Parser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="autograd-mini", description="autograd_mini: run the demos, draw graphs.")
     parser.add_argument("--version", action="version", version=f"autograd-mini {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="{demo,graph}")
@@ -138,10 +193,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _all_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograd-mini demo all",
-                                     description="Run every demo in turn: " + ", ".join(DEMOS))
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+def _all_parser() -> Parser:
+    parser = Parser(prog="autograd-mini demo all",
+                    description="Run every demo in turn: " + ", ".join(DEMOS))
+    parser.add_argument("--out", type=out_folder, default=DEFAULT_OUT,
                         help=f"folder for the pictures (default: ./{DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true", help="every demo in its quick mode")
     return parser
@@ -199,3 +254,6 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as e:  # a full disk, a folder that went away: one line, not a traceback
+        print(f"autograd-mini {' '.join(argv[:2])}: {e}", file=sys.stderr)
+        return 2

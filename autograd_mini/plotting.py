@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ._io import atomic_path
+
 EXTRA_HINT = "pip install 'autograd-mini[demos]'"
 
 
@@ -49,7 +51,8 @@ def _to_image(fig: Any) -> Any:
 
 def _save(fig: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png")
     return path
 
 
@@ -134,8 +137,9 @@ def save_gif(path: str | Path, frames: Sequence[Any], duration_ms: int = 500) ->
         raise ValueError(f"save_gif: no frames to write to {path}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frames[0].save(path, save_all=True, append_images=list(frames[1:]),
-                   duration=duration_ms, loop=0)
+    with atomic_path(path) as tmp:
+        frames[0].save(tmp, "GIF", save_all=True, append_images=list(frames[1:]),
+                       duration=duration_ms, loop=0)
     return path
 
 

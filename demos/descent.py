@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import autograd_mini as am
 from autograd_mini import plotting
-from autograd_mini.cli import demo_parser
+from autograd_mini.cli import at_least_one, demo_parser
 
 W0 = 5.0  # the seed's tf.constant(5, dtype=tf.float32)
 LR = 0.2
@@ -52,10 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                          out="folder for the plot (default: ./autograd_mini_out)",
                          quick="accepted for `demo all`; this demo is already quick")
     parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (seed: {LR})")
-    parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"(seed: {EPOCHS})")
+    parser.add_argument("--epochs", type=at_least_one, default=EPOCHS, help=f"(seed: {EPOCHS})")
     args = parser.parse_args(argv)
-    if args.epochs < 1:
-        parser.error("--epochs must be at least 1")
 
     lines, ws, losses = descend(args.lr, args.epochs)
     print("\n".join(lines))

@@ -23,7 +23,7 @@ import numpy as np
 
 import autograd_mini as am
 from autograd_mini import optim, plotting
-from autograd_mini.cli import demo_parser
+from autograd_mini.cli import at_least_one, demo_parser
 
 INPUT, HIDDEN, OUTPUT = 28 * 28, 128, 10
 EPOCHS = 20
@@ -113,17 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("mnist", __doc__,
                          out="folder for the pictures (default: ./autograd_mini_out)",
                          quick=f"train on {QUICK_LIMIT} images for {QUICK_EPOCHS} epochs")
-    parser.add_argument("--epochs", type=int, default=None, help=f"(seed: {EPOCHS})")
-    parser.add_argument("--limit", type=int, default=None,
+    parser.add_argument("--epochs", type=at_least_one, help=f"(seed: {EPOCHS})")
+    parser.add_argument("--limit", type=at_least_one,
                         help="train on the first N images only (seed: all 60,000)")
     parser.add_argument("--init", choices=["seed", "scaled"], default="seed",
                         help="seed: randn as in the seed; scaled: randn / sqrt(fan-in)")
     parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (seed: {LR})")
     args = parser.parse_args(argv)
-    epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)
+    epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)  # None: not given
     limit = args.limit or (QUICK_LIMIT if args.quick else None)
-    if epochs < 1 or (limit is not None and limit < 1):
-        parser.error("--epochs and --limit must be at least 1")
 
     from autograd_mini.datasets.mnist import DatasetNotFoundError
 

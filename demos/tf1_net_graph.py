@@ -11,12 +11,10 @@ seed's optimizer) it then says whether every figure matches the seed's printout.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 
 import autograd_mini.compat.v1 as tf
+from autograd_mini.cli import demo_parser
 
 BATCH_SIZE = 8
 SEED = 23455
@@ -93,15 +91,11 @@ def matches_seed(losses: list[str], w1: np.ndarray, w2: np.ndarray) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-mini demo tf1-net --style graph",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser("tf1-net --style graph", __doc__,
+                         out="accepted for `demo all`; this demo writes no files",
+                         quick="accepted for `demo all`; this demo is already quick")
     parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default="gd",
                         help="gd (the seed's), momentum or adam (its commented-out lines)")
-    parser.add_argument("--out", type=Path, default=Path("autograd_mini_out"),
-                        help="accepted for `demo all`; this demo writes no files")
-    parser.add_argument("--quick", action="store_true",
-                        help="accepted for `demo all`; this demo is already quick")
     args = parser.parse_args(argv)
     losses, w1, w2 = run(args.optimizer)
     if args.optimizer != "gd":

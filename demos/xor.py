@@ -16,7 +16,7 @@ import numpy as np
 
 import autograd_mini as am
 from autograd_mini import plotting
-from autograd_mini.cli import demo_parser
+from autograd_mini.cli import at_least_one, demo_parser
 
 X = np.array([[0, 0],
               [0, 1],
@@ -101,11 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("xor", __doc__,
                          out="folder for the GIFs (default: ./autograd_mini_out)",
                          quick=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}")
-    parser.add_argument("--epochs", type=int, default=None, help=f"(seed: {EPOCHS})")
+    parser.add_argument("--epochs", type=at_least_one, help=f"(seed: {EPOCHS})")
     args = parser.parse_args(argv)
-    epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)
-    if epochs < 1:
-        parser.error("--epochs must be at least 1")
+    epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)  # None: not given
 
     w_ih, w_ho, losses, snapshots = train(epochs)
     hand = seed_update(epochs)

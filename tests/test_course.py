@@ -12,7 +12,11 @@ import pytest
 from tests.course import harness
 
 # per-program tolerances where a long float32 run drifts by more than 5 figures (say why)
-TOLERANCE: dict[str, dict[str, float]] = {}
+TOLERANCE: dict[str, dict[str, float]] = {
+    # a piecewise-linear loss: which branch of tf.where a sample takes flips with float32
+    # rounding of y near y_ once w is near the optimum, so w jitters in the 5th figure
+    "ch4_2_custom_loss": {"rtol": 5e-5},
+}
 
 
 def test_every_program_has_a_reference():
@@ -35,6 +39,7 @@ def test_program_prints_tensorflows_numbers(name, tmp_path):
     ("loss 0.123456\n", "loss 0.123457\n", True),
     ("loss 0.1234\n", "loss 0.1240\n", False),
     ("w [[1. 2.]\n [3. 4.]]\n", "w [[1.  2.]\n [3.  4.]]\n", True),
+    ("w [[0.5882305 ]]\n", "w [[0.58823055]]\n", True),  # numpy pads to the widest entry
     ("After 1 steps\n", "After 2 steps\n", False),
     ("acc nan\n", "acc nan\n", True),
     ("a\n", "a\nb\n", False),
@@ -42,3 +47,11 @@ def test_program_prints_tensorflows_numbers(name, tmp_path):
 ])
 def test_compare_finds_what_differs(ours, theirs, ok):
     assert (harness.compare(ours, theirs) == []) is ok
+
+
+def test_decision_boundary_contour_is_drawn_from_session_arrays(tmp_path):
+    # chapter 4.7 hands the grid's outputs from Session.run to plt.contour (Agg backend)
+    harness.run("ch4_7_regularization", tmp_path)
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert pngs == ["boundary_with_regularization.png", "boundary_without_regularization.png"]
+    assert all((tmp_path / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

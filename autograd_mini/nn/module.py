@@ -134,8 +134,11 @@ class Module:
                 node.data[...] = arr
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write ``state_dict()`` to an ``.npz`` file."""
-        with open(path, "wb") as f:  # a file object, so numpy does not append ".npz"
+        """Write ``state_dict()`` to an ``.npz`` file, atomically: a failed save leaves the
+        old checkpoint as it was."""
+        from .._io import atomic_open
+
+        with atomic_open(path, "wb") as f:  # a file object, so numpy does not append ".npz"
             np.savez(f, **self.state_dict())
 
     def load(self, path: str | os.PathLike) -> Module:

@@ -13,10 +13,16 @@ from .reduce import _spread, sum
 from .registry import op
 
 
-def _logsumexp(x, axis):
+def _shifted(x, axis):
+    """``x - m`` and ``m``, the finite max along ``axis`` (kept as a size-1 axis)."""
     m = np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
-    return np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return x - m, m
+
+
+def _logsumexp(x, axis):
+    shifted, m = _shifted(x, axis)
+    return np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True)) + m
 
 
 @op
@@ -43,7 +49,8 @@ softmax.defvjp(lambda g, out, x, *, axis: out * (g - sum(g * out, axis=axis, kee
 @op
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) over an axis.  d/dx = g - softmax(x) * sum(g)"""
-    return x - _logsumexp(x, axis)
+    shifted, _ = _shifted(x, axis)  # (x - m) - log(sum): no cancellation of m, as in TF
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 log_softmax.defvjp(lambda g, out, x, *, axis: g - exp(out) * sum(g, axis=axis, keepdims=True))

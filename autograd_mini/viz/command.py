@@ -15,13 +15,16 @@ from pathlib import Path
 import numpy as np
 
 from .. import ops
+from .._io import write_bytes, write_text
+from ..cli import Parser, at_least_one, out_file
 from ..errors import AutogradError
 from ..graph import Node
 from ..tensor import Tensor
 from ..value import Value
 from ..variable import Variable
 
-FORMATS = ("svg", "png", "pdf", "dot", "gif", "txt", "mmd")
+FORMATS = ("svg", "png", "jpg", "pdf", "dot", "gif", "txt", "mmd")
+SUFFIXES = {**{f: f for f in FORMATS}, "jpeg": "jpg", "gv": "dot"}  # suffix -> format
 
 
 # ----- the demos: one forward pass each ----------------------------------------------------
@@ -78,16 +81,16 @@ DEMOS: dict[str, Callable[[], Node]] = {"neuron": neuron, "descent": descent,
 # ----- the command ---------------------------------------------------------------------------
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+def _parser() -> Parser:
+    p = Parser(
         prog="autograd-mini graph",
         description="Draw the computation graph of a demo's loss, for slides.")
     p.add_argument("demo", choices=sorted(DEMOS), help="which graph to draw")
-    p.add_argument("--out", help="file to write (default: DEMO_graph.FORMAT)")
+    p.add_argument("--out", type=out_file, help="file to write (default: DEMO_graph.FORMAT)")
     p.add_argument("--format", choices=FORMATS,
-                   help="svg, png, pdf, dot (DOT source), gif (backward animation, with a "
-                        "PDF of its frames), txt (text tree) or mmd (Mermaid); "
-                        "default: from --out, else svg")
+                   help="svg, png, jpg, pdf, dot (DOT source), gif (backward animation, with "
+                        "a PDF of its frames), txt (text tree) or mmd (Mermaid); "
+                        "default: from the suffix of --out, else svg")
     p.add_argument("--lecture", action="store_true",
                    help="number the backward steps and write gradients on the edges")
     when = p.add_mutually_exclusive_group()
@@ -97,8 +100,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="draw before backward(): data only")
     p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
                    help="direction of the data flow (default LR: left to right)")
-    p.add_argument("--dpi", type=int, default=150, help="resolution of png and gif output")
-    p.add_argument("--html", metavar="FILE.html",
+    p.add_argument("--dpi", type=at_least_one, default=150,
+                   help="resolution of png, jpg and gif output")
+    p.add_argument("--html", metavar="FILE.html", type=out_file,
                    help="write the interactive lecture page (one self-contained file: step "
                         "through the forward and backward passes); alone, only the page")
     return p
@@ -106,12 +110,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def graph_command(argv: list[str] | None = None) -> int:
     """Run ``autograd-mini graph ...``; returns the exit status."""
-    args = _parser().parse_args(argv)
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.out).suffix.lstrip(".").lower() if args.out else ""
-        fmt = suffix if suffix in FORMATS else "svg"
-    out = Path(args.out or f"{args.demo.replace('-', '_')}_graph.{fmt}")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    fmt = _format(args.out, args.format, parser)
+    out = args.out or Path(f"{args.demo.replace('-', '_')}_graph.{fmt}")
     root = DEMOS[args.demo]()
     if args.after:  # lecture mode and the page replay the pass, so the graph is kept for them
         root.backward(retain_graph=args.lecture or fmt == "gif" or bool(args.html))
@@ -121,14 +123,33 @@ def graph_command(argv: list[str] | None = None) -> int:
         if args.html:
             from .html import to_html
 
-            Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+            args.html.parent.mkdir(parents=True, exist_ok=True)
             to_html(root, args.html, rankdir=args.rankdir)
-            written.append(Path(args.html))
+            written.append(args.html)
     except AutogradError as e:
         print(f"autograd-mini graph: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # a full disk, a folder that went away: one line, not a traceback
+        print(f"autograd-mini graph: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {', '.join(str(w) for w in written)}")
     return 0
+
+
+def _format(out: Path | None, fmt: str | None, parser: Parser) -> str:
+    """The format to write: ``--format``, else the suffix of ``--out``, else svg. A suffix
+    naming another format, or no known suffix and no ``--format``, is a usage error."""
+    suffix = out.suffix.lstrip(".").lower() if out else ""
+    if fmt is not None:
+        if SUFFIXES.get(suffix, fmt) != fmt:
+            parser.error(f"--out {out} ends in .{suffix} but --format is {fmt}")
+        return fmt
+    if out is None:
+        return "svg"
+    if suffix not in SUFFIXES:
+        parser.error(f"cannot tell which format to write to {out}: end it in "
+                     f"{', '.join('.' + f for f in FORMATS)}, or give --format")
+    return SUFFIXES[suffix]
 
 
 def _write(root: Node, out: Path, fmt: str, args: argparse.Namespace) -> list[Path]:
@@ -142,15 +163,13 @@ def _write(root: Node, out: Path, fmt: str, args: argparse.Namespace) -> list[Pa
     if fmt in ("txt", "mmd"):
         text = (to_text(root, show_grad=show_grad) if fmt == "txt"
                 else to_mermaid(root, args.rankdir, show_grad=show_grad))
-        out.write_text(text + ("\n" if fmt == "txt" else ""), encoding="utf-8")
-        return [out]
+        return [write_text(out, text + ("\n" if fmt == "txt" else ""))]
     drawing = draw_graph(root, args.rankdir, show_grad=show_grad, lecture=args.lecture)
     if fmt == "dot":
-        out.write_text(drawing.source, encoding="utf-8")
-        return [out]
-    if fmt == "png":
+        return [write_text(out, drawing.source)]
+    if fmt in ("png", "jpg"):
         drawing.graph_attr["dpi"] = str(args.dpi)
-    return [Path(drawing.render(outfile=out, format=fmt, cleanup=True))]
+    return [write_bytes(out, drawing.pipe(format=fmt))]
 
 
 if __name__ == "__main__":

@@ -8,16 +8,18 @@ needs nothing installed; rendering needs Graphviz's ``dot`` program.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import graphviz
 import numpy as np
 
+from .._io import atomic_path, write_bytes, write_text
 from ..errors import AutogradError, DTypeError
 from ..graph import Node
 from .lecture import BackwardWalk
-from .text import COLORS, MAX_NODES, GraphView, fmt, op_label
+from .text import COLORS, MAX_NODES, GraphView, fmt, op_label, visible
 
 FONT = "Helvetica"
 RED = "#d7191c"
@@ -34,7 +36,8 @@ class DotNotFoundError(AutogradError, graphviz.ExecutableNotFound):
 
 
 class GraphDrawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that shows inline in Jupyter and explains a missing ``dot``.
+    """A ``graphviz.Digraph`` that shows inline in Jupyter, explains a missing ``dot`` and
+    writes every file atomically (``_io.atomic_path``): a failed render leaves the old one.
 
     ``render("graph.svg")`` writes exactly ``graph.svg`` (the format taken from the
     suffix); ``render("graph", format="png")`` keeps graphviz's behaviour (``graph.png``
@@ -49,9 +52,39 @@ class GraphDrawing(graphviz.Digraph):
             suffix = Path(filename).suffix.lstrip(".").lower()
             if suffix in graphviz.FORMATS and kwargs.get("format") in (None, suffix):
                 kwargs.pop("format", None)
+                if set(kwargs) <= {"cleanup", "engine", "quiet"}:  # the picture alone
+                    data = self.pipe(format=suffix, engine=kwargs.get("engine"),
+                                     quiet=kwargs.get("quiet", False))
+                    return str(write_bytes(filename, data))
                 kwargs.setdefault("cleanup", True)  # no stray DOT file next to the picture
                 return _run_dot(super().render, outfile=filename, **kwargs)
         return _run_dot(super().render, filename, *args, **kwargs)
+
+    def save(self, filename: Any = None, directory: Any = None, *,
+             skip_existing: bool | None = False) -> str:
+        """graphviz's ``save`` of the DOT source, written atomically."""
+        if filename is not None:
+            self.filename = os.fspath(filename)
+        if directory is not None:
+            self.directory = os.fspath(directory)
+        if not (skip_existing and os.path.exists(self.filepath)):
+            Path(self.filepath).parent.mkdir(parents=True, exist_ok=True)
+            write_text(self.filepath, self.source, encoding=self.encoding)
+        return self.filepath
+
+    def _render(self, engine: str, format: str, filepath: Any, *, outfile: Any = None,
+                renderer: str | None = None, formatter: str | None = None,
+                raise_if_result_exists: bool = False, **kwargs: Any) -> str:
+        """graphviz's hook that runs ``dot`` on the saved source: here ``dot`` writes a
+        temporary file that is renamed onto the picture once it is complete."""
+        target = Path(outfile if outfile is not None else graphviz.backend.rendering.get_outfile(
+            filepath, format=format, renderer=renderer, formatter=formatter))
+        if raise_if_result_exists and target.exists():
+            raise graphviz.FileExistsError(f"output file exists: {os.fspath(target)!r}")
+        with atomic_path(target) as tmp:
+            graphviz.render(engine, format, filepath, renderer=renderer, formatter=formatter,
+                            outfile=tmp, **kwargs)
+        return os.fspath(target)
 
 
 def _run_dot(method: Any, *args: Any, **kwargs: Any) -> Any:
@@ -129,7 +162,7 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
     _edges(g, view, group_of, carried)
     for k, (label, lines) in enumerate(boxes):
         fill, border = COLORS["module"]
-        g.node(f"m{k}", "\\n".join([label, *lines]), shape="box3d", style="filled",
+        g.node(f"m{k}", _label([label, *lines]), shape="box3d", style="filled",
                fillcolor=fill, color=border, penwidth="2", fontsize="15")
     if legend:
         _legend(g, [k for k in LEGEND if k in used or (k == "module" and boxes)], walk)
@@ -146,11 +179,11 @@ def _value_node(g: GraphDrawing, key: str, node: Node, kind: str, lines: list[st
         attrs.update(fontsize="12", width="0.3", height="0.3")
     if current:  # the node the backward pass is visiting in this frame
         attrs.update(color=RED, penwidth="4")
-    g.node(key, "\\n".join(_split(lines)), **attrs)
+    g.node(key, _label(_split(lines)), **attrs)
     if node.op:
         label = op_label(node)
         fill, border = COLORS["op"]
-        g.node(f"{key}op", label, shape="circle" if len(label) <= 2 else "ellipse",
+        g.node(f"{key}op", _label([label]), shape="circle" if len(label) <= 2 else "ellipse",
                style="filled", fillcolor=fill, color=border, margin="0.04")
         g.edge(f"{key}op", key)
 
@@ -158,6 +191,13 @@ def _value_node(g: GraphDrawing, key: str, node: Node, kind: str, lines: list[st
 def _split(lines: list[str]) -> list[str]:
     """Multi-line array text becomes separate label lines."""
     return [part.strip() for line in lines for part in line.split("\n")]
+
+
+def _label(lines: list[str]) -> str:
+    """A DOT label showing ``lines`` as written: never an HTML-like label (``nohtml``), no
+    escape sequence (``\\l``, ``\\N``: backslashes doubled), no entity (``&`` as ``&amp;``)."""
+    shown = (visible(line).replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
+    return graphviz.nohtml("\\n".join(shown))
 
 
 def _edges(g: GraphDrawing, view: GraphView, group_of: dict[int, int], carried: dict) -> None:
@@ -181,7 +221,7 @@ def _edges(g: GraphDrawing, view: GraphView, group_of: dict[int, int], carried: 
 def _carried_label(gradient: Any) -> dict[str, str]:
     if gradient is None:
         return {}
-    return {"label": " " + fmt(gradient).replace("\n", "\\n") + " ", "fontcolor": RED}
+    return {"label": _label(f" {fmt(gradient)} ".split("\n")), "fontcolor": RED}
 
 
 def _legend(g: GraphDrawing, kinds: list[str], walk: BackwardWalk | None) -> None:

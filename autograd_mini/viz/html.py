@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .._io import write_text
 from ..errors import GraphError
 from ..graph import Node
 from ..ops import OPS
@@ -78,7 +79,7 @@ def to_html(root: Node, path: str | Path | None = None, *, title: str | None = N
                 interval_ms=int(interval_ms))
     page = _page(data, _svg(drawing.pipe(format="svg", encoding="utf-8")))
     if path is not None:
-        Path(path).write_text(page, encoding="utf-8")
+        write_text(path, page)
     return page
 
 

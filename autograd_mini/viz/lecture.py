@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from .._io import atomic_path
 from ..errors import GraphError
 from ..graph import Node, no_grad, toposort
 from ..ops import OPS
@@ -225,8 +226,12 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
     path = Path(path)
     gif, pdf = path.with_suffix(".gif"), path.with_suffix(".pdf")
     times = [duration] * (len(frames) - 1) + [3 * duration]
-    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=times, loop=0)
-    frames[0].save(pdf, save_all=True, append_images=frames[1:], resolution=float(dpi))
+    with atomic_path(gif) as tmp:
+        frames[0].save(tmp, "GIF", save_all=True, append_images=frames[1:], duration=times,
+                       loop=0)
+    with atomic_path(pdf) as tmp:
+        frames[0].save(tmp, "PDF", save_all=True, append_images=frames[1:],
+                       resolution=float(dpi))
     return Animation(gif, pdf, len(frames))
 
 

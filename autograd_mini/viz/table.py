@@ -6,10 +6,12 @@ gradient-descent step) and ``BackwardTable``, printed as text, LaTeX or Markdown
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from .text import fmt as fmt_value
+from .text import visible
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class BackwardTable:
     def to_latex(self) -> str:
         """A LaTeX ``tabular`` (booktabs-free) for slides."""
         cols = "r" + "l" * (len(self.HEADER) - 1)
-        lines = [f"% {self._title()}", f"\\begin{{tabular}}{{{cols}}}", "\\hline",
+        lines = [f"% {_tex(self._title())}", f"\\begin{{tabular}}{{{cols}}}", "\\hline",
                  " & ".join(self.HEADER) + " \\\\", "\\hline"]
         lines += [" & ".join(f"\\texttt{{{_tex(c)}}}" if c else "" for c in row) + " \\\\"
                   for row in self.cells()]
@@ -106,12 +108,13 @@ class BackwardTable:
 
     def to_markdown(self) -> str:
         """A Markdown table; Jupyter shows it this way."""
-        esc = [[c.replace("|", "\\|") for c in row] for row in self.cells()]
-        lines = [f"**{self._title()}**", "", "| " + " | ".join(self.HEADER) + " |",
+        lines = [f"**{_md_text(self._title())}**", "", "| " + " | ".join(self.HEADER) + " |",
                  "|" + "---|" * len(self.HEADER)]
-        lines += ["| " + " | ".join(f"`{c}`" if c else "" for c in row) + " |" for row in esc]
+        lines += ["| " + " | ".join(_md_code(c).replace("|", "\\|") if c else "" for c in row)
+                  + " |" for row in self.cells()]
         if self.updates:
-            lines += ["", self._update_title(), ""] + [f"- `{u}`" for u in self.updates]
+            lines += ["", _md_text(self._update_title()), ""]
+            lines += [f"- {_md_code(str(u))}" for u in self.updates]
         return "\n".join(lines)
 
     __str__ = to_text
@@ -128,4 +131,22 @@ _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#
 
 
 def _tex(s: str) -> str:
-    return "".join(_TEX.get(c, c) for c in s)
+    """``s`` as LaTeX text: its special characters escaped, on one line (``visible``)."""
+    return "".join(_TEX.get(c, c) for c in visible(s))
+
+
+_MARKDOWN = set("\\`*_[]<>&|~$")  # emphasis, code, links, HTML, entities, cells, math
+
+
+def _md_text(s: str) -> str:
+    """``s`` as Markdown text: the characters that start markup backslash-escaped."""
+    return "".join("\\" + c if c in _MARKDOWN else c for c in visible(s))
+
+
+def _md_code(s: str) -> str:
+    """``s`` as a Markdown code span, fenced by more backticks than it holds in a row."""
+    s = visible(s)
+    fence = "`" * (max(map(len, re.findall("`+", s)), default=0) + 1)
+    if s[:1] == "`" or s[-1:] == "`" or (s[:1] == s[-1:] == " " and s.strip()):
+        s = f" {s} "  # the reader strips one space from each side
+    return f"{fence}{s}{fence}"

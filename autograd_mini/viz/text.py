@@ -8,6 +8,7 @@ on these; nothing here needs graphviz.
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,21 @@ COLORS = {
 SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
 
-# ----- numbers as short text -------------------------------------------------------------
+# ----- names and numbers as short text ---------------------------------------------------
+
+
+_ESCAPED = ("Cc", "Cs", "Cn", "Zl", "Zp")  # Unicode categories ``visible`` writes as escapes
+
+
+def visible(text: str) -> str:
+    """``text`` on one line: control characters, line breaks, lone surrogates and unassigned
+    code points written as escapes (``\\n``, ``\\x00``, ``\\u2028``, ``\\uffff``), so that
+    a name can neither break a drawing's lines nor end a LaTeX comment, and is valid UTF-8
+    and XML. Each renderer still escapes its own syntax."""
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(c) in _ESCAPED else c for c in text)
 
 
 def fmt(x: Any, digits: int = 4) -> str:
@@ -165,14 +180,14 @@ def _forward_order(root: Node) -> list[Node]:
 
 
 def _labels(nodes: list[Node]) -> dict[int, str]:
-    """A node's name; else ``mul1``, ``add2`` for results, ``leaf1`` for leaves, and a
-    constant's own value."""
-    taken = {n.name for n in nodes if n.name}
+    """A node's name (``visible``); else ``mul1``, ``add2`` for results, ``leaf1`` for
+    leaves, and a constant's own value."""
+    taken = {visible(str(n.name)) for n in nodes if n.name}
     counts: dict[str, int] = {}
     labels: dict[int, str] = {}
     for n in nodes:
         if n.name:
-            labels[id(n)] = n.name
+            labels[id(n)] = visible(str(n.name))
             continue
         if kind_of(n) == "constant":
             labels[id(n)] = fmt(n.data)
@@ -237,6 +252,9 @@ def to_mermaid(root: Node, rankdir: str = "LR", show_data: bool = True,
     return "\n".join(out) + "\n"
 
 
+_MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"}
+
+
 def _mermaid_escape(s: str) -> str:
-    s = s.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    return s.replace("\n", "<br/>")
+    """Mermaid's entity codes for the characters its labels interpret; lines joined by <br/>."""
+    return "<br/>".join("".join(_MERMAID.get(c, c) for c in line) for line in s.split("\n"))

@@ -111,7 +111,7 @@ def run_on_tensorflow(name: str, workdir: Path, python: str, timeout: float = 90
 def compare(ours: str, theirs: str, rtol: float = 1e-5, atol: float = 1e-7) -> list[str]:
     """What differs between two program outputs: [] when they agree.
 
-    The text around the numbers must be the same (runs of white space count as one, since
+    The text around the numbers must be the same (white space does not count, since
     numpy pads printed arrays to their widest entry); every number must agree to ``rtol``
     (5 significant figures by default, float32's precision) or ``atol``.
     """
@@ -121,8 +121,8 @@ def compare(ours: str, theirs: str, rtol: float = 1e-5, atol: float = 1e-7) -> l
         problems.append(f"{len(ours_lines)} lines printed, TensorFlow printed "
                         f"{len(theirs_lines)}")
     for i, (a, b) in enumerate(zip(ours_lines, theirs_lines), 1):
-        text_a = " ".join(NUMBER.sub("#", a).split())
-        text_b = " ".join(NUMBER.sub("#", b).split())
+        text_a = "".join(NUMBER.sub("#", a).split())
+        text_b = "".join(NUMBER.sub("#", b).split())
         nums_a, nums_b = NUMBER.findall(a), NUMBER.findall(b)
         if text_a != text_b or len(nums_a) != len(nums_b):
             problems.append(f"line {i}: {a!r} != TensorFlow's {b!r}")

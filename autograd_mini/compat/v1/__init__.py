@@ -15,7 +15,32 @@ and optimizer updates come from the same ops and ``optim`` rules as the eager en
 from __future__ import annotations
 
 from ..missing import missing
-from . import nn, train
+from . import contrib, keras, nn, train
+from .array_ops import (
+    add_n,
+    argmax,
+    argmin,
+    cast,
+    equal,
+    greater,
+    greater_equal,
+    int32,
+    int64,
+    less,
+    less_equal,
+    not_equal,
+    one_hot,
+    stop_gradient,
+    where,
+)
+from .array_ops import bool_ as bool  # noqa: A004 (TF's name)
+from .collections import (
+    GraphKeys,
+    add_to_collection,
+    add_to_collections,
+    get_collection,
+    get_collection_ref,
+)
 from .control import control_dependencies, no_op
 from .gradients import GradientTensor, gradients
 from .graph import (
@@ -54,7 +79,7 @@ from .math_ops import (
     tanh,
     transpose,
 )
-from .random import random_normal, random_uniform, set_random_seed
+from .random import random_normal, random_uniform, set_random_seed, truncated_normal
 from .session import InteractiveSession, Session, get_default_session
 from .state import assign, assign_add, assign_sub
 from .variables import (
@@ -82,6 +107,10 @@ __all__ = [
     "minimum", "multiply", "negative", "pow", "reduce_max", "reduce_mean", "reduce_min",
     "reduce_sum", "reshape", "sigmoid", "sqrt", "square", "subtract", "tanh", "transpose",
     "nn", "train",
+    "truncated_normal", "add_n", "argmax", "argmin", "cast", "equal", "not_equal", "greater",
+    "greater_equal", "less", "less_equal", "where", "one_hot", "stop_gradient", "int32",
+    "int64", "bool", "GraphKeys", "add_to_collection", "add_to_collections", "get_collection",
+    "get_collection_ref", "contrib", "keras",
     "control_dependencies", "no_op", "assign", "assign_add", "assign_sub",
 ]
 

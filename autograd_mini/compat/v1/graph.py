@@ -48,6 +48,8 @@ class Graph:
         self.elements: list[GraphElement] = []
         self.variables: list[Any] = []
         self.seed: int | None = None  # the graph-level random seed (set_random_seed)
+        self.collections: dict[str, list] = {}  # add_to_collection / get_collection
+        self.unseeded_random = 0  # random ops made without an op seed under the graph seed
         self._names: set[str] = set()
         self._control: list[tuple] = []  # control_dependencies blocks, innermost last
         self._shown: _Plan | None = None  # the plan whose last run node values come from
@@ -353,14 +355,24 @@ class Constant(SymbolicTensor):
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const",
              graph: Graph | None = None) -> Constant:
-    """A constant tensor (TF1's ``tf.constant``); a number fills ``shape`` if given."""
-    arr = np.array(as_array(value, None if dtype is None else np.dtype(dtype)))
+    """A constant tensor (TF1's ``tf.constant``). With ``shape``, the value's numbers are
+    laid out in that shape, and too few are padded with the last one (a number fills it).
+    Booleans, and integer dtypes when asked for, are kept; numbers are float32 by default."""
+    dt = None if dtype is None else np.dtype(dtype)
+    if dt is None and not isinstance(value, GraphElement) and np.asarray(value).dtype == bool:
+        dt = np.dtype(bool)  # TF's booleans stay booleans
+    arr = np.array(value, dtype=dt) if dt is not None and dt.kind in "biu" else \
+        np.array(as_array(value, dt))
     if shape is not None:
-        shape = tuple(shape)
-        if arr.size == 1:
-            arr = np.full(shape, arr.item(), dtype=arr.dtype)
-        elif arr.shape != shape:
-            raise ShapeError(f"constant: a value of shape {arr.shape} does not fit shape {shape}")
+        shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(n) for n in shape)
+        size = int(np.prod(shape))
+        if arr.size > size or arr.size == 0 < size:
+            raise ShapeError(f"constant: {arr.size} numbers (a value of shape {arr.shape}) "
+                             f"do not fit shape {shape} ({size} numbers)")
+        flat = arr.reshape(-1)
+        arr = np.concatenate([flat, np.full(size - flat.size, flat[-1:], arr.dtype)]) \
+            if flat.size < size else flat
+        arr = arr.reshape(shape)
     return Constant(arr, name, graph)
 
 

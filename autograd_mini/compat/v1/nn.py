@@ -1,4 +1,5 @@
-"""``tf.nn``: activations and softmax on graph tensors, the ops of ``autograd_mini.ops``."""
+"""``tf.nn``: activations and softmax on graph tensors, the ops of ``autograd_mini.ops``, and
+the losses of ``losses.py``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from typing import Any
 from ... import ops
 from ..missing import missing
 from .graph import SymbolicTensor
+from .losses import (
+    l2_loss,
+    softmax_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits_v2,
+    sparse_softmax_cross_entropy_with_logits,
+)
 from .math_ops import apply, sigmoid, tanh
 
-__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax"]
+__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax",
+           "l2_loss", "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
+           "sparse_softmax_cross_entropy_with_logits"]
 
 
 def relu(features: Any, name: str | None = None) -> SymbolicTensor:
