@@ -1,3 +1,4 @@
+# ruff: noqa: UP031, B007
 # Chapter 4.5: an exponentially decaying learning rate (staircase) driven by global_step,
 # minimising loss = (w + 1)^2 from w = 5.
 import autograd_mini.compat.v1 as tf

@@ -1,3 +1,4 @@
+# ruff: noqa: UP031, B007
 # Chapter 4.5, without staircase: the rate decays a little at every step (decay_steps 3).
 import autograd_mini.compat.v1 as tf
 
