@@ -23,6 +23,10 @@ class OpError(AutogradError, ValueError):
     """An op's forward failed on its input (for example ``log`` of a negative Value)."""
 
 
+class NonFiniteError(AutogradError, ValueError):
+    """A NaN or inf where finite numbers are required (``load_state_dict`` by default)."""
+
+
 class GraphError(AutogradError, RuntimeError):
     """The graph cannot be walked: released by an earlier backward, or a non-scalar root."""
 
