@@ -15,6 +15,10 @@ class ShapeError(AutogradError, ValueError):
     """Shapes do not fit: ``mul: cannot broadcast (3, 2) with (4,)``."""
 
 
+class IndexingError(AutogradError, IndexError):
+    """An index that numpy would refuse, such as an array of floats, named with the op."""
+
+
 class DTypeError(AutogradError, TypeError):
     """A wrong type or dtype was given: the message says what was expected."""
 
