@@ -15,12 +15,20 @@ class ShapeError(AutogradError, ValueError):
     """Shapes do not fit: ``mul: cannot broadcast (3, 2) with (4,)``."""
 
 
+class IndexingError(AutogradError, IndexError):
+    """An index that numpy would refuse, such as an array of floats, named with the op."""
+
+
 class DTypeError(AutogradError, TypeError):
     """A wrong type or dtype was given: the message says what was expected."""
 
 
 class OpError(AutogradError, ValueError):
     """An op's forward failed on its input (for example ``log`` of a negative Value)."""
+
+
+class NonFiniteError(AutogradError, ValueError):
+    """A NaN or inf where finite numbers are required (``load_state_dict`` by default)."""
 
 
 class GraphError(AutogradError, RuntimeError):

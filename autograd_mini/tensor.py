@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import numpy_interop, ops
-from .errors import DTypeError, GraphError, ShapeError
+from .errors import DTypeError, GraphError, IndexingError, ShapeError
 from .graph import Node, _ids, data_of
 from .ops.registry import OpSpec, forward_failed, inline_operators, make_node, mixed_inputs
 
@@ -305,11 +305,23 @@ def _axis(axis: Any) -> Any:
 
 
 def _plain_index(index: Any) -> Any:
-    """An index with Tensors and lists turned into numpy integer or bool arrays."""
+    """An index with Tensors and lists turned into numpy integer or bool arrays.
+
+    Raises:
+        IndexingError: an index array holds floats (a Tensor always does): numpy and
+            PyTorch refuse them rather than truncate 0.7 to 0.
+    """
     if isinstance(index, tuple):
         return tuple(_plain_index(i) for i in index)
-    if isinstance(index, (Node, list)):
+    if isinstance(index, (Node, list, np.ndarray)):
         arr = np.asarray(data_of(index))
-        return arr if arr.dtype.kind in "bi" else arr.astype(np.intp)
+        if arr.dtype.kind in "biu":
+            return arr
+        if arr.size == 0 and isinstance(index, list):
+            return arr.astype(np.intp)  # [] is an empty integer index, as in numpy
+        raise IndexingError(f"getitem: arrays used as indices must be of integer (or boolean) "
+                            f"type, got {type(index).__name__} of dtype {arr.dtype}; index "
+                            "with an integer numpy array or list, e.g. "
+                            "t[np.asarray(i, dtype=int)]")
     return index
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import DTypeError, NonFiniteError, ShapeError
 from ..graph import Node
 from ..value import Value
 from ..variable import Variable
@@ -105,12 +105,22 @@ class Module:
         """A copy of every Variable/Value held (trainable or not), by name."""
         return {name: np.array(node.data, copy=True) for name, node in self.named_nodes()}
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Copy the arrays in ``state`` into the parameters, in place.
+    def load_state_dict(self, state: dict[str, Any], allow_nonfinite: bool = False) -> None:
+        """Copy the arrays in ``state`` into the parameters, in place: all or nothing.
+
+        Every entry is checked before any parameter is written, so a bad state changes
+        nothing. Integer entries are taken as floats.
+
+        Args:
+            allow_nonfinite: accept NaN and inf entries (refused by default: a model
+                saved mid-divergence should not load silently).
 
         Raises:
-            ShapeError: a key is missing or unexpected, or an array's shape does not fit;
-                the message names the parameter.
+            ShapeError: a key is missing or unexpected, or an array's shape does not fit.
+            DTypeError: an entry is not real numbers (complex, strings, objects, bools).
+            NonFiniteError: an entry holds NaN/inf, or a float64 value too large for the
+                parameter's float32 (it would become inf).
+            The messages name the parameter.
         """
         nodes = dict(self.named_nodes())
         missing = [k for k in nodes if k not in state]
@@ -120,18 +130,13 @@ class Module:
                     ([f"unexpected {', '.join(extra)}"] if extra else [])
             raise ShapeError(f"load_state_dict into {type(self).__name__}: {'; '.join(parts)} "
                              f"(the model has {', '.join(nodes) or 'no parameters'})")
-        for name, node in nodes.items():
-            arr = np.asarray(getattr(state[name], "data", state[name]))
-            shape = np.shape(node.data)
-            if arr.shape != shape:
-                raise ShapeError(f"load_state_dict: '{name}' has shape {arr.shape} in the state "
-                                 f"but {shape} in {type(self).__name__}")
+        arrays = {name: _checked_entry(self, name, node, state[name], allow_nonfinite)
+                  for name, node in nodes.items()}
         for name, node in nodes.items():  # all checked first, so a bad state changes nothing
-            arr = np.asarray(getattr(state[name], "data", state[name]))
             if isinstance(node, Value):
-                node.data = float(arr)
+                node.data = float(arrays[name])
             else:
-                node.data[...] = arr
+                node.data[...] = arrays[name]
 
     def save(self, path: str | os.PathLike) -> None:
         """Write ``state_dict()`` to an ``.npz`` file, atomically: a failed save leaves the
@@ -141,10 +146,11 @@ class Module:
         with atomic_open(path, "wb") as f:  # a file object, so numpy does not append ".npz"
             np.savez(f, **self.state_dict())
 
-    def load(self, path: str | os.PathLike) -> Module:
-        """Read an ``.npz`` written by ``save`` into this model; returns self."""
+    def load(self, path: str | os.PathLike, allow_nonfinite: bool = False) -> Module:
+        """Read an ``.npz`` written by ``save`` into this model (all or nothing, as
+        ``load_state_dict``); returns self."""
         with np.load(path, allow_pickle=False) as npz:
-            self.load_state_dict({k: npz[k] for k in npz.files})
+            self.load_state_dict({k: npz[k] for k in npz.files}, allow_nonfinite)
         return self
 
     # ----- display -------------------------------------------------------------------------------
@@ -172,3 +178,32 @@ def _walk(value: Any, name: str) -> Iterator[tuple[str, Node]]:
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from _walk(item, f"{name}.{i}")
+
+
+def _checked_entry(model: Module, name: str, node: Node, entry: Any,
+                   allow_nonfinite: bool) -> np.ndarray:
+    """``entry`` as an array in ``node``'s dtype, or the error that names ``name``."""
+    where = f"load_state_dict: '{name}'"
+    try:
+        arr = np.asarray(getattr(entry, "data", entry))
+    except (ValueError, TypeError) as e:
+        raise DTypeError(f"{where} is not an array of numbers: {e}") from None
+    if arr.dtype.kind not in "iuf":
+        raise DTypeError(f"{where} has dtype {arr.dtype} in the state; parameters take "
+                         "real numbers (float or integer)")
+    shape = np.shape(node.data)
+    if arr.shape != shape:
+        raise ShapeError(f"{where} has shape {arr.shape} in the state "
+                         f"but {shape} in {type(model).__name__}")
+    dtype = np.result_type(node.data)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = arr.astype(dtype)
+    finite = np.isfinite(arr)
+    if not np.all(np.isfinite(cast)[finite]):  # checked even with allow_nonfinite
+        raise NonFiniteError(f"{where} holds values beyond the range of {dtype} (largest "
+                             f"{np.max(np.abs(arr[finite])):.6g}): they would load as inf")
+    if not allow_nonfinite and not np.all(finite):
+        bad = "nan" if np.any(np.isnan(arr)) else "inf"
+        raise NonFiniteError(f"{where} holds {bad} in the state; pass "
+                             "allow_nonfinite=True to load it anyway")
+    return cast
