@@ -10,6 +10,10 @@ what the op needs to send gradients back (``_ctx``)::
 ``backward()`` orders the graph topologically without recursion, then applies each
 node's vector-Jacobian products from the output back to the leaves. The ops themselves
 live in ``autograd_mini.ops``; this module knows no calculus.
+
+In-place writes through the library (``Variable.assign*``, optimizer steps) stamp the
+node they change (``mark_written``), so backward refuses an op whose VJP would read an
+input changed after the op was recorded, rather than return a wrong gradient.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from .errors import AnomalyError, GraphError, ShapeError
 _RECORDING: contextvars.ContextVar[bool] = contextvars.ContextVar("recording", default=True)
 _ANOMALY: contextvars.ContextVar[bool] = contextvars.ContextVar("anomaly", default=False)
 _ids = itertools.count()  # creation order: stable node ids for tapes and drawings
+_last_write = -1  # the id clock at the latest in-place write to any node (mark_written)
 
 
 def is_recording() -> bool:
@@ -110,8 +115,10 @@ class Node:
     # the live graph while it grows (a third of a scalar training step's time otherwise).
     # ``_in0``/``_in1`` hold the first and second input (None when absent); an op with
     # three or more inputs keeps all of them as a tuple in ``_in0`` and ``_MANY`` in ``_in1``.
+    # ``_written``: the id clock at the latest in-place write to ``data``; left unset (no
+    # cost) on nodes never written in place, which is nearly all of them.
     __slots__ = ("data", "grad", "_in0", "_in1", "op", "name", "requires_grad", "_ctx", "_id",
-                 "__weakref__")
+                 "_written", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
 
     _broadcasts = True  # whether gradients may need summing back to this node's shape
@@ -225,6 +232,17 @@ def zero_grad(params: Any) -> None:
         p.zero_grad()
 
 
+def mark_written(node: Node) -> None:
+    """Note that ``node.data`` was just changed in place (by ``assign``, an optimizer...).
+
+    PyTorch keeps a version counter per tensor; here the stamp is the id clock, so an op
+    recorded before the write (an older ``_id``) is told apart without storing anything
+    per op: backward compares the two only for ops older than the latest write.
+    """
+    global _last_write
+    node._written = _last_write = next(_ids)
+
+
 def data_of(x: Any) -> Any:
     """The raw payload of a node, or ``x`` itself: a stop-gradient."""
     return x.data if isinstance(x, Node) else x
@@ -279,6 +297,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     """
     order = toposort(root, expand)  # 1. order the graph: every node before its parents
     anomaly = _ANOMALY.get()
+    written = _last_write  # ops recorded after this saw every in-place write: no check
     grads: dict[Node, Any] = {root: seed}
     token = _RECORDING.set(create_graph)
     try:
@@ -297,6 +316,8 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             if g is None:  # no path from the root brought a gradient here
                 continue
             spec, kwargs = ctx
+            if node._id < written:
+                _check_unchanged(node, spec)
             # one or two inputs and no settings: the VJPs are called without * or **
             parents, arity = ((a,), 1) if b is None else (a, 0) if b is _MANY else ((a, b), 2)
             if kwargs:
@@ -342,6 +363,20 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     finally:
         _RECORDING.reset(token)
     return grads
+
+
+def _check_unchanged(node: Node, spec: Any) -> None:
+    """Raise if an input the op's VJP reads was changed in place after the op ran."""
+    for i, p in enumerate(node.parents):
+        if getattr(p, "_written", -1) > node._id and spec.saved(i):
+            what = f"{type(p).__name__} '{p.name}'" if p.name else f"a {type(p).__name__}"
+            who = p.name or "it"
+            raise GraphError(
+                f"backward of '{node.op}': input {i} ({what}) was changed in place after "
+                f"'{node.op}' read it, so its gradient would be wrong: the result was "
+                f"computed before an in-place update of {who} (assign, assign_add, "
+                "assign_sub or an optimizer step); call backward() (or tape.gradient) "
+                "before opt.step(), or clone the value first (v.value, Tensor(v.numpy()))")
 
 
 def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import DTypeError, ShapeError
-from .graph import Node, data_of
+from .graph import Node, data_of, mark_written
 from .tape import Tape
 from .value import Value
 
@@ -191,6 +191,7 @@ class Optimizer:
             var.data[...] = new
         else:
             var.data = np.asarray(new, dtype=data.dtype)
+        mark_written(var)  # a backward through ops that read the old value now raises
 
     def _slots_for(self, var: Node) -> dict:
         slots = self._slots.get(id(var))

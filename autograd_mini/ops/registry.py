@@ -9,6 +9,7 @@ gradients back to each input's shape.
 
 from __future__ import annotations
 
+import dis
 import functools
 import inspect
 from collections.abc import Callable, Sequence
@@ -38,6 +39,9 @@ class OpSpec:
         differentiable: False for ops that only compute (their results are constants).
         reads_out: False when no VJP reads ``out``, so a define-then-run plan need not
             compute a result that only seeds gradients (TF1 skips an unfetched loss too).
+        saves: per input, whether some VJP reads that input's values (not only its shape),
+            read off the VJPs' code; backward refuses to run such a VJP on an input
+            changed in place after the op was recorded (``graph.mark_written``).
     """
 
     name: str
@@ -56,16 +60,25 @@ class OpSpec:
         # fewer per node for the garbage collector to scan (read-only by convention)
         self.bare_ctx = (self, NO_SETTINGS)
         self.inlined: dict[type, Callable] = {}  # node class -> its inlined one-input method
+        self.saves: tuple[bool, ...] | bool = ()  # a bool for variadic ops: all inputs alike
 
     def defvjp(self, *vjps: Vjp | None, reads_out: bool = True) -> None:
         """Set the VJPs, one per input in input order; ``reads_out=False`` promises that
         none of them reads its ``out`` argument (tests check the promise)."""
         self.vjps = vjps
         self.reads_out = reads_out
+        self.saves = tuple(any(_reads_input(v, i) for v in vjps if v is not None)
+                           for i in range(len(vjps)))
 
     def defvjp_argnum(self, vjp: Vjp) -> None:
         """Set one VJP for all inputs of a variadic op: ``vjp(i, g, out, *inputs)``."""
         self.vjp_argnum = vjp
+        self.saves = _reads_input(vjp, 0, skip=3)  # vjp(i, g, out, *inputs)
+
+    def saved(self, i: int) -> bool:
+        """Whether input ``i``'s values are read by a VJP (so an in-place change matters)."""
+        saves = self.saves
+        return saves if type(saves) is bool else i < len(saves) and saves[i]
 
     def vjp(self, i: int) -> Vjp | None:
         """Input ``i``'s VJP, ``vjp(g, out, *inputs, **settings)``; None if it has none."""
@@ -85,6 +98,49 @@ class OpSpec:
             raise NoGradientError(f"'{self.name}' has no gradient: register one with "
                                   f"{self.name}.defvjp(...) (one VJP per input)")
         return [self.vjp(i) for i in range(n)]
+
+
+# what reads an input's layout, never its values: x.shape, shape_of(x), np.ndim(x) ...
+_LAYOUT_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
+_LAYOUT_CALLS = frozenset({"shape", "ndim", "size", "shape_of", "len", "type"})
+
+
+def _reads_input(vjp: Vjp, i: int, skip: int = 2) -> bool:
+    """Whether ``vjp`` may read input ``i``'s values; its first ``skip`` parameters are not
+    inputs (``g, out``), and inputs past its named ones arrive in its ``*args``."""
+    code = getattr(vjp, "__code__", None)
+    if code is None:
+        return True
+    named = code.co_varnames[skip:code.co_argcount]
+    if i < len(named):
+        return _reads(code, named[i])
+    if code.co_flags & inspect.CO_VARARGS:
+        return _reads(code, code.co_varnames[code.co_argcount + code.co_kwonlyargcount])
+    return False
+
+
+def _reads(code: Any, name: str) -> bool:
+    """Whether ``code`` may read the values of its parameter ``name``.
+
+    Conservative: any use counts except its shape, ndim, size or dtype (``x.shape``,
+    ``shape_of(x)``, ``type(x)``); a closure or an unknown callable counts as a read.
+    """
+    if name in code.co_cellvars:
+        return True
+    ins = [i for i in dis.get_instructions(code) if i.opname not in ("PRECALL", "CACHE")]
+    for k, i in enumerate(ins):
+        if i.opname.startswith("LOAD_FAST") and name in (
+                i.argval if isinstance(i.argval, tuple) else (i.argval,)):
+            after = ins[k + 1] if k + 1 < len(ins) else None
+            before = ins[k - 1] if k else None
+            if after is not None and after.opname in ("LOAD_ATTR", "LOAD_METHOD") \
+                    and after.argval in _LAYOUT_ATTRS:
+                continue  # x.shape
+            if before is not None and before.argval in _LAYOUT_CALLS and after is not None \
+                    and after.opname.startswith("CALL") and after.arg == 1:
+                continue  # shape_of(x), np.shape(x), type(x)
+            return True
+    return False
 
 
 OPS: dict[str, OpSpec] = {}
