@@ -32,7 +32,12 @@ from .errors import AnomalyError, GraphError, ShapeError
 
 # ----- recording state (per thread and per contextvars context) -----------------------
 
-_RECORDING: contextvars.ContextVar[bool] = contextvars.ContextVar("recording", default=True)
+# False under no_grad; when on, True or (while tapes record here) the tuple of those tapes,
+# which each recorded node keeps in ``_tapes``: a tape sees only its own thread's and
+# asyncio task's ops (each thread has its own context, each task a copy of its creator's)
+_RECORDING: contextvars.ContextVar[bool | tuple] = contextvars.ContextVar("recording",
+                                                                         default=True)
+_TAPES: contextvars.ContextVar[tuple] = contextvars.ContextVar("tapes_recording", default=())
 _ANOMALY: contextvars.ContextVar[bool] = contextvars.ContextVar("anomaly", default=False)
 _ids = itertools.count()  # creation order: stable node ids for tapes and drawings
 _last_write = -1  # the id clock at the latest in-place write to any node (mark_written)
@@ -40,7 +45,12 @@ _last_write = -1  # the id clock at the latest in-place write to any node (mark_
 
 def is_recording() -> bool:
     """True when new ops are recorded into the graph (outside ``no_grad``)."""
-    return _RECORDING.get()
+    return _RECORDING.get() is not False
+
+
+def recording_state(on: bool) -> bool | tuple:
+    """The value of ``_RECORDING`` that turns recording on (with this context's tapes) or off."""
+    return (_TAPES.get() or True) if on else False
 
 
 class _RecordingSwitch:
@@ -51,7 +61,7 @@ class _RecordingSwitch:
         self._tokens: list[contextvars.Token] = []
 
     def __enter__(self) -> None:
-        self._tokens.append(_RECORDING.set(self.on))
+        self._tokens.append(_RECORDING.set(recording_state(self.on)))
 
     def __exit__(self, *exc: object) -> None:
         _RECORDING.reset(self._tokens.pop())
@@ -115,10 +125,12 @@ class Node:
     # the live graph while it grows (a third of a scalar training step's time otherwise).
     # ``_in0``/``_in1`` hold the first and second input (None when absent); an op with
     # three or more inputs keeps all of them as a tuple in ``_in0`` and ``_MANY`` in ``_in1``.
-    # ``_written``: the id clock at the latest in-place write to ``data``; left unset (no
-    # cost) on nodes never written in place, which is nearly all of them.
+    # ``_written``: the id clock at the latest in-place write to ``data``; ``_tapes``: the
+    # tapes that recorded this node's op (see ``_RECORDING``). Both are left unset (no
+    # cost) on the nodes they do not concern: nodes never written in place, ops run while
+    # no tape records.
     __slots__ = ("data", "grad", "_in0", "_in1", "op", "name", "requires_grad", "_ctx", "_id",
-                 "_written", "__weakref__")
+                 "_written", "_tapes", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
 
     _broadcasts = True  # whether gradients may need summing back to this node's shape
@@ -299,7 +311,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     anomaly = _ANOMALY.get()
     written = _last_write  # ops recorded after this saw every in-place write: no check
     grads: dict[Node, Any] = {root: seed}
-    token = _RECORDING.set(create_graph)
+    token = _RECORDING.set(recording_state(create_graph))
     try:
         for node in order:  # 2. apply each node's VJPs, output first, leaves last
             a, b = node._in0, node._in1  # node.parents, unrolled: this loop is hot

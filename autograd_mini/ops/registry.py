@@ -222,7 +222,8 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
     node.name = None
     node._id = next(_ids)
     record = False
-    recording = spec.differentiable and _RECORDING.get()
+    rec = _RECORDING.get()
+    recording = spec.differentiable and rec
     if recording:
         for p in parents:
             if p.requires_grad:  # record only when some input needs a gradient
@@ -233,6 +234,8 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
         node.op = spec.name
         node._ctx = (spec, kwargs) if kwargs else spec.bare_ctx
         node.requires_grad = True
+        if rec is not True:  # tapes record here
+            node._tapes = rec
     else:
         node._in0 = node._in1 = None
         node.op = ""
@@ -294,7 +297,8 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
                 return general(other, self) if reflected else general(self, other)
             other = number(other, self)
         x, y = (other, self) if reflected else (self, other)
-        if not (_RECORDING.get() and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
+        rec = _RECORDING.get()
+        if not (rec and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
             return general(x, y)
         try:
             out = forward(x.data, y.data)
@@ -304,6 +308,8 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name, node._id = empty, None, next(_ids)
         node._in0, node._in1, node.op, node._ctx, node.requires_grad = x, y, name, ctx, True
+        if rec is not True:  # tapes record here
+            node._tapes = rec
         return node
 
     method.__name__ = method.__qualname__ = method_name
@@ -317,7 +323,8 @@ def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         object.__new__
 
     def method(self: Any) -> Any:
-        if not (_RECORDING.get() and self.requires_grad) or _ANOMALY.get():
+        rec = _RECORDING.get()
+        if not (rec and self.requires_grad) or _ANOMALY.get():
             return general(spec, (self,), NO_SETTINGS)
         try:
             out = forward(self.data)
@@ -327,6 +334,8 @@ def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name, node._id = empty, None, next(_ids)
         node._in0, node._in1, node.op, node._ctx, node.requires_grad = self, None, name, ctx, True
+        if rec is not True:  # tapes record here
+            node._tapes = rec
         return node
 
     method.__name__ = method.__qualname__ = method_name
