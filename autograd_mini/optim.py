@@ -75,7 +75,9 @@ class Optimizer:
 
     Parameters may be ``Variable``s / Tensors (their ``.data`` is updated in place) or
     ``Value``s (their ``.data`` float is replaced). Slots are created for a variable the
-    first time it is updated; ``state_dict()`` lists them in that order.
+    first time it is updated; ``state_dict()`` lists them in that order. An update marks
+    the variable written: a backward through ops recorded before it that read the
+    variable raises (take gradients first, then step).
     """
 
     _slot_names: tuple[str, ...] = ()
