@@ -10,6 +10,10 @@ what the op needs to send gradients back (``_ctx``)::
 ``backward()`` orders the graph topologically without recursion, then applies each
 node's vector-Jacobian products from the output back to the leaves. The ops themselves
 live in ``autograd_mini.ops``; this module knows no calculus.
+
+In-place writes through the library (``Variable.assign*``, optimizer steps) stamp the
+node they change (``mark_written``), so backward refuses an op whose VJP would read an
+input changed after the op was recorded, rather than return a wrong gradient.
 """
 
 from __future__ import annotations
@@ -28,14 +32,25 @@ from .errors import AnomalyError, GraphError, ShapeError
 
 # ----- recording state (per thread and per contextvars context) -----------------------
 
-_RECORDING: contextvars.ContextVar[bool] = contextvars.ContextVar("recording", default=True)
+# False under no_grad; when on, True or (while tapes record here) the tuple of those tapes,
+# which each recorded node keeps in ``_tapes``: a tape sees only its own thread's and
+# asyncio task's ops (each thread has its own context, each task a copy of its creator's)
+_RECORDING: contextvars.ContextVar[bool | tuple] = contextvars.ContextVar("recording",
+                                                                         default=True)
+_TAPES: contextvars.ContextVar[tuple] = contextvars.ContextVar("tapes_recording", default=())
 _ANOMALY: contextvars.ContextVar[bool] = contextvars.ContextVar("anomaly", default=False)
 _ids = itertools.count()  # creation order: stable node ids for tapes and drawings
+_last_write = -1  # the id clock at the latest in-place write to any node (mark_written)
 
 
 def is_recording() -> bool:
     """True when new ops are recorded into the graph (outside ``no_grad``)."""
-    return _RECORDING.get()
+    return _RECORDING.get() is not False
+
+
+def recording_state(on: bool) -> bool | tuple:
+    """The value of ``_RECORDING`` that turns recording on (with this context's tapes) or off."""
+    return (_TAPES.get() or True) if on else False
 
 
 class _RecordingSwitch:
@@ -46,7 +61,7 @@ class _RecordingSwitch:
         self._tokens: list[contextvars.Token] = []
 
     def __enter__(self) -> None:
-        self._tokens.append(_RECORDING.set(self.on))
+        self._tokens.append(_RECORDING.set(recording_state(self.on)))
 
     def __exit__(self, *exc: object) -> None:
         _RECORDING.reset(self._tokens.pop())
@@ -110,8 +125,12 @@ class Node:
     # the live graph while it grows (a third of a scalar training step's time otherwise).
     # ``_in0``/``_in1`` hold the first and second input (None when absent); an op with
     # three or more inputs keeps all of them as a tuple in ``_in0`` and ``_MANY`` in ``_in1``.
+    # ``_written``: the id clock at the latest in-place write to ``data``; ``_tapes``: the
+    # tapes that recorded this node's op (see ``_RECORDING``). Both are left unset (no
+    # cost) on the nodes they do not concern: nodes never written in place, ops run while
+    # no tape records.
     __slots__ = ("data", "grad", "_in0", "_in1", "op", "name", "requires_grad", "_ctx", "_id",
-                 "__weakref__")
+                 "_written", "_tapes", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
 
     _broadcasts = True  # whether gradients may need summing back to this node's shape
@@ -225,6 +244,17 @@ def zero_grad(params: Any) -> None:
         p.zero_grad()
 
 
+def mark_written(node: Node) -> None:
+    """Note that ``node.data`` was just changed in place (by ``assign``, an optimizer...).
+
+    PyTorch keeps a version counter per tensor; here the stamp is the id clock, so an op
+    recorded before the write (an older ``_id``) is told apart without storing anything
+    per op: backward compares the two only for ops older than the latest write.
+    """
+    global _last_write
+    node._written = _last_write = next(_ids)
+
+
 def data_of(x: Any) -> Any:
     """The raw payload of a node, or ``x`` itself: a stop-gradient."""
     return x.data if isinstance(x, Node) else x
@@ -279,8 +309,9 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     """
     order = toposort(root, expand)  # 1. order the graph: every node before its parents
     anomaly = _ANOMALY.get()
+    written = _last_write  # ops recorded after this saw every in-place write: no check
     grads: dict[Node, Any] = {root: seed}
-    token = _RECORDING.set(create_graph)
+    token = _RECORDING.set(recording_state(create_graph))
     try:
         for node in order:  # 2. apply each node's VJPs, output first, leaves last
             a, b = node._in0, node._in1  # node.parents, unrolled: this loop is hot
@@ -297,6 +328,8 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             if g is None:  # no path from the root brought a gradient here
                 continue
             spec, kwargs = ctx
+            if node._id < written:
+                _check_unchanged(node, spec)
             # one or two inputs and no settings: the VJPs are called without * or **
             parents, arity = ((a,), 1) if b is None else (a, 0) if b is _MANY else ((a, b), 2)
             if kwargs:
@@ -342,6 +375,20 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     finally:
         _RECORDING.reset(token)
     return grads
+
+
+def _check_unchanged(node: Node, spec: Any) -> None:
+    """Raise if an input the op's VJP reads was changed in place after the op ran."""
+    for i, p in enumerate(node.parents):
+        if getattr(p, "_written", -1) > node._id and spec.saved(i):
+            what = f"{type(p).__name__} '{p.name}'" if p.name else f"a {type(p).__name__}"
+            who = p.name or "it"
+            raise GraphError(
+                f"backward of '{node.op}': input {i} ({what}) was changed in place after "
+                f"'{node.op}' read it, so its gradient would be wrong: the result was "
+                f"computed before an in-place update of {who} (assign, assign_add, "
+                "assign_sub or an optimizer step); call backward() (or tape.gradient) "
+                "before opt.step(), or clone the value first (v.value, Tensor(v.numpy()))")
 
 
 def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:

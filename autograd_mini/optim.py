@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import DTypeError, ShapeError
-from .graph import Node, data_of
+from .graph import Node, data_of, mark_written
 from .tape import Tape
 from .value import Value
 
@@ -75,7 +75,9 @@ class Optimizer:
 
     Parameters may be ``Variable``s / Tensors (their ``.data`` is updated in place) or
     ``Value``s (their ``.data`` float is replaced). Slots are created for a variable the
-    first time it is updated; ``state_dict()`` lists them in that order.
+    first time it is updated; ``state_dict()`` lists them in that order. An update marks
+    the variable written: a backward through ops recorded before it that read the
+    variable raises (take gradients first, then step).
     """
 
     _slot_names: tuple[str, ...] = ()
@@ -191,6 +193,7 @@ class Optimizer:
             var.data[...] = new
         else:
             var.data = np.asarray(new, dtype=data.dtype)
+        mark_written(var)  # a backward through ops that read the old value now raises
 
     def _slots_for(self, var: Node) -> dict:
         slots = self._slots.get(id(var))

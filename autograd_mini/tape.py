@@ -17,17 +17,42 @@ import numpy as np
 
 from . import ops
 from .errors import DTypeError, ShapeError, TapeError
-from .graph import Node, _ids, backprop, is_recording, shape_of
+from .graph import _RECORDING, _TAPES, Node, backprop, is_recording, shape_of
 from .tensor import Tensor
 from .value import Value
 from .variable import Variable
 from .why_none import explain_none
 
-# the tapes open in this thread / contextvars context, innermost last
+# the tapes open in this thread / asyncio task (contextvars context), innermost last
 _ACTIVE: contextvars.ContextVar[tuple[Tape, ...]] = contextvars.ContextVar("tapes", default=())
-# nodes whose requires_grad is on only because tapes watch them: id -> how many tapes
-_SWITCHED: dict[int, int] = {}
+# the tapes whose watched nodes require grad here: the open ones and one differentiating
+_WATCHING: contextvars.ContextVar[tuple[Tape, ...]] = contextvars.ContextVar("watching",
+                                                                             default=())
 _SWITCH_LOCK = threading.Lock()
+
+
+class _Watched(int):
+    """The ``requires_grad`` of a node that needs a gradient only because tapes watch it.
+
+    True only in a thread or asyncio task where one of those tapes is open (or taking its
+    gradient), as TensorFlow's tapes are per thread: another thread's ops on the node are
+    not recorded. An ``int`` (1) so that code serializing flags still can.
+    """
+
+    def __new__(cls) -> _Watched:
+        flag = super().__new__(cls, 1)
+        flag.tapes = ()  # the tapes holding it on; replaced whole, so readers need no lock
+        return flag
+
+    def __bool__(self) -> bool:
+        here = _WATCHING.get()
+        for tape in self.tapes:
+            if tape in here:
+                return True
+        return False
+
+    def __repr__(self) -> str:
+        return repr(bool(self))
 
 
 class Tape:
@@ -37,8 +62,14 @@ class Tape:
     leaf that requires grad (``Value``s, ``Tensor(..., requires_grad=True)``). Other
     Tensors and Values need ``tape.watch(x)``. A gradient taken while an outer tape is
     recording is itself recorded, so nested tapes give higher derivatives; so is one taken
-    inside the block of a persistent tape, by that tape. The open tapes are per thread (and
-    per ``contextvars`` context).
+    inside the block of a persistent tape, by that tape. As in TensorFlow a tape is per
+    thread: it records only the ops run in its own thread and asyncio task (contextvars
+    context; a task started inside the block shares it), and ``watch()`` turns on
+    tracking only there.
+
+    An in-place update (``assign*``, an optimizer step) of a value an op recorded here has
+    read makes ``gradient()`` raise ``GraphError``; TensorFlow would differentiate with the
+    value as it was read, which would cost a copy of every Variable read under a tape.
 
     Args:
         persistent: allow more than one ``gradient()`` / ``jacobian()`` call.
@@ -48,13 +79,13 @@ class Tape:
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
         self.persistent = persistent
         self.watch_accessed_variables = watch_accessed_variables
-        self._spans: list[list[int]] = []  # [first id, end id) of each recording stretch
         self._watched: dict[int, Node] = {}  # holding the nodes keeps their ids unique
         self._switched: list[Node] = []  # watched nodes whose requires_grad we hold on
         self._used = False
         self._paused = False
         self._shared = False  # another tape recorded at the same time: never free the graph
         self._token: contextvars.Token | None = None
+        self._tokens: list[contextvars.Token] = []  # of the per-context recording state
 
     # ----- recording ------------------------------------------------------------------
 
@@ -67,18 +98,18 @@ class Tape:
         for other in _ACTIVE.get():
             other._shared = self._shared = True
         self._token = _ACTIVE.set(_ACTIVE.get() + (self,))
-        self._spans.append([next(_ids), -1])
+        self._tokens = [_WATCHING.set(_WATCHING.get() + (self,))] + \
+            _record_with(_TAPES.get() + (self,))
         for node in self._switched:
-            _switch(node, on=True)
+            _switch(node, self, on=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._spans[-1][1] < 0:
-            self._spans[-1][1] = next(_ids)
+        _reset(self._tokens)
         _ACTIVE.reset(self._token)
         self._token = None
         for node in self._switched:  # off again unless another open tape holds it on
-            _switch(node, on=False)
+            _switch(node, self, on=False)
 
     @contextmanager
     def stop_recording(self) -> Iterator[None]:
@@ -88,13 +119,13 @@ class Tape:
         if self._paused:
             yield
             return
-        self._spans[-1][1] = next(_ids)
+        tokens = _record_with(tuple(t for t in _TAPES.get() if t is not self))
         self._paused = True
         try:
             yield
         finally:
             self._paused = False
-            self._spans.append([next(_ids), -1])
+            _reset(tokens)
 
     def watch(self, x: Any) -> None:
         """Watch a Tensor or Value (or a list, tuple or dict of them) from now on."""
@@ -106,8 +137,8 @@ class Tape:
                 raise DTypeError(f"watch() takes Tensors or Values, got {type(node).__name__}")
             held = any(n is node for n in self._switched)
             self._watched[id(node)] = node
-            if not held and (not node.requires_grad or id(node) in _SWITCHED):
-                _switch(node, on=True)
+            if not held and (type(node.requires_grad) is _Watched or not node.requires_grad):
+                _switch(node, self, on=True)
                 self._switched.append(node)
 
     @property
@@ -115,8 +146,11 @@ class Tape:
         return self._token is not None and not self._paused
 
     def _recorded(self, node: Node) -> bool:
-        i = node._id
-        return any(a < i and (b < 0 or i < b) for a, b in self._spans)
+        """Made by an op while this tape recorded, in its thread and asyncio task."""
+        try:
+            return self in node._tapes
+        except AttributeError:  # made while no tape recorded
+            return False
 
     def _is_source(self, node: Node) -> bool:
         """Watched explicitly, a recorded result, or an automatically watched leaf."""
@@ -126,18 +160,21 @@ class Tape:
             return False
         if isinstance(node, Variable):
             return node.trainable
-        return node.requires_grad and id(node) not in _SWITCHED  # not on for another tape
+        flag = node.requires_grad
+        return type(flag) is not _Watched and bool(flag)  # not on only for watching tapes
 
     @contextmanager
     def _watching(self) -> Iterator[None]:
-        """Turn this tape's watched nodes back on while it differentiates."""
+        """Turn this tape's watched nodes back on, here, while it differentiates."""
+        token = _WATCHING.set(_WATCHING.get() + (self,))
         for node in self._switched:
-            _switch(node, on=True)
+            _switch(node, self, on=True)
         try:
             yield
         finally:
             for node in self._switched:
-                _switch(node, on=False)
+                _switch(node, self, on=False)
+            _WATCHING.reset(token)
 
     # ----- gradients ------------------------------------------------------------------
 
@@ -270,15 +307,33 @@ def _taping(besides: Tape | None = None) -> bool:
     return is_recording() and any(t is not besides and t._recording for t in _ACTIVE.get())
 
 
-def _switch(node: Node, on: bool) -> None:
-    """Hold ``node.requires_grad`` on for one more (or one fewer) watching tape."""
+def _record_with(tapes: tuple[Tape, ...]) -> list[contextvars.Token]:
+    """Make ``tapes`` the ones recording here (recording stays off under ``no_grad``)."""
+    tokens = [_TAPES.set(tapes)]
+    if _RECORDING.get() is not False:
+        tokens.append(_RECORDING.set(tapes or True))
+    return tokens
+
+
+def _reset(tokens: list[contextvars.Token]) -> None:
+    for token in reversed(tokens):
+        token.var.reset(token)
+
+
+def _switch(node: Node, tape: Tape, on: bool) -> None:
+    """Hold ``node.requires_grad`` on for ``tape`` (in the contexts it watches), or let go."""
     with _SWITCH_LOCK:
-        count = _SWITCHED.get(id(node), 0) + (1 if on else -1)
-        if count > 0:
-            _SWITCHED[id(node)] = count
-        else:
-            _SWITCHED.pop(id(node), None)
-        node.requires_grad = count > 0
+        flag = node.requires_grad
+        if on:
+            if type(flag) is not _Watched:
+                flag = node.requires_grad = _Watched()
+            flag.tapes = flag.tapes + (tape,)
+        elif type(flag) is _Watched:
+            held = list(flag.tapes)
+            held.remove(tape)
+            flag.tapes = tuple(held)
+            if not held:
+                node.requires_grad = False
 
 
 def _as_result(g: Any, s: Node, recorded: bool) -> Any:

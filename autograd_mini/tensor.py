@@ -211,8 +211,11 @@ class Tensor(Node):
         return self.data.size
 
     def numpy(self) -> np.ndarray:
-        """The data as a numpy array (the same array; copy it to keep a snapshot)."""
-        return self.data
+        """The data as a read-only numpy view (no copy): writing into it raises, since a
+        recorded op may still need these values; copy it (``.copy()``) to change it."""
+        view = self.data.view()
+        view.flags.writeable = False
+        return view
 
     def item(self) -> float:
         return self.data.item()

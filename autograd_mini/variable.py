@@ -1,7 +1,9 @@
 """``Variable``: the trainable leaf that holds a model's state, updated in place.
 
 Tapes watch trainable Variables automatically; ``assign``, ``assign_add`` and
-``assign_sub`` change the value without recording anything.
+``assign_sub`` change the value without recording anything, and mark the Variable
+written (``graph.mark_written``): a backward through an op that read the old value raises
+instead of giving a wrong gradient.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .errors import DTypeError, ShapeError
-from .graph import Node
+from .graph import Node, mark_written
 from .tensor import Tensor, as_array
 
 
@@ -49,16 +51,19 @@ class Variable(Tensor):
     def assign(self, new: Any) -> Variable:
         """Set the value in place (not recorded); the shape must match, the dtype is kept."""
         self.data[...] = self._checked(new, "assign", scalar_ok=False)
+        mark_written(self)
         return self
 
     def assign_add(self, delta: Any) -> Variable:
         """``self += delta`` in place, not recorded; ``delta`` has this shape or is a scalar."""
         self.data += self._checked(delta, "assign_add", scalar_ok=True)
+        mark_written(self)
         return self
 
     def assign_sub(self, delta: Any) -> Variable:
         """``self -= delta`` in place, not recorded; ``delta`` has this shape or is a scalar."""
         self.data -= self._checked(delta, "assign_sub", scalar_ok=True)
+        mark_written(self)
         return self
 
     def _checked(self, new: Any, verb: str, scalar_ok: bool) -> np.ndarray:

@@ -8,6 +8,7 @@ non-contiguous arrays, and Values for the elementwise ops.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -64,17 +65,44 @@ def test_the_usual_loss_ops_promise_their_vjps_do_not_read_out():
     assert {"add", "sub", "mul", "square", "sum", "mean", "matmul"} <= set(OUT_FREE)
 
 
+def drawn_call(data, name):
+    """Drawn inputs of op ``name`` as arrays, its settings, result and an upstream g of ones."""
+    call = data.draw(op_args(OPS[name]), label="call")
+    xs = [x.data for x in call.inputs]
+    out = np.asarray(call.spec.forward(*xs, **call.settings))
+    return xs, call.settings, out, np.ones_like(out)
+
+
 @pytest.mark.parametrize("name", OUT_FREE)
 @given(data=st.data())
 def test_vjps_that_promise_not_to_read_out_give_the_same_gradient_without_it(name, data):
     # compat.v1 plans skip computing an unfetched result whose VJPs do not read it
-    import numpy as np
+    xs, settings, out, g = drawn_call(data, name)
+    for vjp in OPS[name].input_vjps(len(xs)):
+        if vjp is not None:
+            np.testing.assert_array_equal(vjp(g, None, *xs, **settings),
+                                          vjp(g, out, *xs, **settings))
 
-    call = data.draw(op_args(OPS[name]), label="call")
-    spec, xs = call.spec, [x.data for x in call.inputs]
-    out = np.asarray(spec.forward(*xs, **call.settings))
-    g = np.ones_like(out)
+
+# inputs whose values no VJP reads (backward need not check them for in-place writes)
+UNSAVED = [name for name in DIFFERENTIABLE if not all(
+    OPS[name].saved(i) for i in range(max(len(OPS[name].vjps), 1)))]
+
+
+def test_the_usual_ops_are_read_as_saving_the_inputs_their_vjps_read():
+    assert OPS["add"].saves == (False, False) and OPS["mul"].saves == (True, True)
+    assert OPS["exp"].saves == (False,)  # exp's VJP reads out, not x
+    assert OPS["matmul"].saves == (True, True) and OPS["reshape"].saves == (False,)
+
+
+@pytest.mark.parametrize("name", UNSAVED)
+@given(data=st.data())
+def test_vjps_give_the_same_gradient_when_inputs_they_do_not_save_change(name, data):
+    # an in-place write to such an input after the op was recorded is allowed
+    xs, settings, out, g = drawn_call(data, name)
+    spec = OPS[name]
+    changed = [x if spec.saved(i) else x * 3.0 + 1.0 for i, x in enumerate(xs)]
     for vjp in spec.input_vjps(len(xs)):
         if vjp is not None:
-            np.testing.assert_array_equal(vjp(g, None, *xs, **call.settings),
-                                          vjp(g, out, *xs, **call.settings))
+            np.testing.assert_array_equal(vjp(g, out, *changed, **settings),
+                                          vjp(g, out, *xs, **settings))

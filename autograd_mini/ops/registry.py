@@ -9,6 +9,7 @@ gradients back to each input's shape.
 
 from __future__ import annotations
 
+import dis
 import functools
 import inspect
 from collections.abc import Callable, Sequence
@@ -38,6 +39,9 @@ class OpSpec:
         differentiable: False for ops that only compute (their results are constants).
         reads_out: False when no VJP reads ``out``, so a define-then-run plan need not
             compute a result that only seeds gradients (TF1 skips an unfetched loss too).
+        saves: per input, whether some VJP reads that input's values (not only its shape),
+            read off the VJPs' code; backward refuses to run such a VJP on an input
+            changed in place after the op was recorded (``graph.mark_written``).
     """
 
     name: str
@@ -56,16 +60,25 @@ class OpSpec:
         # fewer per node for the garbage collector to scan (read-only by convention)
         self.bare_ctx = (self, NO_SETTINGS)
         self.inlined: dict[type, Callable] = {}  # node class -> its inlined one-input method
+        self.saves: tuple[bool, ...] | bool = ()  # a bool for variadic ops: all inputs alike
 
     def defvjp(self, *vjps: Vjp | None, reads_out: bool = True) -> None:
         """Set the VJPs, one per input in input order; ``reads_out=False`` promises that
         none of them reads its ``out`` argument (tests check the promise)."""
         self.vjps = vjps
         self.reads_out = reads_out
+        self.saves = tuple(any(_reads_input(v, i) for v in vjps if v is not None)
+                           for i in range(len(vjps)))
 
     def defvjp_argnum(self, vjp: Vjp) -> None:
         """Set one VJP for all inputs of a variadic op: ``vjp(i, g, out, *inputs)``."""
         self.vjp_argnum = vjp
+        self.saves = _reads_input(vjp, 0, skip=3)  # vjp(i, g, out, *inputs)
+
+    def saved(self, i: int) -> bool:
+        """Whether input ``i``'s values are read by a VJP (so an in-place change matters)."""
+        saves = self.saves
+        return saves if type(saves) is bool else i < len(saves) and saves[i]
 
     def vjp(self, i: int) -> Vjp | None:
         """Input ``i``'s VJP, ``vjp(g, out, *inputs, **settings)``; None if it has none."""
@@ -85,6 +98,49 @@ class OpSpec:
             raise NoGradientError(f"'{self.name}' has no gradient: register one with "
                                   f"{self.name}.defvjp(...) (one VJP per input)")
         return [self.vjp(i) for i in range(n)]
+
+
+# what reads an input's layout, never its values: x.shape, shape_of(x), np.ndim(x) ...
+_LAYOUT_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
+_LAYOUT_CALLS = frozenset({"shape", "ndim", "size", "shape_of", "len", "type"})
+
+
+def _reads_input(vjp: Vjp, i: int, skip: int = 2) -> bool:
+    """Whether ``vjp`` may read input ``i``'s values; its first ``skip`` parameters are not
+    inputs (``g, out``), and inputs past its named ones arrive in its ``*args``."""
+    code = getattr(vjp, "__code__", None)
+    if code is None:
+        return True
+    named = code.co_varnames[skip:code.co_argcount]
+    if i < len(named):
+        return _reads(code, named[i])
+    if code.co_flags & inspect.CO_VARARGS:
+        return _reads(code, code.co_varnames[code.co_argcount + code.co_kwonlyargcount])
+    return False
+
+
+def _reads(code: Any, name: str) -> bool:
+    """Whether ``code`` may read the values of its parameter ``name``.
+
+    Conservative: any use counts except its shape, ndim, size or dtype (``x.shape``,
+    ``shape_of(x)``, ``type(x)``); a closure or an unknown callable counts as a read.
+    """
+    if name in code.co_cellvars:
+        return True
+    ins = [i for i in dis.get_instructions(code) if i.opname not in ("PRECALL", "CACHE")]
+    for k, i in enumerate(ins):
+        if i.opname.startswith("LOAD_FAST") and name in (
+                i.argval if isinstance(i.argval, tuple) else (i.argval,)):
+            after = ins[k + 1] if k + 1 < len(ins) else None
+            before = ins[k - 1] if k else None
+            if after is not None and after.opname in ("LOAD_ATTR", "LOAD_METHOD") \
+                    and after.argval in _LAYOUT_ATTRS:
+                continue  # x.shape
+            if before is not None and before.argval in _LAYOUT_CALLS and after is not None \
+                    and after.opname.startswith("CALL") and after.arg == 1:
+                continue  # shape_of(x), np.shape(x), type(x)
+            return True
+    return False
 
 
 OPS: dict[str, OpSpec] = {}
@@ -166,7 +222,8 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
     node.name = None
     node._id = next(_ids)
     record = False
-    recording = spec.differentiable and _RECORDING.get()
+    rec = _RECORDING.get()
+    recording = spec.differentiable and rec
     if recording:
         for p in parents:
             if p.requires_grad:  # record only when some input needs a gradient
@@ -177,6 +234,8 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
         node.op = spec.name
         node._ctx = (spec, kwargs) if kwargs else spec.bare_ctx
         node.requires_grad = True
+        if rec is not True:  # tapes record here
+            node._tapes = rec
     else:
         node._in0 = node._in1 = None
         node.op = ""
@@ -238,7 +297,8 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
                 return general(other, self) if reflected else general(self, other)
             other = number(other, self)
         x, y = (other, self) if reflected else (self, other)
-        if not (_RECORDING.get() and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
+        rec = _RECORDING.get()
+        if not (rec and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
             return general(x, y)
         try:
             out = forward(x.data, y.data)
@@ -248,6 +308,8 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name, node._id = empty, None, next(_ids)
         node._in0, node._in1, node.op, node._ctx, node.requires_grad = x, y, name, ctx, True
+        if rec is not True:  # tapes record here
+            node._tapes = rec
         return node
 
     method.__name__ = method.__qualname__ = method_name
@@ -261,7 +323,8 @@ def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         object.__new__
 
     def method(self: Any) -> Any:
-        if not (_RECORDING.get() and self.requires_grad) or _ANOMALY.get():
+        rec = _RECORDING.get()
+        if not (rec and self.requires_grad) or _ANOMALY.get():
             return general(spec, (self,), NO_SETTINGS)
         try:
             out = forward(self.data)
@@ -271,6 +334,8 @@ def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name, node._id = empty, None, next(_ids)
         node._in0, node._in1, node.op, node._ctx, node.requires_grad = self, None, name, ctx, True
+        if rec is not True:  # tapes record here
+            node._tapes = rec
         return node
 
     method.__name__ = method.__qualname__ = method_name
