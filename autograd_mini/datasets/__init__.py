@@ -7,9 +7,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from . import mnist
+    from . import iris, mnist
 
 __all__ = ["mnist"]
+__all__ += ["iris"]
 
 
 def __getattr__(name: str) -> ModuleType:
