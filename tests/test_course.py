@@ -35,6 +35,7 @@ def test_program_prints_tensorflows_numbers(name, tmp_path):
     ("loss 0.123456\n", "loss 0.123457\n", True),
     ("loss 0.1234\n", "loss 0.1240\n", False),
     ("w [[1. 2.]\n [3. 4.]]\n", "w [[1.  2.]\n [3.  4.]]\n", True),
+    ("b array([ 0.0266034 , -0.1 ])\n", "b array([0.02660341, -0.1])\n", True),
     ("After 1 steps\n", "After 2 steps\n", False),
     ("acc nan\n", "acc nan\n", True),
     ("a\n", "a\nb\n", False),

@@ -7,8 +7,10 @@ first import says which TensorFlow edition it was written for::
     import autograd_mini.compat.v1 as tf   # the TF1 edition (graphs and sessions)
     import autograd_mini.compat.v2 as tf   # the TF2 edition (GradientTape)
 
-and nothing else in it names autograd_mini, except the documented line that replaces
-``tensorflow.examples.tutorials.mnist``. ``record_tf.py`` runs the same text under real
+and nothing else in it names autograd_mini, except the documented lines that replace
+``tensorflow.examples.tutorials.mnist`` and, for the iris programs, scikit-learn's loader
+(``from autograd_mini.datasets import iris`` with ``x_data, y_data = iris.load_data()``
+for ``datasets.load_iris().data`` and ``.target``: the same 150 rows, no download). ``record_tf.py`` runs the same text under real
 TensorFlow, with only that import line rewritten, and stores what it printed in
 ``reference/NAME.txt``; ``tests/test_course.py`` runs the program here and compares.
 """
@@ -111,8 +113,9 @@ def run_on_tensorflow(name: str, workdir: Path, python: str, timeout: float = 90
 def compare(ours: str, theirs: str, rtol: float = 1e-5, atol: float = 1e-7) -> list[str]:
     """What differs between two program outputs: [] when they agree.
 
-    The text around the numbers must be the same (runs of white space count as one, since
-    numpy pads printed arrays to their widest entry); every number must agree to ``rtol``
+    The text around the numbers must be the same (runs of white space count as one, and
+    white space beside brackets and commas as none, since numpy pads printed arrays to
+    their widest entry: ``[ 0.0266034 , -0.1]``); every number must agree to ``rtol``
     (5 significant figures by default, float32's precision) or ``atol``.
     """
     problems = []
@@ -121,8 +124,7 @@ def compare(ours: str, theirs: str, rtol: float = 1e-5, atol: float = 1e-7) -> l
         problems.append(f"{len(ours_lines)} lines printed, TensorFlow printed "
                         f"{len(theirs_lines)}")
     for i, (a, b) in enumerate(zip(ours_lines, theirs_lines), 1):
-        text_a = " ".join(NUMBER.sub("#", a).split())
-        text_b = " ".join(NUMBER.sub("#", b).split())
+        text_a, text_b = _skeleton(a), _skeleton(b)
         nums_a, nums_b = NUMBER.findall(a), NUMBER.findall(b)
         if text_a != text_b or len(nums_a) != len(nums_b):
             problems.append(f"line {i}: {a!r} != TensorFlow's {b!r}")
@@ -134,3 +136,9 @@ def compare(ours: str, theirs: str, rtol: float = 1e-5, atol: float = 1e-7) -> l
             if not same:
                 problems.append(f"line {i}: {x} != TensorFlow's {y} in {a!r}")
     return problems
+
+
+def _skeleton(line: str) -> str:
+    """A line's text with its numbers as ``#`` and numpy's padding taken out."""
+    text = " ".join(NUMBER.sub("#", line).split())
+    return re.sub(r" ?([\[\](),]) ?", r"\1", text)
