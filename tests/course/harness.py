@@ -10,9 +10,10 @@ first import says which TensorFlow edition it was written for::
 and nothing else in it names autograd_mini, except the documented lines that replace
 ``tensorflow.examples.tutorials.mnist`` and, for the iris programs, scikit-learn's loader
 (``from autograd_mini.datasets import iris`` with ``x_data, y_data = iris.load_data()``
-for ``datasets.load_iris().data`` and ``.target``: the same 150 rows, no download). ``record_tf.py`` runs the same text under real
-TensorFlow, with only that import line rewritten, and stores what it printed in
-``reference/NAME.txt``; ``tests/test_course.py`` runs the program here and compares.
+for ``datasets.load_iris().data`` and ``.target``: the same 150 rows, no download).
+``record_tf.py`` runs the same text under real TensorFlow, with only that import line
+rewritten, and stores what it printed in ``reference/NAME.txt``; ``tests/test_course.py``
+runs the program here and compares.
 """
 
 from __future__ import annotations
