@@ -28,7 +28,7 @@ lr = 0.1
 epochs = 50
 loss_all = 0
 for epoch in range(epochs):
-    for step, (x_batch, y_batch) in enumerate(train_db):
+    for x_batch, y_batch in train_db:
         with tf.GradientTape() as tape:
             y = tf.nn.softmax(tf.matmul(x_batch, w1) + b1)
             y_ = tf.one_hot(y_batch, depth=3)
@@ -37,7 +37,7 @@ for epoch in range(epochs):
         grads = tape.gradient(loss, [w1, b1])
         w1.assign_sub(lr * grads[0])
         b1.assign_sub(lr * grads[1])
-    print("Epoch {}, loss: {}".format(epoch, loss_all / 4))
+    print(f"Epoch {epoch}, loss: {loss_all / 4}")
     loss_all = 0
 
     total_correct, total_number = 0, 0

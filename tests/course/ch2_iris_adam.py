@@ -1,5 +1,6 @@
-# Chapter 2.5: the iris softmax layer of chapter 1 trained with Adam (beta1 0.9, beta2 0.999, bias-corrected) written by hand
-# with assign_sub; 50 epochs here (the course runs 500).
+# Chapter 2.5: the iris softmax layer of chapter 1 trained with Adam (beta1 0.9, beta2
+# 0.999, bias-corrected) written by hand with assign_sub; 50 epochs here (the course runs
+# 500).
 import numpy as np
 
 import autograd_mini.compat.v2 as tf
@@ -32,7 +33,7 @@ v_w, v_b = 0, 0
 beta1, beta2 = 0.9, 0.999
 global_step = 0
 for epoch in range(epochs):
-    for step, (x_batch, y_batch) in enumerate(train_db):
+    for x_batch, y_batch in train_db:
         with tf.GradientTape() as tape:
             y = tf.nn.softmax(tf.matmul(x_batch, w1) + b1)
             y_ = tf.one_hot(y_batch, depth=3)
@@ -50,7 +51,7 @@ for epoch in range(epochs):
         v_b_correction = v_b / (1 - tf.pow(beta2, int(global_step)))
         w1.assign_sub(lr * m_w_correction / tf.sqrt(v_w_correction))
         b1.assign_sub(lr * m_b_correction / tf.sqrt(v_b_correction))
-    print("Epoch {}, loss: {}".format(epoch, loss_all / 4))
+    print(f"Epoch {epoch}, loss: {loss_all / 4}")
     loss_all = 0
 
     total_correct, total_number = 0, 0

@@ -1,8 +1,8 @@
 # Chapter 2.5: the iris softmax layer of chapter 1 trained with RMSProp (beta 0.9) written
-# by hand with assign_sub. 2 epochs here (the course runs 500): with lr 0.1 the steps
-# lr / sqrt(v), v ~ 2e-4, are large and the run is chaotic, so the last-bit differences
-# between numpy's and TensorFlow's float32 kernels (present from the first step) grow past
-# 5 significant figures in the weights by epoch 3 and to 10% in the loss by epoch 6.
+# by hand with assign_sub. 2 epochs here (the course runs 500): with lr 0.1 the steps lr /
+# sqrt(v), v ~ 2e-4, are large and the run is chaotic, so the last-bit differences between
+# numpy's and TensorFlow's float32 kernels (present from the first step) grow past 5
+# significant figures in the weights by epoch 3 and to 10% in the loss by epoch 6.
 import numpy as np
 
 import autograd_mini.compat.v2 as tf
@@ -33,7 +33,7 @@ loss_all = 0
 v_w, v_b = 0, 0
 beta = 0.9
 for epoch in range(epochs):
-    for step, (x_batch, y_batch) in enumerate(train_db):
+    for x_batch, y_batch in train_db:
         with tf.GradientTape() as tape:
             y = tf.nn.softmax(tf.matmul(x_batch, w1) + b1)
             y_ = tf.one_hot(y_batch, depth=3)
@@ -44,7 +44,7 @@ for epoch in range(epochs):
         v_b = beta * v_b + (1 - beta) * tf.square(grads[1])
         w1.assign_sub(lr * grads[0] / tf.sqrt(v_w))
         b1.assign_sub(lr * grads[1] / tf.sqrt(v_b))
-    print("Epoch {}, loss: {}".format(epoch, loss_all / 4))
+    print(f"Epoch {epoch}, loss: {loss_all / 4}")
     loss_all = 0
 
     total_correct, total_number = 0, 0

@@ -1,5 +1,5 @@
-# Chapter 2.5: the iris softmax layer of chapter 1 trained with SGD with momentum (beta 0.9) written by hand
-# with assign_sub; 50 epochs here (the course runs 500).
+# Chapter 2.5: the iris softmax layer of chapter 1 trained with SGD with momentum (beta
+# 0.9) written by hand with assign_sub; 50 epochs here (the course runs 500).
 import numpy as np
 
 import autograd_mini.compat.v2 as tf
@@ -30,7 +30,7 @@ loss_all = 0
 m_w, m_b = 0, 0
 beta = 0.9
 for epoch in range(epochs):
-    for step, (x_batch, y_batch) in enumerate(train_db):
+    for x_batch, y_batch in train_db:
         with tf.GradientTape() as tape:
             y = tf.nn.softmax(tf.matmul(x_batch, w1) + b1)
             y_ = tf.one_hot(y_batch, depth=3)
@@ -41,7 +41,7 @@ for epoch in range(epochs):
         m_b = beta * m_b + (1 - beta) * grads[1]
         w1.assign_sub(lr * m_w)
         b1.assign_sub(lr * m_b)
-    print("Epoch {}, loss: {}".format(epoch, loss_all / 4))
+    print(f"Epoch {epoch}, loss: {loss_all / 4}")
     loss_all = 0
 
     total_correct, total_number = 0, 0
