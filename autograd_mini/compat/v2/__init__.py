@@ -15,7 +15,7 @@ and ``tf.keras.optimizers`` hold what the course's GradientTape chapters use.
 from __future__ import annotations
 
 from ..missing import missing
-from . import data, keras, nn, random
+from . import data, keras, math, nn, random
 from .keras import losses
 from .math_ops import (
     abs,
@@ -79,7 +79,7 @@ __all__ = [
     "less", "less_equal", "log", "matmul", "maximum", "minimum", "multiply", "not_equal",
     "one_hot", "pow", "reduce_max", "reduce_mean", "reduce_min", "reduce_sum", "reshape",
     "sigmoid", "sqrt", "square", "subtract", "tanh", "transpose", "where",
-    "data", "keras", "losses", "nn", "random",
+    "data", "keras", "losses", "math", "nn", "random",
 ]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from ... import ops
 from ...errors import DTypeError, ShapeError
 from ...graph import Node
-from .tensor import EagerTensor, as_dtype, constant, convert_to_tensor, float32, int64
+from .tensor import EagerTensor, as_dtype, convert_to_tensor, float32, int64, operand
 
 
 def tensor(x: Any, like: Node | None = None) -> Node:
@@ -26,8 +26,7 @@ def tensor(x: Any, like: Node | None = None) -> Node:
         return ops.stack([tensor(v) for v in x])
     if isinstance(x, Node) or like is None:
         return convert_to_tensor(x)
-    return constant(x, like.data.dtype if np.ndim(x) == 0 or like.data.dtype.kind == "f"
-                    else None)
+    return operand(x, like.data.dtype)
 
 
 def _floats(t: Node) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 from ... import ops
 from ... import variable as engine_variable
 from ...errors import DTypeError
-from ...graph import Node, _ids, data_of
+from ...graph import Node, _ids
 from ...ops.registry import inline_operators
 from ...tensor import Tensor
 
@@ -116,6 +116,16 @@ class EagerTensor(Tensor):
         self._ctx = None
         self._id = next(_ids)
 
+    @classmethod
+    def _apply(cls, spec: Any, args: tuple, kwargs: dict) -> Tensor:
+        """An op on EagerTensors; other operands are converted as TF converts them."""
+        for a in args:
+            if not isinstance(a, Node):
+                like = next(b for b in args if isinstance(b, Node)).data.dtype
+                args = tuple(b if isinstance(b, Node) else operand(b, like) for b in args)
+                break
+        return super()._apply(spec, args, kwargs)
+
     @property
     def dtype(self) -> DType:  # type: ignore[override]
         return as_dtype(self.data.dtype)
@@ -164,17 +174,28 @@ def _text(arr: np.ndarray, as_repr: bool) -> str:
     return "\n" + text if "\n" in text and not as_repr else text
 
 
-def _compare(fn: np.ufunc, x: Any, y: Any) -> EagerTensor:
-    return EagerTensor(fn(data_of(x), _infer(y)))
+def operand(x: Any, like: np.dtype) -> EagerTensor:
+    """A non-tensor operand beside a tensor of dtype ``like``, as TF converts it: Python
+    numbers and lists (and numpy scalars) take ``like``, numpy arrays keep their dtype."""
+    if isinstance(x, np.ndarray) and x.ndim:
+        return EagerTensor(x)
+    arr = _infer(x)
+    if arr.dtype.kind == "f" and like.kind != "f":
+        raise DTypeError(f"cannot combine floats ({arr.dtype}) with a {like} tensor; tf.cast "
+                         f"the tensor to a float dtype first")
+    return EagerTensor(arr.astype(like))
+
+
+def _compare(fn: np.ufunc, x: Tensor, y: Any) -> EagerTensor:
+    other = y.data if isinstance(y, Node) else operand(y, x.data.dtype).data
+    return EagerTensor(fn(x.data, other))
 
 
 def _number(x: float | int, t: Tensor) -> Tensor:
     """A Python number beside tensor ``t``: a constant of t's dtype (TF converts it so)."""
-    dtype = t.data.dtype
-    if type(x) is float and dtype.kind != "f":
-        raise DTypeError(f"cannot combine the Python float {x} with a {dtype} tensor; "
-                         f"tf.cast the tensor to a float dtype first")
-    return EagerTensor._new_constant(np.array(x, dtype))
+    if type(x) is float and t.data.dtype.kind != "f":
+        return operand(x, t.data.dtype)  # the error
+    return EagerTensor._new_constant(np.array(x, t.data.dtype))
 
 
 EagerTensor._family = EagerTensor  # ops on an EagerTensor make EagerTensors

@@ -11,6 +11,7 @@ from ....graph import Node
 from ...missing import missing
 from ..math_ops import tensor
 from ..nn import softmax_cross_entropy_with_logits
+from ..tensor import cast, float32
 
 __all__ = ["categorical_crossentropy", "CategoricalCrossentropy", "mean_squared_error",
            "MeanSquaredError", "mse", "MSE"]
@@ -57,9 +58,14 @@ mse = MSE = mean_squared_error
 
 
 class _Mean:
-    """A Keras loss object: calling it averages its function's per-example losses."""
+    """A Keras loss object: calling it averages its function's per-example losses.
+
+    As Keras 3's, it computes in float32 (its default dtype policy): float64 inputs are
+    cast first, which cuts their gradient here (give float32 predictions to train).
+    """
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Node:
+        y_true, y_pred = cast(tensor(y_true), float32), cast(tensor(y_pred), float32)
         per_example = self._loss(y_true, y_pred)
         if sample_weight is not None:
             weights = tensor(sample_weight, like=per_example)
