@@ -2,10 +2,11 @@
 ``shuffle``, ``repeat``, ``take``; iterating gives EagerTensors (a tuple per element when the
 dataset was made from a tuple).
 
-``shuffle(buffer_size, seed=s)`` reproduces TensorFlow's order for the first pass over the
-data (TF's ring buffer drawing Philox numbers keyed by the op's seeds, as checked against
-recorded TF output); later passes with ``reshuffle_each_iteration=True`` reshuffle with seeds
-of our own, not TensorFlow's.
+``shuffle(buffer_size, seed=s)`` gives TensorFlow's order on every pass: TF's ring buffer
+takes element ``start + u % n`` for each Philox uint32 ``u``; with
+``reshuffle_each_iteration`` (the default) pass k draws from Philox keyed by the uint32
+numbers 2k and 2k+1 of the op's own seeds, as TF's seed generator does (checked against
+recorded TF orders in tests/test_compat_v2.py).
 """
 
 from __future__ import annotations
@@ -29,18 +30,18 @@ class Dataset:
 
     def __init__(self, elements: Callable[[int], Iterator[Any]], structure: str):
         self._elements = elements  # pass number -> iterator of elements (tuples of arrays)
-        self._structure = structure  # "tuple", "list", "dict" or "single"
+        self._structure = structure  # "tuple", "dict" or "single"
         self._passes = 0
         self._keys: list | None = None  # a dict dataset's keys
 
     @staticmethod
     def from_tensor_slices(tensors: Any, name: str | None = None) -> Dataset:
-        """One element per row (first axis) of ``tensors``: an array, or a tuple, list or
-        dict of arrays with the same number of rows."""
+        """One element per row (first axis) of ``tensors``: an array (a list counts as one),
+        or a tuple or dict of arrays with the same number of rows."""
         if isinstance(tensors, dict):
             keys, parts, structure = list(tensors), list(tensors.values()), "dict"
-        elif isinstance(tensors, (tuple, list)):
-            keys, parts, structure = None, list(tensors), type(tensors).__name__
+        elif isinstance(tensors, tuple):  # a list is one tensor, as in TF
+            keys, parts, structure = None, list(tensors), "tuple"
         else:
             keys, parts, structure = None, [tensors], "single"
         arrays = [np.asarray(_infer(p)) for p in parts]
@@ -85,8 +86,8 @@ class Dataset:
 
     def shuffle(self, buffer_size: int, seed: int | None = None,
                 reshuffle_each_iteration: bool = True, name: str | None = None) -> Dataset:
-        """Elements in random order through a buffer of ``buffer_size``, as TF's ring buffer
-        draws them (TensorFlow's order on the first pass; see the module docstring)."""
+        """Elements in random order through a buffer of ``buffer_size``, in TensorFlow's
+        order (see the module docstring); each pass reshuffles unless told not to."""
         size = int(buffer_size)
         if size < 1:
             raise ShapeError(f"shuffle: buffer_size must be at least 1, got {buffer_size}")
@@ -96,8 +97,11 @@ class Dataset:
             seeds = (int(a), int(b))
 
         def elements(k: int) -> Iterator[Any]:
-            draws = _uint32s(*seeds) if k == 0 or not reshuffle_each_iteration else \
-                _uint32s(seeds[0], seeds[1] + k * 0x9E3779B9)
+            draws = _uint32s(*seeds)
+            if reshuffle_each_iteration:  # pass k's seeds: draws 2k and 2k+1 of the op's
+                for _ in range(2 * k):
+                    next(draws)
+                draws = _uint32s(next(draws), next(draws))
             source, buffer, start = self._elements(k), [None] * size, 0
             end = 0
             for e in source:  # fill the ring buffer
@@ -148,7 +152,7 @@ class Dataset:
             elif self._structure == "dict":
                 yield dict(zip(self._keys, parts))
             else:
-                yield tuple(parts) if self._structure == "tuple" else parts
+                yield tuple(parts)
 
 
 def _uint32s(seed: int, seed2: int) -> Iterator[int]:

@@ -57,6 +57,9 @@ class DType:
         return hash(self.dtype)
 
     def __repr__(self) -> str:
+        return f"tf.{self.name}"
+
+    def __str__(self) -> str:
         return f"<dtype: '{self.name}'>"
 
 

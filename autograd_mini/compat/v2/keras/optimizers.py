@@ -97,8 +97,9 @@ class Adam(_KerasOptimizer):
         one, beta_1, beta_2 = f(1), f(self.beta_1), f(self.beta_2)
         t = f(self.iterations)
         alpha = f(self.lr) * np.sqrt(one - beta_2 ** t) / (one - beta_1 ** t)
-        m = slots["m"] + (grad - slots["m"]) * (one - beta_1)
-        v = slots["v"] + (np.square(grad) - slots["v"]) * (one - beta_2)
+        # Keras takes 1 - beta in Python (double) before rounding: 0.1, not 1 - 0.9f
+        m = slots["m"] + (grad - slots["m"]) * f(1 - self.beta_1)
+        v = slots["v"] + (np.square(grad) - slots["v"]) * f(1 - self.beta_2)
         slots.update(m=m, v=v)
         return var - (m * alpha) / (np.sqrt(v) + f(self.epsilon))
 
