@@ -49,8 +49,7 @@ result = [tf.random.truncated_normal([7], seed=4), tf.random.truncated_normal([7
     "random_uniform": """
 tf.random.set_seed(3)
 result = [tf.random.uniform([5], minval=-1, maxval=3, seed=2),
-          tf.random.uniform([5], minval=-1, maxval=3, seed=2), tf.random.uniform([2, 2]),
-          tf.random.uniform([3], dtype=tf.float64, seed=9)]""",
+          tf.random.uniform([5], minval=-1, maxval=3, seed=2), tf.random.uniform([2, 2])]""",
     "random_kinds_keep_separate_streams": """
 tf.random.set_seed(11)
 result = [tf.random.normal([3], seed=1), tf.random.uniform([3], seed=1),

@@ -10,6 +10,8 @@ eager seeding:
 - TF caches one kernel per seed pair (and op, dtype), so calling the same seeded op again
   continues its stream: each call starts 256 counter blocks per element further on;
 - ``set_seed`` restarts the operation seeds and forgets every stream.
+
+float64 tensors hold the float32 numbers widened; TF's float64 kernels draw other numbers.
 """
 
 from __future__ import annotations
