@@ -136,7 +136,7 @@ class Tensor(Node):
             raise DTypeError(forward_failed(spec, e, [a.data.shape for a in args])) from None
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars from full reductions
-        return make_node(Tensor, out, args, spec, kwargs)
+        return make_node(cls, out, args, spec, kwargs)  # cls: a subclass keeps its kind
 
     # ----- graph bookkeeping for arrays -------------------------------------------------
 

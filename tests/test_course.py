@@ -40,6 +40,7 @@ def test_program_prints_tensorflows_numbers(name, tmp_path):
     ("loss 0.1234\n", "loss 0.1240\n", False),
     ("w [[1. 2.]\n [3. 4.]]\n", "w [[1.  2.]\n [3.  4.]]\n", True),
     ("w [[0.5882305 ]]\n", "w [[0.58823055]]\n", True),  # numpy pads to the widest entry
+    ("b array([ 0.0266034 , -0.1 ])\n", "b array([0.02660341, -0.1])\n", True),
     ("After 1 steps\n", "After 2 steps\n", False),
     ("acc nan\n", "acc nan\n", True),
     ("a\n", "a\nb\n", False),

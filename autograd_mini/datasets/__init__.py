@@ -8,9 +8,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from . import input_data, mnist
+    from . import input_data, iris, mnist
 
-__all__ = ["input_data", "mnist"]
+__all__ = ["input_data", "iris", "mnist"]
 
 
 def __getattr__(name: str) -> ModuleType:

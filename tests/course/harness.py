@@ -7,10 +7,13 @@ first import says which TensorFlow edition it was written for::
     import autograd_mini.compat.v1 as tf   # the TF1 edition (graphs and sessions)
     import autograd_mini.compat.v2 as tf   # the TF2 edition (GradientTape)
 
-and nothing else in it names autograd_mini, except the documented line that replaces
-``tensorflow.examples.tutorials.mnist``. ``record_tf.py`` runs the same text under real
-TensorFlow, with only that import line rewritten, and stores what it printed in
-``reference/NAME.txt``; ``tests/test_course.py`` runs the program here and compares.
+and nothing else in it names autograd_mini, except the documented lines that replace
+``tensorflow.examples.tutorials.mnist`` and, for the iris programs, scikit-learn's loader
+(``from autograd_mini.datasets import iris`` with ``x_data, y_data = iris.load_data()``
+for ``datasets.load_iris().data`` and ``.target``: the same 150 rows, no download).
+``record_tf.py`` runs the same text under real TensorFlow, with only that import line
+rewritten, and stores what it printed in ``reference/NAME.txt``; ``tests/test_course.py``
+runs the program here and compares.
 """
 
 from __future__ import annotations
@@ -134,3 +137,4 @@ def compare(ours: str, theirs: str, rtol: float = 1e-5, atol: float = 1e-7) -> l
             if not same:
                 problems.append(f"line {i}: {x} != TensorFlow's {y} in {a!r}")
     return problems
+
