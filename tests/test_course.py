@@ -15,7 +15,7 @@ from tests.course import harness
 TOLERANCE: dict[str, dict[str, float]] = {
     # a piecewise-linear loss: which branch of tf.where a sample takes flips with float32
     # rounding of y near y_ once w is near the optimum, so w jitters in the 5th figure
-    "ch4_2_custom_loss": {"rtol": 5e-5},
+    "tf1_ch4_2_custom_loss": {"rtol": 5e-5},
 }
 
 
@@ -52,7 +52,7 @@ def test_compare_finds_what_differs(ours, theirs, ok):
 
 def test_decision_boundary_contour_is_drawn_from_session_arrays(tmp_path):
     # chapter 4.7 hands the grid's outputs from Session.run to plt.contour (Agg backend)
-    harness.run("ch4_7_regularization", tmp_path)
+    harness.run("tf1_ch4_7_regularization", tmp_path)
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     assert pngs == ["boundary_with_regularization.png", "boundary_without_regularization.png"]
     assert all((tmp_path / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import autograd_mini as am
 from autograd_mini import Tape, Tensor, Value, Variable, optim
 from autograd_mini.errors import GraphError
 
@@ -137,3 +138,14 @@ def test_variable_numpy_is_still_a_writable_copy():
     arr = w.numpy()
     arr[0] = 7.0
     assert w.numpy()[0] == 1.0
+
+
+def test_load_state_dict_after_recording_raises_at_backward():
+    from autograd_mini import nn
+
+    layer = nn.Linear(2, 1, seed=0)
+    x = am.Tensor(np.ones((1, 2)), dtype="float32")
+    loss = (layer(x) * layer(x)).sum()
+    layer.load_state_dict({k: v * 2 for k, v in layer.state_dict().items()})
+    with pytest.raises(GraphError, match="in-place"):
+        loss.backward()

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DTypeError, NonFiniteError, ShapeError
-from ..graph import Node
+from ..graph import Node, mark_written
 from ..value import Value
 from ..variable import Variable
 
@@ -137,6 +137,7 @@ class Module:
                 node.data = float(arrays[name])
             else:
                 node.data[...] = arrays[name]
+            mark_written(node)  # a graph recorded before the load may not backward through it
 
     def save(self, path: str | os.PathLike) -> None:
         """Write ``state_dict()`` to an ``.npz`` file, atomically: a failed save leaves the

@@ -4,7 +4,7 @@ Run once, by hand, with a Python that has ``tensorflow-cpu`` (a virtual environm
 outside the repository; TensorFlow itself never enters it)::
 
     /path/to/tf-venv/bin/python tests/course/record_tf.py            # every program
-    /path/to/tf-venv/bin/python tests/course/record_tf.py ch4_ema    # some
+    /path/to/tf-venv/bin/python tests/course/record_tf.py tf1_ch4_1_mse    # some
 
 The TF1 programs run under ``tensorflow.compat.v1`` with v2 behaviour disabled, oneDNN off
 and deterministic ops on. ``reference/ABOUT.txt`` records the TensorFlow version.
