@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
-import gzip
 import math
 import os
 import zlib
 from typing import IO
 
 import numpy as np
+
+from .limits import MAX_BYTES, DataTooLargeError, gunzip, read_all
 
 __all__ = ["IDXFormatError", "read_idx"]
 
@@ -30,28 +31,31 @@ _IDX_DTYPES: dict[int, np.dtype] = {
 }
 
 
-def read_idx(source: str | os.PathLike[str] | IO[bytes]) -> np.ndarray:
+def read_idx(source: str | os.PathLike[str] | IO[bytes], max_bytes: int = MAX_BYTES
+             ) -> np.ndarray:
     """Read an IDX file, gzip-compressed or raw, into a new native-endian array.
 
     ``source`` is a path or a binary file object. Raises :class:`IDXFormatError` when the
-    magic number, the dimensions or the amount of data are wrong.
+    magic number, the dimensions or the amount of data are wrong, and
+    :class:`~autograd_mini.datasets.limits.DataTooLargeError` when the file, its
+    decompressed data or its declared shape is over ``max_bytes``.
     """
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
         with open(source, "rb") as file:
-            raw = file.read()
+            raw = read_all(file, name, max_bytes)
     else:
         name = str(getattr(source, "name", "<file object>"))
-        raw = source.read()
+        raw = read_all(source, name, max_bytes)
     if raw[:2] == b"\x1f\x8b":
         try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
+            raw = gunzip(raw, name, max_bytes)
+        except (EOFError, zlib.error) as exc:
             raise IDXFormatError(f"{name}: broken gzip data ({exc})") from exc
-    return _parse_idx(raw, name)
+    return _parse_idx(raw, name, max_bytes)
 
 
-def _parse_idx(raw: bytes, name: str) -> np.ndarray:
+def _parse_idx(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> np.ndarray:
     if len(raw) < 4:
         raise IDXFormatError(f"{name}: {len(raw)} bytes is too short for an IDX header")
     code, ndim = raw[2], raw[3]
@@ -76,6 +80,10 @@ def _parse_idx(raw: bytes, name: str) -> np.ndarray:
     dtype = _IDX_DTYPES[code]
     count = math.prod(shape)
     expected, actual = count * dtype.itemsize, len(raw) - header
+    if expected > max_bytes:
+        raise DataTooLargeError(
+            f"{name}: the header declares shape {shape} of {dtype.name}, {expected} bytes, "
+            f"over the cap of {max_bytes} (pass max_bytes= to allow more)")
     if actual < expected:
         raise IDXFormatError(
             f"{name}: truncated: shape {shape} of {dtype.name} needs {expected} data bytes, "

