@@ -23,7 +23,7 @@ from ..ops import OPS
 from ..tensor import Tensor
 from .graphviz import draw_graph
 from .lecture import BackwardWalk, backward_table
-from .text import GraphView, expression, fmt
+from .text import GraphView, drawing_root, expression, fmt
 
 MAX_NODES = 80  # boxes and ellipses a projector can show; bigger graphs need ``collapse``
 SMALL = 64  # tensors up to this many elements embed their numbers in the step data
@@ -54,6 +54,7 @@ def to_html(root: Node, path: str | Path | None = None, *, title: str | None = N
             ``backward(retain_graph=True)``); or it is too big to draw and no
             ``collapse`` was given.
     """
+    root = drawing_root(root)
     if np.size(root.data) != 1:
         raise GraphError(
             f"to_html: the backward pass starts from a scalar, got a Tensor of shape "

@@ -21,7 +21,7 @@ from ..errors import GraphError
 from ..graph import Node, no_grad, toposort
 from ..ops import OPS
 from .table import BackwardTable, Row, Update
-from .text import GraphView, expression
+from .text import GraphView, drawing_root, expression
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class BackwardWalk:
     """
 
     def __init__(self, root: Node, what: str = "the backward walk"):
-        self.root = root
+        self.root = root = drawing_root(root)
         order = toposort(root)
         for node in order:
             if node.parents and node._ctx is None:
@@ -150,6 +150,7 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
 def backward_table(root: Node, lr: float | None = None, walk: BackwardWalk | None = None,
                    view: GraphView | None = None) -> BackwardTable:
     """The table ``explain_backward`` prints; reuses ``walk`` and ``view`` when given."""
+    root = drawing_root(root)
     view = view or GraphView(root)
     walk = walk or BackwardWalk(root, "explain_backward")
     rows = []

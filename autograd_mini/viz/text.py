@@ -77,6 +77,12 @@ def fmt(x: Any, digits: int = 4) -> str:
 # ----- the graph as an ordered list of nodes ---------------------------------------------
 
 
+def drawing_root(root: Any) -> Any:
+    """What a drawing of ``root`` starts from: ``root`` itself, or for a whole
+    ``compat.v1`` Graph the one result it leads to (``Graph.drawing_root``)."""
+    return root.drawing_root() if hasattr(root, "drawing_root") else root
+
+
 class GraphView:
     """The nodes of ``root``'s graph, constants included, each after its inputs.
 
@@ -86,6 +92,7 @@ class GraphView:
     """
 
     def __init__(self, root: Node):
+        root = drawing_root(root)
         if not isinstance(root, Node):
             raise DTypeError(f"expected a Value or Tensor to draw, got {type(root).__name__}")
         self.root = root

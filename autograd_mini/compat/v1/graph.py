@@ -92,6 +92,23 @@ class Graph:
                 return e
         raise GraphError(f"this graph has no element named {name!r}")
 
+    def drawing_root(self) -> SymbolicTensor:
+        """The tensor a drawing of the whole graph starts from: its one result that no
+        other tensor uses (the loss, in a course program). ``draw_graph(graph)``,
+        ``explain_backward`` and ``to_html`` call it; with several such results the error
+        names them, so the caller can pass one."""
+        from .gradients import GradientTensor  # gradients are drawn on the edges, not as nodes
+
+        forward = [e for e in self.elements if isinstance(e, SymbolicTensor)
+                   and not isinstance(e, GradientTensor)]
+        used = {id(p) for e in forward for p in e.parents}
+        results = [e for e in forward if id(e) not in used and e.parents]
+        if len(results) == 1:
+            return results[0]
+        names = ", ".join(e.name for e in results) or "none"
+        raise GraphError(f"this graph has {len(results)} results that no other tensor uses "
+                         f"({names}); draw one of them, e.g. draw_graph(loss)")
+
     def __repr__(self) -> str:
         return f"<Graph with {len(self.elements)} elements, {len(self.variables)} variables>"
 
