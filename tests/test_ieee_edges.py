@@ -23,7 +23,7 @@ def _div(x, y):
 
 
 # (op, inputs, result, gradient per input, what detect_anomaly names or None); the values
-# are float64's, from the VJPs' formulas (PyTorch's rule for d/dy of 0 ** y)
+# are float64's, from the VJPs' formulas (PyTorch's rules for x ** y at 0)
 EDGES = {
     "sqrt(0)": (am.sqrt, [0.0], 0.0, [inf], "backward of 'sqrt'"),
     "sqrt(-1)": (am.sqrt, [-1.0], nan, [nan], "forward of 'sqrt'"),
@@ -32,7 +32,7 @@ EDGES = {
     "1/0": (_div, [1.0, 0.0], inf, [inf, -inf], "forward of 'div'"),
     "0.5**-1023.5": (_pow, [0.5, -1023.5], 2**1023.5,
                      [-inf, float(np.float64(2**1023.5) * np.log(0.5))], "backward of 'pow'"),
-    "0**0": (_pow, [0.0, 0.0], 1.0, [nan, 0.0], "backward of 'pow'"),
+    "0**0": (_pow, [0.0, 0.0], 1.0, [0.0, 0.0], None),
     "0**2": (_pow, [0.0, 2.0], 0.0, [0.0, 0.0], None),
     "0**-1": (_pow, [0.0, -1.0], inf, [-inf, -inf], "forward of 'pow'"),
     "(-1)**0.5": (_pow, [-1.0, 0.5], nan, [nan, nan], "forward of 'pow'"),

@@ -84,6 +84,17 @@ def pow(x, y):  # noqa: A001  (numpy's name)
     return x**y
 
 
+def _pow_dx(g, out, x, y):
+    # PyTorch's rule: d/dx = y * x**(y-1), but 0 where y == 0 (x**0 is 1 for every x;
+    # at x == 0 the formula would be 0 * inf = nan)
+    if type(y) is float:  # a Value's backward: Python floats
+        return g * y * _power(x, y - 1) if y != 0.0 else 0.0
+    d = g * y * x ** (y - 1)
+    if not np.any(data_of(y) == 0):
+        return d
+    return where((data_of(y) == 0) & (data_of(x) == 0), 0.0, d)
+
+
 def _pow_dy(g, out, x, y):
     # PyTorch's rule: d/dy = x**y * log(x), but 0 where x == 0 and y >= 0 (there x**y
     # stays 0, or 1 for y == 0, whatever y does; log(0) = -inf would make it nan)
@@ -99,7 +110,7 @@ def _pow_dy(g, out, x, y):
     return where(at_zero, 0.0, g * out * log(where(at_zero, 1.0, x)))
 
 
-pow.defvjp(lambda g, out, x, y: g * y * _power(x, y - 1), _pow_dy)
+pow.defvjp(_pow_dx, _pow_dy)
 
 
 @op
