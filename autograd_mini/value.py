@@ -9,6 +9,8 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
+import numpy as np
+
 from .errors import DTypeError, OpError
 from .graph import Node, _ids
 from .ops.registry import OpSpec, inline_operators, make_node, mixed_inputs
@@ -58,9 +60,8 @@ class Value(Node):
                 out = forward(args[0].data, args[1].data)
             else:
                 out = forward(args[0].data)
-        except (ArithmeticError, ValueError) as e:
-            shown = ", ".join(repr(p.data) for p in args)
-            raise OpError(f"{spec.name}({shown}) failed: {e}") from None
+        except (ArithmeticError, ValueError) as e:  # Python's float math refuses an edge
+            out = _in_float64(spec, args, kwargs, e)
         if type(out) is not float:
             out = float(out)
         return make_node(Value, out, args, spec, kwargs)
@@ -122,6 +123,17 @@ def _to_float(x: Any, what: str) -> float:
         return float(x)
     raise DTypeError(f"{what} takes a real number, got {type(x).__name__}"
                      + (" (use Tensor for arrays)" if hasattr(x, "shape") else ""))
+
+
+def _in_float64(spec: OpSpec, args: tuple, kwargs: dict, error: Exception) -> Any:
+    """The op's numpy forward on float64 scalars, where Python's float math raised
+    (``1 / 0.0``, ``math.exp(1000)``, ``math.log(-1)``): the inf or nan a float64 Tensor
+    gets, with numpy's warning. An error numpy raises too becomes an ``OpError``."""
+    try:
+        return spec.forward(*[np.float64(a.data) for a in args], **kwargs)
+    except (ArithmeticError, ValueError):
+        shown = ", ".join(repr(p.data) for p in args)
+        raise OpError(f"{spec.name}({shown}) failed: {error}") from None
 
 
 def _constant(x: Any, spec: OpSpec) -> Value:

@@ -242,8 +242,8 @@ def test_module_functions_on_one_node_take_the_inlined_path_and_its_fallbacks():
     assert not am.exp(Tensor([1.0])).requires_grad  # a constant: no node recorded
     with am.no_grad():
         assert am.sigmoid(t).parents == ()
-    with pytest.raises(am.OpError, match="log"):
-        am.log(am.Value(-1.0))
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(am.log(am.Value(-1.0)).data)  # nan, as the Tensor's log gives
     with am.detect_anomaly(), pytest.raises(am.AnomalyError, match="forward of 'log'"), \
             np.errstate(divide="ignore"):
         am.log(Tensor([0.0], requires_grad=True))

@@ -52,27 +52,65 @@ def div(x, y):
     return x / y
 
 
-div.defvjp(lambda g, out, x, y: g / y,
-           lambda g, out, x, y: -g * x / (y * y), reads_out=False)
+div.defvjp(lambda g, out, x, y: _quotient(g, y),
+           lambda g, out, x, y: _quotient(-g * x, y * y), reads_out=False)
 
 
-def _pow_scalar(x, y):
-    if x == 0.0 and y < 0:
-        raise ZeroDivisionError("0.0 cannot be raised to a negative power")
-    out = x**y
-    if isinstance(out, complex):
-        raise ValueError("a negative number raised to a fractional power is not real")
-    return out
+# Python's float math raises (1 / 0.0, 0.0 ** -1, 0.5 ** -1100) or goes complex
+# ((-1.0) ** 0.5) where float64 gives inf or nan: these two redo such a case in numpy
+# float64, with numpy's warning, so a Value's gradient is the one a float64 Tensor gets.
 
 
-@op(scalar=_pow_scalar)
+def _quotient(a, b):
+    """a / b; inf or nan where Python floats raise ZeroDivisionError."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return float(np.float64(a) / b)
+
+
+def _power(a, b):
+    """a ** b; inf or nan where Python floats raise or give a complex number."""
+    try:
+        out = a**b
+    except ArithmeticError:
+        return float(np.float64(a) ** b)
+    return float(np.float64(a) ** b) if type(out) is complex else out
+
+
+@op(scalar=_power)
 def pow(x, y):  # noqa: A001  (numpy's name)
     """x ** y.  d/dx = y*x**(y-1), d/dy = log(x)*x**y"""
     return x**y
 
 
-pow.defvjp(lambda g, out, x, y: g * y * x ** (y - 1),
-           lambda g, out, x, y: g * out * log(x))
+def _pow_dx(g, out, x, y):
+    # PyTorch's rule: d/dx = y * x**(y-1), but 0 where y == 0 (x**0 is 1 for every x;
+    # at x == 0 the formula would be 0 * inf = nan)
+    if type(y) is float:  # a Value's backward: Python floats
+        return g * y * _power(x, y - 1) if y != 0.0 else 0.0
+    d = g * y * x ** (y - 1)
+    if not np.any(data_of(y) == 0):
+        return d
+    return where((data_of(y) == 0) & (data_of(x) == 0), 0.0, d)
+
+
+def _pow_dy(g, out, x, y):
+    # PyTorch's rule: d/dy = x**y * log(x), but 0 where x == 0 and y >= 0 (there x**y
+    # stays 0, or 1 for y == 0, whatever y does; log(0) = -inf would make it nan)
+    if type(x) is float:  # a Value's backward: Python floats
+        if x > 0.0:
+            return g * out * math.log(x)
+        if x == 0.0 and y >= 0.0:
+            return 0.0
+        return float(g * out * np.log(x))  # nan for x < 0, -inf for 0 ** negative
+    at_zero = (data_of(x) == 0) & (data_of(y) >= 0)
+    if not np.any(at_zero):
+        return g * out * log(x)
+    return where(at_zero, 0.0, g * out * log(where(at_zero, 1.0, x)))
+
+
+pow.defvjp(_pow_dx, _pow_dy)
 
 
 @op
@@ -122,7 +160,7 @@ def log(x):
     return np.log(x)
 
 
-log.defvjp(lambda g, out, x: g / x)
+log.defvjp(lambda g, out, x: _quotient(g, x))
 
 
 @op(scalar=math.sqrt, domain=(0.0, None))
@@ -131,7 +169,7 @@ def sqrt(x):
     return np.sqrt(x)
 
 
-sqrt.defvjp(lambda g, out, x: g / (2 * out))
+sqrt.defvjp(lambda g, out, x: _quotient(g, 2 * out))
 
 
 @op

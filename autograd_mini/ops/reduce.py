@@ -57,8 +57,14 @@ sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims),
 @op
 def mean(x, axis=None, keepdims=False):
     """Mean over axes.  d/dx = 1/n on every averaged element"""
-    total = np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.mean's own steps, without
-    return total / (_size(x) // (total.size or 1))  # its Python-level overhead
+    # np.mean's own steps without its Python-level overhead; a list of Values sums to a
+    # Value (which has no .size), and an empty mean is numpy's nan, without its warning
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    n = _size(x) // (getattr(total, "size", 1) or 1)
+    if n == 0:
+        with np.errstate(invalid="ignore"):
+            return total / n
+    return total / n
 
 
 def _mean_vjp(g, out, x, *, axis, keepdims):

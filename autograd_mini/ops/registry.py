@@ -302,7 +302,7 @@ def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
             return general(x, y)
         try:
             out = forward(x.data, y.data)
-        except Exception:  # noqa: BLE001  (the general path raises the error naming the op)
+        except Exception:  # noqa: BLE001  (the general path: float64 inf/nan or an OpError)
             return general(x, y)
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
@@ -328,7 +328,7 @@ def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
             return general(spec, (self,), NO_SETTINGS)
         try:
             out = forward(self.data)
-        except Exception:  # noqa: BLE001  (the general path raises the error naming the op)
+        except Exception:  # noqa: BLE001  (the general path: float64 inf/nan or an OpError)
             return general(spec, (self,), NO_SETTINGS)
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
