@@ -29,6 +29,7 @@ from ..v1.random import (
     _shape,
     philox,
     standard_normal,
+    truncated_standard_normal,
     uniform_bits,
 )
 from .tensor import EagerTensor, as_dtype, float32
@@ -111,25 +112,11 @@ def uniform(shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: Any = f
     return EagerTensor((u * width + np.float32(minval)).astype(dt))
 
 
-def _truncated(seed: int, seed2: int, first: int, size: int) -> np.ndarray:
-    """TF's TruncatedNormal kernel: output group g (4 numbers) starts 256 counter blocks
-    after group g-1 and keeps the Box-Muller normals with ``|z| < 2``, in order."""
-    out = np.empty(size, np.float32)
-    for g in range(-(-size // 4)):
-        want, kept, block = min(4, size - 4 * g), np.empty(0, np.float32), first + g * _RESERVE
-        while kept.size < want:  # 4 blocks give 16 normals: almost always enough
-            z = standard_normal(philox(seed, seed2, block, 4).reshape(-1))
-            kept = np.concatenate([kept, z[np.abs(z) < 2]])
-            block += 4
-        out[4 * g:4 * g + want] = kept[:want]
-    return out
-
-
 def truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = float32,
                      seed: int | None = None, name: str | None = None) -> EagerTensor:
     """``tf.random.truncated_normal``: normals redrawn beyond 2 standard deviations, TF's
-    float32 numbers (one Python loop step per 4 numbers: fine for course-sized weights)."""
-    z, dt = _draw("truncated_normal", shape, dtype, seed, _truncated)
+    float32 numbers (compat.v1's sampler, TF2's eager seeds)."""
+    z, dt = _draw("truncated_normal", shape, dtype, seed, truncated_standard_normal)
     return EagerTensor((z * np.float32(stddev) + np.float32(mean)).astype(dt))
 
 
