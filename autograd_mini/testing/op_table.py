@@ -209,20 +209,14 @@ def _conv(draw, spec, scalar, inputs=("x", "w")):
 def _pool(draw, spec, scalar, elements=REAL, unique=False):
     shapes, settings = draw(_geometry(pool=True))
     settings["size"] = shapes["size"]
-    if spec.name.endswith("transpose"):
+    if spec.name in ("max_pool2d_scatter", "max_pool2d_gather"):  # which pixel of a window
+        g = shapes["g"]
+        settings["first"] = draw(hnp.arrays(np.intp, g if settings["data_format"] == "NHWC" else (
+            g[0], *g[2:], g[1]), elements=st.integers(0, np.prod(shapes["size"]) - 1)))
+    if spec.name.endswith(("transpose", "scatter")):
         settings["input_size"] = shapes["input_size"]
         return _arrays(draw, [shapes["g"]], [REAL]), settings
     return _arrays(draw, [shapes["x"]], [elements], unique), settings
-
-
-@st.composite
-def _window_index(draw, spec, scalar):
-    x_shape = _shape(draw, min_dims=1)
-    size = int(np.prod(x_shape))
-    index = draw(hnp.arrays(np.intp, _shape(draw), elements=st.integers(0, size - 1)))
-    if spec.name == "window_gather":
-        return _arrays(draw, [x_shape], [REAL]), {"index": index}
-    return _arrays(draw, [index.shape], [REAL]), {"index": index, "size": size}
 
 
 @st.composite
@@ -269,6 +263,6 @@ OP_ARGS: dict[str, OpArgs] = {
         "g", "w"))), "conv2d_filter_grad": OpArgs(functools.partial(_conv, inputs=("x", "g"))),
     "max_pool2d": OpArgs(functools.partial(_pool, elements=MANY_DISTINCT, unique=True)),
     "avg_pool2d": OpArgs(_pool), "avg_pool2d_transpose": OpArgs(_pool),
-    "window_scatter": OpArgs(_window_index), "window_gather": OpArgs(_window_index),
+    "max_pool2d_scatter": OpArgs(_pool), "max_pool2d_gather": OpArgs(_pool),
     "pad": OpArgs(_pad), "dropout": OpArgs(_dropout),
 }
