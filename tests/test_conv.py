@@ -8,6 +8,8 @@ in both data formats.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -238,6 +240,13 @@ def test_same_max_pool_pads_with_minus_infinity_and_avg_pool_counts_real_pixels_
     x = np.arange(9.0).reshape(1, 3, 3, 1)
     assert am.avg_pool2d(x, 2, padding="SAME")[0, 1, 1, 0] == 8  # the corner: 1 pixel
     assert am.avg_pool2d(x, 2, padding="SAME")[0, 0, 1, 0] == (2 + 5) / 2
+
+
+def test_same_max_pool_of_integers_pads_with_the_least_integer():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "invalid value encountered in cast" for -inf
+        out = am.max_pool2d(np.arange(-9, 0).reshape(1, 3, 3, 1), 2, padding="SAME")
+    np.testing.assert_array_equal(out[0, :, :, 0], [[-5, -4], [-2, -1]])
 
 
 # ----- pad, dropout, flatten ------------------------------------------------------------------

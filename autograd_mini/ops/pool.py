@@ -36,11 +36,16 @@ from .windows import (
 # ----- pooling --------------------------------------------------------------------------
 
 
+def _lowest(x: np.ndarray) -> float:
+    """What max_pool2d pads with: -inf, or an integer dtype's least value."""
+    return np.iinfo(x.dtype).min if x.dtype.kind in "iu" else -np.inf
+
+
 @op(name="max_pool2d")
 def _max_pool2d(x, *, size, stride, padding, data_format):
     """The largest value of each window.  d/dx = g at the window's first maximum, 0 elsewhere"""
     # "SAME" pads with -inf; a tie goes to the first maximum in row-major window order
-    xp = _padded(_nhwc(x, data_format), _nhwc_pads(padding), -np.inf)
+    xp = _padded(_nhwc(x, data_format), _nhwc_pads(padding), _lowest(x))
     out = None
     for _, _, index in _offsets(xp.shape, size, stride):
         out = xp[index].copy() if out is None else np.maximum(out, xp[index], out=out)
@@ -52,7 +57,7 @@ def _first_max(x: np.ndarray, out: np.ndarray, size: Pair, stride: Pair, padding
     """For each output ``out`` of max_pool2d (NHWC order), the offset ``i * kw + j`` of its
     window's first maximum in row-major window order: PyTorch's and TensorFlow's CPU rule
     for ties. The offsets are visited last to first, so the earliest match is kept."""
-    padded = _padded(_nhwc(x, data_format), _nhwc_pads(padding), -np.inf)
+    padded = _padded(_nhwc(x, data_format), _nhwc_pads(padding), _lowest(x))
     out = _nhwc(out, data_format)
     first = np.zeros(out.shape, np.min_scalar_type(size[0] * size[1]))
     for i, j, index in reversed(list(_offsets(padded.shape, size, stride))):
