@@ -1,6 +1,6 @@
 """Convolutional-network ops: conv2d, max_pool2d, avg_pool2d, pad, dropout, flatten.
 
-conv2d is im2col: a strided view of every window, then one ``tensordot``. Its gradient
+conv2d is im2col: the patch matrix of every window, then one matrix product. Its gradient
 for the input is a transposed convolution (``conv2d_transpose``), for the filters a
 correlation of the input with g (``conv2d_filter_grad``); the three ops are each other's
 VJPs, so gradients differentiate again. The pools live in ``pool.py``, the window
@@ -34,6 +34,7 @@ from .windows import (
     _kernel,
     _nhwc,
     _nhwc_pads,
+    _offsets,
     _padded,
     _padding,
     _pair,
@@ -51,9 +52,33 @@ __all__ = ["avg_pool2d", "conv2d", "conv2d_filter_grad", "conv2d_transpose", "dr
 def _conv2d(x, w, *, stride, padding, dilation, data_format):
     """x correlated with filters w.  d/dx = conv2d_transpose(g, w), d/dw = filter_grad(x, g)"""
     # a cross-correlation (the filters are not flipped), as in TensorFlow and PyTorch
-    cols = _windows(_padded(_nhwc(x, data_format), _nhwc_pads(padding)),
-                    _kernel(w.shape, data_format), stride, dilation)
-    return _from_nhwc(np.tensordot(cols, _hwio(w, data_format), axes=3), data_format)
+    wk = _hwio(w, data_format)
+    cols, by_offset, (n, oh, ow) = _patches(_nhwc(x, data_format), wk.shape[:2], stride,
+                                            padding, dilation)
+    wm = wk.reshape(-1, wk.shape[3])
+    out = (wm.T @ cols).reshape(-1, n, oh, ow).transpose(1, 2, 3, 0) if by_offset else (
+        cols @ wm).reshape(n, oh, ow, -1)
+    return _from_nhwc(out, data_format)
+
+
+def _patches(x: np.ndarray, size: tuple, stride: tuple, padding: tuple,
+             dilation: tuple) -> tuple[np.ndarray, bool, tuple]:
+    """im2col of an NHWC array (or view): the patch matrix, whether it is offset-major,
+    and (N, OH, OW). Rows (N * OH * OW, kh * kw * C) come from one copy of the strided
+    windows when the channels are contiguous; when the image rows are instead (one
+    channel, or an NCHW array) the matrix is built offset-major, (kh * kw * C,
+    N * OH * OW), one block copy per window offset: 2x faster for LeNet's first layer."""
+    if x.shape[3] > 1 and x.strides[3] == x.itemsize:
+        cols = _windows(_padded(x, _nhwc_pads(padding)), size, stride, dilation)
+        return cols.reshape(-1, np.prod(cols.shape[3:])), False, cols.shape[:3]
+    xp = _padded(x.transpose(3, 0, 1, 2), ((0, 0), (0, 0), *padding))  # (C, N, H, W)
+    blocks = None
+    for i, j, index in _offsets(xp.shape[1:], size, stride, dilation):
+        block = xp[(slice(None), *index)]
+        if blocks is None:
+            blocks = np.empty((*size, *block.shape), x.dtype)
+        blocks[i, j] = block
+    return blocks.reshape(-1, np.prod(blocks.shape[3:])), True, blocks.shape[3:]
 
 
 @op
@@ -75,10 +100,11 @@ def conv2d_transpose(g, w, *, input_size, stride, padding, dilation, data_format
 def conv2d_filter_grad(x, g, *, kernel_size, stride, padding, dilation, data_format):
     """conv2d's filter gradient.  d/dx = conv2d_transpose(g, u), d/dg = conv2d(x, u)"""
     # the correlation of x's windows with g, summed over the batch and the output pixels
-    cols = _windows(_padded(_nhwc(x, data_format), _nhwc_pads(padding)), kernel_size,
-                    stride, dilation)
-    gn = _nhwc(g, data_format)
-    return _from_hwio(np.tensordot(cols, gn, axes=([0, 1, 2], [0, 1, 2])), data_format)
+    xn, gn = _nhwc(x, data_format), _nhwc(g, data_format)
+    cols, by_offset, _ = _patches(xn, kernel_size, stride, padding, dilation)
+    gm = gn.reshape(-1, gn.shape[3])
+    dw = cols @ gm if by_offset else cols.T @ gm
+    return _from_hwio(dw.reshape(*kernel_size, xn.shape[3], gn.shape[3]), data_format)
 
 
 _conv2d.defvjp(
