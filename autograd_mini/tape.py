@@ -152,8 +152,10 @@ class Tape:
         except AttributeError:  # made while no tape recorded
             return False
 
-    def _is_source(self, node: Node) -> bool:
-        """Watched explicitly, a recorded result, or an automatically watched leaf."""
+    def watches(self, node: Node) -> bool:
+        """Whether ``gradient()`` can differentiate with respect to ``node``: it was given
+        to ``watch()``, is an op's result that requires grad, or is a leaf this tape
+        watches by itself (see the class docstring)."""
         if id(node) in self._watched or (node.parents and node.requires_grad):
             return True
         if not self.watch_accessed_variables:
@@ -175,6 +177,22 @@ class Tape:
             for node in self._switched:
                 _switch(node, self, on=False)
             _WATCHING.reset(token)
+
+    def reaches(self, target: Node, source: Node) -> bool:
+        """Whether ops this tape recorded lead from ``source`` to ``target``: the path
+        ``gradient()`` follows back, through nodes that require grad."""
+        with self._watching():
+            seen, stack = {id(target)}, [target]
+            while stack:
+                node = stack.pop()
+                if node is source:
+                    return True
+                if self._recorded(node):
+                    for p in node.parents:
+                        if p.requires_grad and id(p) not in seen:
+                            seen.add(id(p))
+                            stack.append(p)
+        return False
 
     # ----- gradients ------------------------------------------------------------------
 
@@ -281,7 +299,7 @@ class Tape:
                 grads = backprop(target, seed, expand=self._recorded, create_graph=create_graph,
                                  retain_graph=keep)
                 rows.append([_as_result(grads.get(s), s, create_graph)
-                             if self._is_source(s) else None for s in flat])
+                             if self.watches(s) else None for s in flat])
         return rows
 
     # ----- why is my gradient None? ---------------------------------------------------
