@@ -324,8 +324,8 @@ def show_text(program: Program) -> str:
             ("get them", edition.get),
             ("TF names used", ", ".join(program.apis))]
     changes = edition.imports + program.changes
-    rows += [("change" if i == 0 else "", f"{old}  ->  {new}")
-             for i, (old, new) in enumerate(changes)]
+    for i, (old, new) in enumerate(changes):
+        rows += [("change" if i == 0 else "", old), ("", f"-> {new}")]
     rows.append(("the course's file", program.course_run))
     path = source(program)
     if path.is_file():
