@@ -261,6 +261,18 @@ def agrees(ours: float, theirs: float, figures: int = 5) -> bool:
     return math.isclose(ours, theirs, rel_tol=10.0 ** -figures, abs_tol=1e-7)
 
 
+def report(figures: list[tuple[float, float]]) -> bool:
+    """Print whether each (ours, TensorFlow's) pair of figures agrees to 5 significant
+    figures; True when all do (or there is none to compare)."""
+    if not figures:
+        print("not compared with TensorFlow 2.21: its run was recorded for other steps")
+        return True
+    same = sum(agrees(ours, theirs) for ours, theirs in figures)
+    print(f"matches TensorFlow 2.21: {'yes' if same == len(figures) else 'no'} "
+          f"({same}/{len(figures)} figures agree to 5 significant figures)")
+    return same == len(figures)
+
+
 # ----- the text `autograd-mini course` prints ---------------------------------------------
 
 
