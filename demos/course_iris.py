@@ -93,8 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     losses, accuracies = train(epochs=args.epochs)
     seconds = time.perf_counter() - start
     print(f"{args.epochs} epochs of lr {LR} on 120 flowers, tested on 30 ({seconds:.2f} s)")
-    print("beside TensorFlow 2.21's run of the same program (tests/course/reference/"
-          "tf2_ch1_iris.txt):")
+    print("beside TensorFlow 2.21's run (tests/course/reference/tf2_ch1_iris.txt):")
     print("epoch  loss        TensorFlow  test accuracy  TensorFlow")
     figures = []
     shown = sorted({e for e in TENSORFLOW if e < args.epochs} | {args.epochs - 1})

@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<11}{losses[-1]:<12.8f}{accuracies[-1]:<15.4f}"
               f"{time.perf_counter() - start:.2f}")
 
-    print("beside TensorFlow 2.21's runs of the same programs "
-          "(tests/course/reference/tf2_ch2_iris_*.txt):")
+    print("beside TensorFlow 2.21's runs (tests/course/reference/tf2_ch2_iris_*.txt):")
     figures = []
     for name, (epoch, tf_loss, tf_acc) in TENSORFLOW.items():
         if epoch < args.epochs:
