@@ -158,8 +158,9 @@ def run_all(out: Path, quick: bool) -> int:
             code, verdict = 1, "raised an error (traceback above)"
         results.append((name, code, verdict, time.perf_counter() - start))
     print("\n===== summary")
+    width = max(map(len, DEMOS))
     for name, _, verdict, seconds in results:
-        print(f"  {name:<8} {verdict} ({seconds:.1f} s)")
+        print(f"  {name:<{width}}  {verdict} ({seconds:.1f} s)")
     print(f"pictures in {out}")
     return 0 if all(code == 0 for _, code, _, _ in results) else 1
 
