@@ -81,13 +81,18 @@ def train(step=None, epochs: int = EPOCHS) -> tuple[list[float], list[float]]:
     return losses, accuracies
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = demo_parser("course-iris", __doc__,
+def epochs_parser(name: str, description: str | None):
+    """The command line of an iris lesson: ``--out``, ``--quick`` and ``--epochs``."""
+    parser = demo_parser(name, description,
                          out="folder for the curves (default: ./autograd_mini_out)",
                          quick="accepted for `demo all`; this demo is already quick")
     parser.add_argument("--epochs", type=at_least_one, default=EPOCHS,
                         help=f"(recorded on TensorFlow: {EPOCHS}; the course: 500)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = epochs_parser("course-iris", __doc__).parse_args(argv)
 
     start = time.perf_counter()
     losses, accuracies = train(epochs=args.epochs)

@@ -17,7 +17,7 @@ import time
 
 import autograd_mini.compat.v2 as tf
 from autograd_mini import plotting
-from autograd_mini.cli import at_least_one, demo_parser, load_demo
+from autograd_mini.cli import load_demo
 from autograd_mini.course import report
 
 iris = load_demo("course-iris")  # lecture 1's data, layer, loop and plain SGD
@@ -80,12 +80,7 @@ OPTIMIZERS = {"sgd": iris.sgd, "sgdm": sgdm, "adagrad": adagrad, "rmsprop": rmsp
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = demo_parser("course-optimizers", __doc__,
-                         out="folder for the curves (default: ./autograd_mini_out)",
-                         quick="accepted for `demo all`; this demo is already quick")
-    parser.add_argument("--epochs", type=at_least_one, default=EPOCHS,
-                        help=f"(recorded on TensorFlow: {EPOCHS}; the course: 500)")
-    args = parser.parse_args(argv)
+    args = iris.epochs_parser("course-optimizers", __doc__).parse_args(argv)
 
     runs = {}
     print(f"{args.epochs} epochs each, lr {LR}, on the course's 120 training flowers")

@@ -8,20 +8,11 @@ import importlib
 from pathlib import Path
 
 import pytest
+from test_cli_errors import run
 
-from autograd_mini import cli, course
+from autograd_mini import course
 from autograd_mini.course import CATALOGUE, PROGRAMS
 from tests.course import harness
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = cli.main(argv)
-    except SystemExit as e:  # argparse's errors
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 # ----- the catalogue and tests/course/ cannot drift -----------------------------------------
 

@@ -8,23 +8,11 @@ import re
 
 import numpy as np
 import pytest
+from test_demos import frames, run  # skips here too when Pillow is missing
 
 import autograd_mini.compat.v2 as tf
 from autograd_mini.cli import load_demo
 from tests.course import harness
-
-Image = pytest.importorskip("PIL.Image", reason="the demos extra (Pillow) is not installed")
-
-
-def run(name: str, argv: list[str], capsys) -> tuple[int, str]:
-    code = load_demo(name).main(argv)
-    return code, capsys.readouterr().out
-
-
-def decodes(path) -> bool:
-    with Image.open(path) as im:
-        im.load()
-        return im.format == "PNG"
 
 
 def recorded(name: str) -> str:
@@ -68,7 +56,7 @@ def test_course_iris_matches_tensorflow_and_draws_the_courses_two_curves(tmp_pat
     code, out = run("course-iris", ["--out", str(tmp_path)], capsys)
     assert re.search(r"^   49  0\.0914311\d  0\.09143112  0\.5333", out, re.M)
     assert "matches TensorFlow 2.21: yes (12/12 figures" in out and code == 0
-    assert decodes(tmp_path / "course_iris.png")
+    assert frames(tmp_path / "course_iris.png") == 1
 
 
 def test_course_iris_says_no_when_a_figure_differs(tmp_path, capsys, monkeypatch):
@@ -94,7 +82,7 @@ def test_course_optimizers_match_tensorflow_and_draw_one_png(tmp_path, capsys):
         assert re.search(rf"^{name} +0\.\d{{8}}  [01]\.\d{{4}} +\d+\.\d\d$", out, re.M), name
     assert "adam     epoch 49: loss 0.0237872" in out
     assert "matches TensorFlow 2.21: yes (10/10 figures" in out and code == 0
-    assert decodes(tmp_path / "course_optimizers.png")
+    assert frames(tmp_path / "course_optimizers.png") == 1
 
 
 @pytest.mark.parametrize("rule, first_step", [
@@ -120,7 +108,7 @@ def test_course_regularization_quick_matches_tensorflow_and_draws_both_boundarie
     assert out.startswith("2001 steps of Adam")
     assert re.search(r"^ 2000  0\.69225\d    0\.692253    0\.86794\d    0\.867941$", out, re.M)
     assert "matches TensorFlow 2.21: yes (10/10 figures" in out and code == 0
-    assert decodes(tmp_path / "course_regularization.png")
+    assert frames(tmp_path / "course_regularization.png") == 1
 
 
 def test_the_penalty_keeps_the_weights_smaller(capsys, tmp_path):
