@@ -1,5 +1,4 @@
-"""Five optimizers on the iris layer: the course's TF2 lecture 2.6 (class2/p32_sgd.py to
-p40_adam.py).
+"""Five optimizers on the iris layer: the course's TF2 lecture 2.6 (p32_sgd.py to p40_adam.py).
 
 Each is lecture 1's iris program (``course-iris``) with another update. With g the
 gradient, every rule steps w -= lr * m / sqrt(V): SGD takes m = g, V = 1; SGD with

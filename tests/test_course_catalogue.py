@@ -33,6 +33,13 @@ def test_each_entry_finds_its_program_where_the_harness_runs_it():
         assert course.source(PROGRAMS[name]) == harness.entry(name)
 
 
+def test_an_entry_says_it_is_held_to_other_figures_exactly_when_test_course_does():
+    from tests.test_course import TOLERANCE
+
+    loose = {p.name for p in CATALOGUE if p.agreement != course.FIGURES}
+    assert loose == set(TOLERANCE)
+
+
 def test_names_are_unique_and_each_names_its_edition():
     assert len(PROGRAMS) == len(CATALOGUE)
     assert all(p.name.startswith(p.edition.lower() + "_") for p in CATALOGUE)
