@@ -65,7 +65,7 @@ EDITIONS = {
 }
 
 # The TF1 edition's files are Python 2 (`print x`); Python 3 needs print(x).
-PY2_PRINT = ("print x  (Python 2)",
+PY2_PRINT = ("print x (Python 2)",
              "print(x): run `2to3 -w FILE` once (Python 3.12 and older have 2to3)")
 NO_SKLEARN = ("from sklearn import datasets",
               "without scikit-learn: from autograd_mini.datasets import iris, and "

@@ -3,8 +3,9 @@
 The TF2 edition of Cao Jian's MOOC trains one layer, y = softmax(x @ w1 + b1), on 120 of
 the 150 iris flowers by hand: a GradientTape records the mean squared error between y and
 the one-hot labels, ``tape.gradient`` returns d loss / d w1 and d loss / d b1, and
-``assign_sub`` steps each against its gradient (lr 0.1). The lines below are the course's
-program on ``autograd_mini.compat.v2`` (only the import line differs). Prints the loss and
+``assign_sub`` steps each against its gradient (lr 0.1). The lines below make the course's
+calls, in its order, on ``autograd_mini.compat.v2``: its file runs here with only the
+import line changed (``autograd-mini course show p45_iris.py``). Prints the loss and
 the accuracy on the 30 held-out flowers every ten epochs beside what TensorFlow 2.21
 printed for the same program, says whether they match, and draws the course's two
 curves to ``course_iris.png``. The course runs 500 epochs: try ``--epochs 500``.
