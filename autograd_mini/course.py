@@ -249,11 +249,11 @@ PROGRAMS: dict[str, Program] = {p.name: p for p in CATALOGUE}
 
 
 def find(name: str) -> list[Program]:
-    """The programs ``name`` names: a program (``tf2_ch1_iris``) or a course file
-    (``p45_iris.py``, ``opt4_5``, ``fc1/mnist_test.py``); [] when none."""
-    if name in PROGRAMS:
-        return [PROGRAMS[name]]
+    """The programs ``name`` names: a program (``tf2_ch1_iris``, its path in tests/course)
+    or a course file (``p45_iris.py``, ``opt4_5``, ``fc1/mnist_test.py``); [] when none."""
     stem = Path(name).name.removesuffix(".py")
+    if stem in PROGRAMS:
+        return [PROGRAMS[stem]]
     return [p for p in CATALOGUE if any(Path(f).stem == stem for f in p.files)]
 
 

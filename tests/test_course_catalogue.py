@@ -111,6 +111,12 @@ def test_show_takes_a_course_file_name_and_shows_every_program_that_follows_it(c
     assert "tf1_ch4_5_exp_decay:" in out and "tf1_ch4_5_exp_decay_smooth:" in out
 
 
+@pytest.mark.parametrize("name", ["tf1_ch5_mnist_fc", "tests/course/tf1_ch5_mnist_fc/",
+                                  "mnist_test.py", "fc2/mnist_backward.py"])
+def test_a_program_is_found_by_its_name_its_path_or_a_course_file(name):
+    assert [p.name for p in course.find(name)] == ["tf1_ch5_mnist_fc"]
+
+
 def test_show_says_when_the_program_is_not_installed_as_tests_are_not_in_the_wheel(
         capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(course, "PROGRAMS_DIR", tmp_path / "tests" / "course")
