@@ -35,7 +35,7 @@ import numpy as np
 from .errors import ShapeError
 from .graph import _MANY, Node, check_unchanged, data_of, link, released_check
 from .recording import ANOMALY, RECORDING, check_finite, recording_state
-from .versions import last_write, next_id
+from .versions import last_write
 
 # ----- the backward walk -------------------------------------------------------------------
 
@@ -230,8 +230,7 @@ def _binary(cls: type, spec: Any, method_name: str, reflected: bool) -> Callable
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name = empty, None
-        node._in0, node._in1, node.op, node._ctx, node.requires_grad = x, y, name, ctx, True
-        node._id = next_id()
+        link(node, (x, y), name, ctx, True)
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node
@@ -257,8 +256,7 @@ def _unary(cls: type, spec: Any, method_name: str) -> Callable:
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
         node.grad, node.name = empty, None
-        node._in0, node._in1, node.op, node._ctx, node.requires_grad = self, None, name, ctx, True
-        node._id = next_id()
+        link(node, (self,), name, ctx, True)
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node

@@ -27,16 +27,8 @@ from typing import Any
 import numpy as np
 
 from .errors import GraphError, ShapeError
-from .recording import (  # noqa: F401  (re-exported: the recording switches)
-    ANOMALY,
-    check_finite,
-    detect_anomaly,
-    enable_grad,
-    is_recording,
-    no_grad,
-    recording,
-)
-from .versions import check_unchanged, mark_written, next_id  # noqa: F401  (re-exported)
+from .recording import ANOMALY, check_finite, recording
+from .versions import check_unchanged, next_id
 
 _MANY = object()  # Node._in1 when the op has three or more inputs, all held in _in0
 
@@ -202,6 +194,8 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     with recording(create_graph):
         for node in order:  # 3. each op's VJPs, output first, leaves last
             if node.is_leaf or (expand is not None and not expand(node)):
+                if on_step is not None and node in grads:  # a leaf: it sends nothing on
+                    on_step(node, grads[node], [])
                 continue
             spec, settings = released_check(node, retain_graph)
             g = grads.get(node)
