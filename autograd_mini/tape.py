@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from ._fast import backprop
 from .errors import DTypeError, ShapeError, TapeError
-from .graph import _RECORDING, _TAPES, Node, backprop, is_recording, shape_of
+from .graph import Node, shape_of
+from .recording import RECORDING, TAPES, is_recording
 from .tensor import Tensor
 from .value import Value
 from .variable import Variable
@@ -99,7 +101,7 @@ class Tape:
             other._shared = self._shared = True
         self._token = _ACTIVE.set(_ACTIVE.get() + (self,))
         self._tokens = [_WATCHING.set(_WATCHING.get() + (self,))] + \
-            _record_with(_TAPES.get() + (self,))
+            _record_with(TAPES.get() + (self,))
         for node in self._switched:
             _switch(node, self, on=True)
         return self
@@ -119,7 +121,7 @@ class Tape:
         if self._paused:
             yield
             return
-        tokens = _record_with(tuple(t for t in _TAPES.get() if t is not self))
+        tokens = _record_with(tuple(t for t in TAPES.get() if t is not self))
         self._paused = True
         try:
             yield
@@ -327,9 +329,9 @@ def _taping(besides: Tape | None = None) -> bool:
 
 def _record_with(tapes: tuple[Tape, ...]) -> list[contextvars.Token]:
     """Make ``tapes`` the ones recording here (recording stays off under ``no_grad``)."""
-    tokens = [_TAPES.set(tapes)]
-    if _RECORDING.get() is not False:
-        tokens.append(_RECORDING.set(tapes or True))
+    tokens = [TAPES.set(tapes)]
+    if RECORDING.get() is not False:
+        tokens.append(RECORDING.set(tapes or True))
     return tokens
 
 
