@@ -17,8 +17,8 @@ from autograd_mini.testing.pytest_plugin import FUZZ_EXAMPLES, PROFILE
 from autograd_mini.testing.strategies import OP_ARGS, expressions, op_args
 
 EXAMPLES = FUZZ_EXAMPLES[PROFILE] // 3
-PACKAGE_OPS = sorted(name for name, spec in OPS.items()
-                     if spec.differentiable and spec.forward.__module__.startswith("autograd_mini."))
+PACKAGE_OPS = sorted(name for name, spec in OPS.items() if spec.differentiable
+                     and spec.forward.__module__.startswith("autograd_mini."))
 SCALAR = [name for name in PACKAGE_OPS if name in OP_ARGS and OP_ARGS[name].scalar]
 
 
