@@ -128,9 +128,11 @@ class Node:
     # ``_written``: the id clock at the latest in-place write to ``data``; ``_tapes``: the
     # tapes that recorded this node's op (see ``_RECORDING``). Both are left unset (no
     # cost) on the nodes they do not concern: nodes never written in place, ops run while
-    # no tape records.
+    # no tape records. ``_calls``, set by ``nn.Module.__call__`` on what a module returns:
+    # ``(module, first id)`` per module call this node is the output of, innermost first;
+    # the ids between mark the nodes the call made (drawings box them as one layer).
     __slots__ = ("data", "grad", "_in0", "_in1", "op", "name", "requires_grad", "_ctx", "_id",
-                 "_written", "_tapes", "__weakref__")
+                 "_written", "_tapes", "_calls", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
 
     _broadcasts = True  # whether gradients may need summing back to this node's shape

@@ -1,5 +1,6 @@
-"""Layers in two flavours: ``Linear``/``Sequential``/``MLP`` on Tensors for real training,
-and ``Neuron``/``Layer``/``ValueMLP`` on scalar Values, small enough to draw on a slide.
+"""Layers in two flavours: ``Linear``/``Sequential``/``MLP`` (with ``Flatten`` and
+``Dropout``) on Tensors for real training, and ``Neuron``/``Layer``/``ValueMLP`` on scalar
+Values, small enough to draw on a slide. Convolutions and pooling are in ``conv.py``.
 
 Weights are stored ``(in_features, out_features)`` and applied as ``x @ weight + bias``,
 the way TensorFlow writes ``tf.matmul(x, w)``.
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import ops
 from ..errors import DTypeError, ShapeError
 from ..graph import Node
 from ..tensor import Tensor
@@ -84,6 +86,51 @@ class Sequential(Module):
 
     def __len__(self) -> int:
         return len(self.layers)
+
+
+class Flatten(Module):
+    """Joins the axes from ``start_axis`` on into one: ``(N, H, W, C)`` -> ``(N, H*W*C)``
+    between convolutions and ``Linear`` layers."""
+
+    def __init__(self, start_axis: int = 1):
+        super().__init__()
+        self.start_axis = int(start_axis)
+
+    def forward(self, x: Any) -> Tensor:
+        return ops.flatten(x, start_axis=self.start_axis)
+
+    def extra_repr(self) -> str:
+        return f"start_axis={self.start_axis}"
+
+
+class Dropout(Module):
+    """While training, zeroes each input with probability ``rate`` and scales the rest by
+    ``1 / (1 - rate)``; after ``eval()``, passes its input through unchanged.
+
+    Args:
+        rate: the fraction of inputs dropped, in [0, 1) (TensorFlow 1's ``keep_prob`` is
+            ``1 - rate``).
+        seed: an int or a ``numpy.random.Generator``: the masks come from it, a new one
+            per call, so a seed fixes the whole sequence of masks.
+    """
+
+    def __init__(self, rate: float = 0.5, seed: initializers.Seed = None):
+        super().__init__()
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer,
+                                                           np.floating)):
+            raise DTypeError(f"Dropout: rate must be a number in [0, 1), got "
+                             f"{type(rate).__name__}")
+        if not 0 <= rate < 1:
+            raise ShapeError(f"Dropout: rate is the fraction of inputs zeroed, in [0, 1); "
+                             f"got {rate}" + (" (keep_prob is 1 - rate)" if rate == 1 else ""))
+        self.rate = float(rate)
+        self._rng = initializers.rng_of(seed)
+
+    def forward(self, x: Any) -> Tensor:
+        return ops.dropout(x, self.rate, seed=self._rng, training=self.training)
+
+    def extra_repr(self) -> str:
+        return f"rate={self.rate:g}"
 
 
 class MLP(Module):

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DTypeError, NonFiniteError, ShapeError
-from ..graph import Node, mark_written
+from ..graph import Node, _ids, mark_written
 from ..value import Value
 from ..variable import Variable
 
@@ -27,7 +27,9 @@ class Module:
     attributes in ``__init__``, and write ``forward``.
 
     Parameters get names from where they sit (``"layers.0.weight"``), used by
-    ``state_dict`` and shown in graph drawings; a name you gave yourself is kept.
+    ``state_dict`` and shown in graph drawings; a name you gave yourself is kept. Calling a
+    module notes on its results which call made them, so ``draw_graph(loss, collapse=model)``
+    can draw each layer as one box.
     """
 
     training: bool = True  # a class default, so a subclass that skips __init__ still works
@@ -39,7 +41,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        start = next(_ids)  # every node this call makes gets a later id
+        out = self.forward(*args, **kwargs)
+        for node in (out,) if isinstance(out, Node) else \
+                out if isinstance(out, (list, tuple)) else ():
+            if isinstance(node, Node) and node._id > start:  # made here, not passed through
+                node._calls = (*getattr(node, "_calls", ()), (self, start))
+        return out
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
@@ -67,6 +75,13 @@ class Module:
         yield self
         for _, child in self.named_children():
             yield from child.modules()
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (named ``prefix``) and every module below it with its dotted path,
+        parents first."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
 
     def named_nodes(self, prefix: str = "") -> Iterator[tuple[str, Node]]:
         """Every Variable/Value held, trainable or not, with its dotted name."""
