@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist")  # the order `demo all` runs them
+DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist", "lenet5")  # the order `demo all` runs
 DEFAULT_OUT = Path("autograd_mini_out")
 _VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its output)"}
 

@@ -63,8 +63,11 @@ def _targets(collapse: Any) -> dict[int, tuple[Any, str]]:
     """``id(module) -> (module, path)`` of the modules to box: those below a model (the
     model itself when it has none), or the modules of a list."""
     if hasattr(collapse, "named_modules"):
-        below = [(path, m) for path, m in collapse.named_modules() if m is not collapse]
-        return {id(m): (m, path) for path, m in below or [("", collapse)]}
+        targets: dict[int, tuple[Any, str]] = {}
+        for path, m in collapse.named_modules():
+            if m is not collapse:
+                targets.setdefault(id(m), (m, path))  # a module held twice: its first path
+        return targets or {id(collapse): (collapse, "")}
     if isinstance(collapse, (list, tuple)) and all(hasattr(m, "named_modules")
                                                    for m in collapse):
         return {id(m): (m, _path_in_model(m, i)) for i, m in enumerate(collapse)}
