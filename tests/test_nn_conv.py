@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograd_mini import DTypeError, ShapeError, Tensor, nn
+from autograd_mini import DTypeError, OpError, ShapeError, Tensor, nn
 
 
 def images(shape, seed=0, dtype=np.float64):
@@ -64,7 +64,7 @@ def test_conv2d_glorot_uniform_counts_fans_over_the_receptive_field():
 
 def test_conv2d_he_normal_has_stddev_sqrt_two_over_fan_in():
     w = nn.Conv2d(64, 64, 3, init="he_normal", seed=1).weight.numpy()
-    assert abs(w.mean()) < 0.01 * w.std()
+    assert abs(w.mean()) < 5 * w.std() / np.sqrt(w.size)
     assert w.std() == pytest.approx(np.sqrt(2 / (3 * 3 * 64)), rel=0.02)
 
 
@@ -79,7 +79,7 @@ def test_conv2d_same_seed_same_kernel_and_init_takes_values():
 
 def test_conv2d_with_the_wrong_channels_names_the_layer_and_the_shapes():
     net = nn.Sequential(nn.Conv2d(3, 6, 5))
-    with pytest.raises(ShapeError, match=r"Conv2d 'layers\.0\.weight' \(3 -> 6 channels, "
+    with pytest.raises(ShapeError, match=r"Conv2d 'layers\.0' \(3 -> 6 channels, "
                                          r"5x5 kernel\): expected 3 channels.*\(2, 28, 28, 1\)"):
         net(np.zeros((2, 28, 28, 1), np.float32))
 
@@ -162,7 +162,7 @@ def test_flatten_keeps_the_batch_axis_in_numpys_order():
 
 
 def test_dropout_zeroes_about_rate_and_scales_the_rest_while_training():
-    y = nn.Dropout(0.25, seed=0)(np.ones((200, 100))).numpy()
+    y = nn.Dropout(0.25, seed=0)(np.ones((200, 100), np.float32)).numpy()
     assert set(np.unique(y)) == {0.0, np.float32(1 / 0.75)}
     assert abs((y == 0).mean() - 0.25) < 0.01
 
@@ -193,12 +193,12 @@ def test_dropout_passes_gradients_only_through_the_kept_inputs():
 
 
 @pytest.mark.parametrize("rate, error, message", [
-    (1.0, ShapeError, r"in \[0, 1\); got 1.0 \(keep_prob is 1 - rate\)"),
-    (-0.1, ShapeError, r"in \[0, 1\)"),
+    (1.0, OpError, r"in \[0, 1\); got 1.0 \(keep_prob is 1 - rate\)"),
+    (-0.1, OpError, r"in \[0, 1\); got -0.1"),
     ("half", DTypeError, "rate must be a number"),
 ])
 def test_dropout_rate_outside_zero_one_is_refused(rate, error, message):
-    with pytest.raises(error, match="Dropout: " + message):
+    with pytest.raises(error, match="Dropout: .*" + message):
         nn.Dropout(rate)
 
 

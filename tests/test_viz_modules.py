@@ -58,7 +58,7 @@ def test_lenet5_without_collapse_draws_every_op(lenet5):
     _, loss = lenet5
     ops = [v["label"] for k, v in dot_nodes(draw_graph(loss)).items() if k.endswith("op")]
     for name, count in [("conv2d", 2), ("max_pool2d", 2), ("relu", 4), ("@", 3),
-                        ("dropout", 1), ("flatten", 1)]:
+                        ("dropout", 1), ("reshape", 1)]:
         assert ops.count(name) == count, name
     assert not boxes(draw_graph(loss))
 

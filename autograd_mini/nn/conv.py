@@ -96,7 +96,8 @@ class Conv2d(Module):
         self.bias = Variable(initializers.zeros(self.out_channels, dtype=dtype)) if bias else None
 
     def forward(self, x: Any) -> Tensor:
-        who = f"Conv2d '{self.weight.name}'" if self.weight.name else "Conv2d"
+        path = (self.weight.name or "").rpartition(".")[0]  # "conv1" of "conv1.weight"
+        who = f"Conv2d '{path}'" if path else "Conv2d"
         x = _image(x, who, self.weight.dtype)
         if x.shape[-1] != self.in_channels:
             hint = ("; the channels look first (NCHW): move them last with "
@@ -145,12 +146,12 @@ class MaxPool2d(_Pool2d):
     """The largest value of each ``size`` window, per channel (stride defaults to size;
     ``"SAME"`` pads with -inf, so padding never wins)."""
 
-    op = staticmethod(lambda *a, **k: ops.max_pool2d(*a, **k))
+    op = staticmethod(ops.max_pool2d)
 
 
 class AvgPool2d(_Pool2d):
     """The mean of each ``size`` window, per channel (``"SAME"`` averages the real pixels
     only, as TensorFlow does)."""
 
-    op = staticmethod(lambda *a, **k: ops.avg_pool2d(*a, **k))
+    op = staticmethod(ops.avg_pool2d)
 

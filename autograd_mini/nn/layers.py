@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from ..errors import DTypeError, ShapeError
+from ..errors import DTypeError, OpError, ShapeError
 from ..graph import Node
 from ..tensor import Tensor
 from ..value import Value
@@ -97,7 +97,7 @@ class Flatten(Module):
         self.start_axis = int(start_axis)
 
     def forward(self, x: Any) -> Tensor:
-        return ops.flatten(x, start_axis=self.start_axis)
+        return ops.flatten(x if isinstance(x, Node) else Tensor(x), start_axis=self.start_axis)
 
     def extra_repr(self) -> str:
         return f"start_axis={self.start_axis}"
@@ -121,12 +121,13 @@ class Dropout(Module):
             raise DTypeError(f"Dropout: rate must be a number in [0, 1), got "
                              f"{type(rate).__name__}")
         if not 0 <= rate < 1:
-            raise ShapeError(f"Dropout: rate is the fraction of inputs zeroed, in [0, 1); "
+            raise OpError(f"Dropout: rate is the fraction of inputs zeroed, in [0, 1); "
                              f"got {rate}" + (" (keep_prob is 1 - rate)" if rate == 1 else ""))
         self.rate = float(rate)
         self._rng = initializers.rng_of(seed)
 
     def forward(self, x: Any) -> Tensor:
+        x = x if isinstance(x, Node) else Tensor(x)
         return ops.dropout(x, self.rate, seed=self._rng, training=self.training)
 
     def extra_repr(self) -> str:
