@@ -234,7 +234,8 @@ def test_collapse_value_neurons_keeps_their_sum_and_activation_inside_the_box():
     out = model([1.0, -2.0])
     g = draw_graph(out, collapse=model)
     boxes = [v["label"] for k, v in dot_nodes(g).items() if k.startswith("m")]
-    assert boxes[0] == "Neuron layers.0.neurons.0\\nw.0 = 0.2739\\nw.1 = -0.4604\\nb = 0"
+    assert boxes[0] == ("Neuron layers.0.neurons.0\\nw.0 = 0.2739\\nw.1 = -0.4604\\nb = 0"
+                        "\\nthen tanh\\nout = 0.8321")
     assert len(boxes) == 3
     ops = [v["label"] for k, v in dot_nodes(g).items() if k.endswith("op")]
     assert ops == []  # every *, + and tanh ran in a neuron's call, so went into its box

@@ -18,6 +18,8 @@ from ..graph import Node
 from ..tensor import Tensor
 from ..variable import Variable
 from . import init as initializers
+from .activations import activation_repr, get_activation
+from .layers import Activation
 from .module import Module
 
 LAYOUT = "NHWC"
@@ -62,7 +64,7 @@ def _image(x: Any, who: str, dtype: Any = None) -> Node:
 
 
 class Conv2d(Module):
-    """A 2-d convolution over NHWC images: ``conv2d(x, weight) + bias``.
+    """A 2-d convolution over NHWC images: ``activation(conv2d(x, weight) + bias)``.
 
     Args:
         kernel_size, stride, dilation: an int or an (h, w) pair.
@@ -72,6 +74,7 @@ class Conv2d(Module):
             fans counted over the receptive field as TensorFlow does). The bias starts at 0.
         seed: an int or a ``numpy.random.Generator``, for reproducible weights.
         dtype: float32 (default) or float64.
+        activation: applied to the result, as ``Linear``'s (None: linear, the default).
 
     ``weight`` has shape ``(kh, kw, in_channels, out_channels)``, ``bias``
     ``(out_channels,)``.
@@ -80,8 +83,9 @@ class Conv2d(Module):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any,
                  stride: Any = 1, padding: Any = "VALID", dilation: Any = 1, bias: bool = True,
                  init: Any = "glorot_uniform", seed: initializers.Seed = None,
-                 dtype: Any = np.float32):
+                 dtype: Any = np.float32, activation: Activation = None):
         super().__init__()
+        self.activation = get_activation(activation)
         if in_channels < 1 or out_channels < 1:
             raise ShapeError(f"Conv2d: channels must be positive, got in_channels="
                              f"{in_channels}, out_channels={out_channels}")
@@ -108,7 +112,7 @@ class Conv2d(Module):
                              f"got shape {x.shape}{hint}")
         y = ops.conv2d(x, self.weight, stride=self.stride, padding=self.padding,
                        dilation=self.dilation, data_format=LAYOUT)
-        return y if self.bias is None else y + self.bias
+        return self.activation(y if self.bias is None else y + self.bias)
 
     def extra_repr(self) -> str:
         parts = [f"{self.in_channels}, {self.out_channels}", f"kernel_size={self.kernel_size}"]
@@ -116,7 +120,8 @@ class Conv2d(Module):
                                                    ("padding", self.padding, "VALID"),
                                                    ("dilation", self.dilation, (1, 1)))
                   if v != default]
-        return ", ".join(parts + ([] if self.bias is not None else ["bias=False"]))
+        return ", ".join(parts + ([] if self.bias is not None else ["bias=False"])) + \
+            activation_repr(self.activation)
 
 
 class _Pool2d(Module):

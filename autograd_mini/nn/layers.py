@@ -20,7 +20,7 @@ from ..tensor import Tensor
 from ..value import Value
 from ..variable import Variable
 from . import init as initializers
-from .activations import get_activation
+from .activations import activation_repr, get_activation
 from .module import Module
 
 Activation = str | Callable[[Any], Any] | None
@@ -30,9 +30,12 @@ Activation = str | Callable[[Any], Any] | None
 
 
 class Linear(Module):
-    """``y = x @ weight + bias``, with ``weight`` of shape ``(in_features, out_features)``.
+    """``y = activation(x @ weight + bias)``, with ``weight`` of shape
+    ``(in_features, out_features)``.
 
     Args:
+        activation: a name from ``nn.activations.ACTIVATIONS`` (``"relu"``), a function, or
+            None (linear, the default), as Keras's ``Dense(activation=...)``.
         init: the weight's initializer: a name from ``nn.init.INITIALIZERS``
             (default ``"glorot_uniform"``), a function ``f(shape, seed=, dtype=)``, or the
             starting values themselves. The bias starts at zero.
@@ -42,9 +45,10 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  init: Any = "glorot_uniform", seed: initializers.Seed = None,
-                 dtype: Any = np.float32):
+                 dtype: Any = np.float32, activation: Activation = None):
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
+        self.activation = get_activation(activation)
         rng = initializers.rng_of(seed)
         shape = (self.in_features, self.out_features)
         self.weight = Variable(initializers.initial_value(init, shape, rng, dtype))
@@ -58,11 +62,11 @@ class Linear(Module):
                              f"{self.out_features}): expected inputs with {self.in_features} "
                              f"features in the last axis, got shape {x.shape}")
         y = x @ self.weight
-        return y if self.bias is None else y + self.bias
+        return self.activation(y if self.bias is None else y + self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+                f"bias={self.bias is not None}" + activation_repr(self.activation))
 
 
 class Sequential(Module):

@@ -6,8 +6,9 @@ flavour) stored in an attribute, directly or in a list/tuple, or inside a child 
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -42,12 +43,7 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         start = next(_ids)  # every node this call makes gets a later id
-        out = self.forward(*args, **kwargs)
-        for node in (out,) if isinstance(out, Node) else \
-                out if isinstance(out, (list, tuple)) else ():
-            if isinstance(node, Node) and node._id > start:  # made here, not passed through
-                node._calls = (*getattr(node, "_calls", ()), (self, start))
-        return out
+        return _mark_call(self.forward(*args, **kwargs), self, start)
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
@@ -181,6 +177,28 @@ class Module:
             return f"{type(self).__name__}({self.extra_repr()})"
         lines = [f"  ({n}): " + repr(m).replace("\n", "\n  ") for n, m in children]
         return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
+
+
+def _mark_call(out: Any, maker: Any, start: int) -> Any:
+    """Note ``(maker, start)`` on the nodes in ``out`` made since id ``start`` (not on an
+    input passed through): drawings box the nodes with ids between as one call."""
+    for node in (out,) if isinstance(out, Node) else \
+            out if isinstance(out, (list, tuple)) else ():
+        if isinstance(node, Node) and node._id > start:
+            node._calls = (*getattr(node, "_calls", ()), (maker, start))
+    return out
+
+
+def marks_calls(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark ``fn``'s results as a module call marks its own, so that
+    ``draw_graph(..., collapse=model)`` draws each call of ``fn`` (a loss) as one box."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        start = next(_ids)
+        return _mark_call(fn(*args, **kwargs), call, start)
+
+    return call
 
 
 def _walk(value: Any, name: str) -> Iterator[tuple[str, Node]]:

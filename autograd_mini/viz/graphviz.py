@@ -129,7 +129,8 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, "
                          f"got {rankdir!r}")
     view = GraphView(root)
-    group_of, boxes = module_groups(view, collapse) if collapse is not None else ({}, [])
+    group_of, boxes = module_groups(view, collapse, show_data) if collapse is not None \
+        else ({}, [])
     drawn = sum(1 + bool(n.op) for n in view.nodes if id(n) not in group_of) + len(boxes)
     view.check_size(drawn, max_nodes, "draw_graph")
     walk = lecture if isinstance(lecture, BackwardWalk) else None

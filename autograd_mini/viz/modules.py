@@ -25,8 +25,10 @@ from .text import GraphView, fmt
 Box = tuple[str, list[str]]  # a box's title and its other lines
 
 
-def module_groups(view: GraphView, collapse: Any) -> tuple[dict[int, int], list[Box]]:
-    """Which drawn node goes into which box (by ``id``), and each box's label lines."""
+def module_groups(view: GraphView, collapse: Any,
+                  show_data: bool = True) -> tuple[dict[int, int], list[Box]]:
+    """Which drawn node goes into which box (by ``id``), and each box's label lines
+    (``show_data``: with the value of a number that leaves a box)."""
     targets = _targets(collapse)
     calls = _calls(view, targets)
     starts = [start for start, _, _ in calls]
@@ -54,7 +56,8 @@ def module_groups(view: GraphView, collapse: Any) -> tuple[dict[int, int], list[
     for n in view.nodes:
         if id(n) in group_of:
             members[group_of[id(n)]].append(n)
-    boxes = [_box(view, calls[i][2], targets[id(calls[i][2])][1], members[k], users)
+    boxes = [_box(view, calls[i][2], members[k], users,
+                  targets.get(id(calls[i][2]), (None, ""))[1], show_data)
              for i, k in box_of_call.items()]
     return group_of, boxes
 
@@ -81,7 +84,7 @@ def _calls(view: GraphView, targets: dict[int, tuple[Any, str]]) -> list[tuple[i
     ends: dict[tuple[int, int], tuple[int, Any]] = {}
     for n in view.nodes:
         for module, start in getattr(n, "_calls", ()):
-            if id(module) in targets:
+            if id(module) in targets or not hasattr(module, "named_modules"):  # or a loss
                 key = (id(module), start)  # a call returning a list ends at its last result
                 ends[key] = (max(n._id, ends.get(key, (0, None))[0]), module)
     return sorted((start, end, module) for (_, start), (end, module) in ends.items())
@@ -91,24 +94,40 @@ def _owns(module: Any, node: Node) -> bool:
     return any(p is node for _, p in module.named_nodes())
 
 
-def _box(view: GraphView, module: Any, path: str, nodes: list[Node],
-         users: dict[int, list[Node]]) -> Box:
-    """The title (``Conv2d conv1``) and lines: parameters' shapes, or the module's settings
-    when it has none; then the shape of what leaves the box."""
+def _box(view: GraphView, maker: Any, nodes: list[Node], users: dict[int, list[Node]],
+         path: str, show_data: bool) -> Box:
+    """The title (``Conv2d conv1``, or a loss's name) and lines: parameters' shapes and
+    activation, or the module's settings when it has no parameters; then the shape of what
+    leaves the box."""
     members = {id(n) for n in nodes}
-    shown = [(name, p) for name, p in module.named_parameters() if id(p) in members]
+    if not hasattr(maker, "named_modules"):  # a function marked by nn.module.marks_calls
+        return maker.__name__, _outputs(view, nodes, members, users, [], show_data)
+    shown = [(name, p) for name, p in maker.named_parameters() if id(p) in members]
     if len(shown) > 3:
         lines = [f"{len(shown)} parameters"]
     elif shown:
         lines = [f"{name} {p.shape}" if np.ndim(p.data) else f"{name} = {fmt(p.data)}"
                  for name, p in shown]
     else:
-        lines = [module.extra_repr()] if module.extra_repr() else []
+        lines = [maker.extra_repr()] if maker.extra_repr() else []
+    activation = getattr(maker, "activation", None)
+    if shown and callable(activation) and activation.__name__ != "identity":
+        lines.append(f"then {activation.__name__}")
+    return f"{type(maker).__name__} {path}".strip(), _outputs(view, nodes, members, users,
+                                                                lines, show_data)
+
+
+def _outputs(view: GraphView, nodes: list[Node], members: set[int],
+             users: dict[int, list[Node]], lines: list[str], show_data: bool) -> list[str]:
+    """``lines`` and the shapes (or numbers) of the box's nodes used outside it."""
     for n in nodes:
         leaves = n is view.root or any(id(u) not in members for u in users.get(id(n), []))
-        if leaves and np.ndim(n.data) and (line := f"out {np.shape(n.data)}") not in lines:
+        if not leaves or n.data is None or not (np.ndim(n.data) or show_data):
+            continue  # (None: a define-then-run node not computed yet)
+        line = f"out {np.shape(n.data)}" if np.ndim(n.data) else f"out = {fmt(n.data)}"
+        if line not in lines:
             lines.append(line)
-    return f"{type(module).__name__} {path}".strip(), lines
+    return lines
 
 
 def _path_in_model(module: Any, i: int) -> str:
