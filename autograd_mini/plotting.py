@@ -97,10 +97,11 @@ def image_grid(path: str | Path, images: Sequence[np.ndarray], titles: Sequence[
 
 
 def image_rows(path: str | Path, rows: Mapping[str, Sequence[np.ndarray]], *,
-               cmap: str = "gray", title: str = "") -> Path:
+               cmap: str = "gray", title: str = "", symmetric: bool = False) -> Path:
     """Save rows of small images, each row titled by its key (filters, feature maps).
 
-    Each image is scaled to its own range, so a map's pattern shows whatever its size.
+    Each image is scaled to its own range, so a map's pattern shows whatever its size;
+    ``symmetric`` centres the range on 0 (weights in a diverging colour map: 0 is white).
     """
     width = max(len(images) for images in rows.values())
     fig = _figure(1.3 * width + 1.2, 1.5 * len(rows) + (0.4 if title else 0.0))
@@ -109,7 +110,10 @@ def image_rows(path: str | Path, rows: Mapping[str, Sequence[np.ndarray]], *,
         for i, ax in enumerate(row_axes):
             ax.axis("off")
             if i < len(images):
-                ax.imshow(np.asarray(images[i]), cmap=cmap, interpolation="nearest")
+                image = np.asarray(images[i])
+                top = float(np.abs(image).max()) or 1.0
+                ax.imshow(image, cmap=cmap, interpolation="nearest",
+                          **({"vmin": -top, "vmax": top} if symmetric else {}))
         row_axes[0].set_title(label, fontsize=9, loc="left")
     if title:
         fig.suptitle(title)

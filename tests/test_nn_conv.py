@@ -47,6 +47,13 @@ def test_conv2d_output_shapes(kwargs, shape):
     assert nn.Conv2d(1, 6, 5, **kwargs)(np.zeros((2, 28, 28, 1))).shape == shape
 
 
+def test_conv2d_applies_its_activation_after_the_bias():
+    conv = nn.Conv2d(1, 2, 1, activation="relu", init="ones")
+    conv.bias.data[...] = [-5.0, 5.0]
+    y = conv(np.full((1, 2, 2, 1), 2.0, np.float32)).numpy()
+    assert np.all(y[..., 0] == 0) and np.all(y[..., 1] == 7)
+
+
 def test_conv2d_registers_an_hwio_weight_and_a_bias_named_by_their_place():
     net = nn.Sequential(nn.Conv2d(3, 8, 5), nn.ReLU(), nn.Conv2d(8, 2, 3, bias=False))
     assert [(n, p.shape) for n, p in net.named_parameters()] == [
