@@ -245,8 +245,9 @@ def test_collapse_lets_a_big_model_fit_under_max_nodes():
     model = nn.ValueMLP([4, 8, 8, 1], seed=1)
     out = model([0.5, -1.0, 2.0, 0.1])
     with pytest.raises(GraphError):
-        draw_graph(out, max_nodes=100)
+        draw_graph(out, max_nodes=100, collapse=None)
     assert draw_graph(out, collapse=model, max_nodes=100).source.count("box3d") == 17
+    assert draw_graph(out, max_nodes=100).source.count("box3d") == 17  # "auto" does the same
 
 
 def test_collapse_refuses_something_that_is_not_a_module():

@@ -50,13 +50,27 @@ def test_lenet5_collapsed_boxes_are_chained_in_layer_order(lenet5):
     assert [k for k in dot_nodes(g) if not k.startswith("m")] == [ids["x"]]  # all boxed
 
 
-def test_lenet5_without_collapse_draws_every_op(lenet5):
+def test_lenet5_is_drawn_one_box_per_layer_by_default(lenet5):
     _, loss = lenet5
-    ops = [v["label"] for k, v in dot_nodes(draw_graph(loss)).items() if k.endswith("op")]
+    assert boxes(draw_graph(loss)) == LENET5_BOXES
+
+
+def test_lenet5_with_collapse_none_draws_every_op(lenet5):
+    _, loss = lenet5
+    g = draw_graph(loss, collapse=None)
+    ops = [v["label"] for k, v in dot_nodes(g).items() if k.endswith("op")]
     for name, count in [("conv2d", 2), ("max_pool2d", 2), ("relu", 4), ("@", 3),
-                        ("dropout", 1), ("reshape", 1)]:
+                        ("dropout", 1), ("reshape", 1), ("log_softmax", 1)]:
         assert ops.count(name) == count, name
-    assert not boxes(draw_graph(loss))
+    assert not boxes(g)
+
+
+def test_a_small_graph_made_by_modules_is_still_drawn_in_full_by_default():
+    model = nn.MLP([2, 3, 1], seed=0)
+    loss = nn.mse(model(np.ones((4, 2), np.float32)), np.zeros((4, 1)))
+    g = draw_graph(loss)
+    assert not boxes(g) and any(k.endswith("op") and v["label"] == "@"
+                                for k, v in dot_nodes(g).items())
 
 
 def test_collapsing_some_layers_expands_the_others(lenet5):

@@ -23,13 +23,21 @@ from ..graph import Node
 from .text import GraphView, fmt
 
 Box = tuple[str, list[str]]  # a box's title and its other lines
+SLIDE = 40  # boxes and ellipses a slide holds: draw_graph collapses a bigger module graph
+
+
+def made_by_modules(view: GraphView) -> bool:
+    """Whether some node of the graph was made in a module's call."""
+    return any(hasattr(m, "named_modules") for n in view.nodes for m, _ in
+               getattr(n, "_calls", ()))
 
 
 def module_groups(view: GraphView, collapse: Any,
                   show_data: bool = True) -> tuple[dict[int, int], list[Box]]:
     """Which drawn node goes into which box (by ``id``), and each box's label lines
-    (``show_data``: with the value of a number that leaves a box)."""
-    targets = _targets(collapse)
+    (``show_data``: with the value of a number that leaves a box). ``collapse`` is a
+    model, a list of modules, or ``"auto"``: the layers of the outermost modules called."""
+    targets = _auto_targets(view) if collapse == "auto" else _targets(collapse)
     calls = _calls(view, targets)
     starts = [start for start, _, _ in calls]
     call_of: dict[int, int] = {}  # id(node) -> index in calls
@@ -78,13 +86,27 @@ def _targets(collapse: Any) -> dict[int, tuple[Any, str]]:
                      f"{type(collapse).__name__}")
 
 
-def _calls(view: GraphView, targets: dict[int, tuple[Any, str]]) -> list[tuple[int, int, Any]]:
-    """``(first id, last id, module)`` of each call of a target module that made a node of
-    the graph, ordered by first id."""
+def _auto_targets(view: GraphView) -> dict[int, tuple[Any, str]]:
+    """The targets of every module whose call no other call holds (the models)."""
+    calls = _calls(view, None)
+    targets: dict[int, tuple[Any, str]] = {}
+    outer_end = -1
+    for start, end, module in calls:  # ordered by start: a call past the last end is outermost
+        if start > outer_end:
+            outer_end = end
+            if hasattr(module, "named_modules"):
+                targets = _targets(module) | targets
+    return targets
+
+
+def _calls(view: GraphView,
+           targets: dict[int, tuple[Any, str]] | None) -> list[tuple[int, int, Any]]:
+    """``(first id, last id, module)`` of each call of a target module (None: of any) or
+    of a loss that made a node of the graph, ordered by first id."""
     ends: dict[tuple[int, int], tuple[int, Any]] = {}
     for n in view.nodes:
         for module, start in getattr(n, "_calls", ()):
-            if id(module) in targets or not hasattr(module, "named_modules"):  # or a loss
+            if targets is None or id(module) in targets or not hasattr(module, "named_modules"):
                 key = (id(module), start)  # a call returning a list ends at its last result
                 ends[key] = (max(n._id, ends.get(key, (0, None))[0]), module)
     return sorted((start, end, module) for (_, start), (end, module) in ends.items())
