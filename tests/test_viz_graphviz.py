@@ -251,7 +251,7 @@ def test_collapse_lets_a_big_model_fit_under_max_nodes():
 
 
 def test_collapse_refuses_something_that_is_not_a_module():
-    with pytest.raises(DTypeError, match="nn.Module or a list of modules"):
+    with pytest.raises(DTypeError, match="a list of modules, 'auto' or None, got 'layers'"):
         draw_graph(neuron(), collapse="layers")
 
 

@@ -5,8 +5,10 @@ the call (``Node._calls``); every node with an id from there to the result's was
 during the call, by the module or by the modules it called. ``draw_graph(...,
 collapse=model)`` puts the nodes of each innermost call of a module below ``model``, with
 the parameters only that call uses, into one box labelled with the module's class and
-path, its parameters' shapes (or its settings) and its output's shape. One box per call:
-a module used twice (one ``ReLU`` after every layer) is drawn twice, where it ran.
+path, its parameters' shapes (or its settings) and its output's shape; a loss (marked by
+``nn.module.marks_calls``) gets a box too. ``collapse="auto"`` takes as models the modules
+whose calls no other call holds. One box per call: a module used twice (one ``ReLU``
+after every layer) is drawn twice, where it ran.
 Ids are one clock for the process, so a graph built by two threads at once can be boxed
 wrongly; nothing else is.
 """
@@ -37,7 +39,8 @@ def module_groups(view: GraphView, collapse: Any,
     """Which drawn node goes into which box (by ``id``), and each box's label lines
     (``show_data``: with the value of a number that leaves a box). ``collapse`` is a
     model, a list of modules, or ``"auto"``: the layers of the outermost modules called."""
-    targets = _auto_targets(view) if collapse == "auto" else _targets(collapse)
+    auto = isinstance(collapse, str) and collapse == "auto"
+    targets = _auto_targets(view) if auto else _targets(collapse)
     calls = _calls(view, targets)
     starts = [start for start, _, _ in calls]
     call_of: dict[int, int] = {}  # id(node) -> index in calls
@@ -82,8 +85,8 @@ def _targets(collapse: Any) -> dict[int, tuple[Any, str]]:
     if isinstance(collapse, (list, tuple)) and all(hasattr(m, "named_modules")
                                                    for m in collapse):
         return {id(m): (m, _path_in_model(m, i)) for i, m in enumerate(collapse)}
-    raise DTypeError(f"draw_graph: collapse takes an nn.Module or a list of modules, got "
-                     f"{type(collapse).__name__}")
+    raise DTypeError(f"draw_graph: collapse takes an nn.Module, a list of modules, 'auto' or "
+                     f"None, got {collapse!r}"[:200])
 
 
 def _auto_targets(view: GraphView) -> dict[int, tuple[Any, str]]:
