@@ -98,6 +98,12 @@ def test_a_module_call_marks_its_result_with_the_calls_innermost_first():
     assert outer_start < inner_start < y._id  # the ids of the nodes the calls made
 
 
+def test_a_loss_marks_its_result_as_a_call_of_itself():
+    loss = nn.mse(Variable(np.ones(3)), np.zeros(3))
+    (maker, start), = loss._calls
+    assert maker is nn.mse and maker.__name__ == "mse" and start < loss._id
+
+
 def test_a_module_that_returns_its_input_marks_nothing():
     x = Variable(np.ones(2))
     assert nn.Identity()(x) is x and not hasattr(x, "_calls")
