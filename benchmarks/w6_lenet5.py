@@ -187,6 +187,19 @@ def _torch_side(torch, X: np.ndarray, Y: np.ndarray, threads: int | None) -> Cal
     return epoch
 
 
+def _one_blas_thread(fn: Callable) -> tuple[Callable, bool]:
+    """``fn`` run with numpy's BLAS on one thread (threadpoolctl), to face PyTorch on one
+    thread like for like; ``fn`` itself (and False) when threadpoolctl is missing."""
+    threadpoolctl = peer("threadpoolctl")
+    if threadpoolctl is None:
+        return fn, False
+
+    def pinned():
+        with threadpoolctl.threadpool_limits(1, user_api="blas"):
+            fn()
+    return pinned, True
+
+
 def _same_result(X: np.ndarray, Y: np.ndarray) -> bool:
     """Ours and the reference, trained from the same weights on the same images, agree."""
     ref, ours = init_params(), [Variable(p) for p in init_params()]
@@ -201,16 +214,19 @@ def run(quick: bool) -> list[Row]:
     ref, ours = init_params(), [Variable(p) for p in init_params()]
     sides = {"numpy im2col": lambda: numpy_epoch(ref, X, Y),
              "autograd_mini": lambda: ours_epoch(ours, X, Y)}
+    same = _same_result(X[:BATCH * 4], Y[:BATCH * 4])  # also warms both sides up
     torch = peer("torch")
     if torch is not None:
+        _torch_side(torch, X[:BATCH * 4], Y[:BATCH * 4], None)()  # warm-up
         sides["PyTorch eager, 1 thread"] = _torch_side(torch, X, Y, 1)
         sides["PyTorch eager"] = _torch_side(torch, X, Y, None)
+    one_thread, pinned = _one_blas_thread(sides["autograd_mini"])
     pairs = {}
     for name in sides:  # ours against each reference, the two in turn
         if name != "autograd_mini":
-            pairs[name] = paired(name, {name: sides[name],
-                                        "autograd_mini": sides["autograd_mini"]}, rounds)
-    same = _same_result(X[:BATCH * 4], Y[:BATCH * 4])
+            ours_side = one_thread if name == "PyTorch eager, 1 thread" else sides[
+                "autograd_mini"]
+            pairs[name] = paired(name, {name: sides[name], "autograd_mini": ours_side}, rounds)
     out = []
     for name in ("numpy im2col", "PyTorch eager, 1 thread", "PyTorch eager"):
         if name not in pairs:
@@ -221,6 +237,8 @@ def run(quick: bool) -> list[Row]:
                   best(times[name]), samples=times)
         if name == "PyTorch eager, 1 thread":
             row.target = 1.5
+            row.note = ("numpy's BLAS on one thread too" if pinned else
+                        "numpy's BLAS not pinned to one thread: threadpoolctl not installed")
         if name == "numpy im2col" and not same:
             row.note = "WARNING: weights differ from numpy's"
         out.append(row)
