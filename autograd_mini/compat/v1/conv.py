@@ -1,0 +1,213 @@
+"""TF1's convolutional layers on graph tensors: ``tf.nn.conv2d``, ``max_pool``, ``avg_pool``,
+``bias_add`` and ``dropout``, each a call of an ``autograd_mini.ops`` op.
+
+TensorFlow writes strides and windows per axis of the data (``strides=[1, 2, 2, 1]`` in
+NHWC); ``read_window`` and ``read_padding`` turn them into the engine's ``(h, w)`` pairs
+(``compat.v2`` reads its arguments with the same functions). ``dropout`` draws its mask
+from ``random_uniform`` with TF's seeds, as TF builds it, so a seeded run keeps the units
+TensorFlow keeps, and each run of a session draws a new mask.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ... import ops
+from ...errors import DTypeError, ShapeError
+from .array_ops import graph_op
+from .graph import GraphElement, SymbolicTensor, convert_to_tensor, get_default_graph
+from .math_ops import apply
+from .random import _seeds, random_uniform
+
+Pair = tuple[int, int]
+
+
+def read_data_format(data_format: Any, what: str) -> str:
+    """``"NHWC"`` or ``"NCHW"`` (None: NHWC), else a clear error."""
+    fmt = "NHWC" if data_format is None else str(data_format).upper()
+    if fmt not in ("NHWC", "NCHW"):
+        raise ShapeError(f"{what}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+    return fmt
+
+
+def read_window(value: Any, what: str, arg: str, data_format: str) -> Pair:
+    """An int, ``[n]``, ``[h, w]`` or a per-axis ``[1, h, w, 1]`` (``[1, 1, h, w]`` in NCHW)
+    as ``(h, w)``; the batch and channel entries must be 1, as in TF."""
+    try:
+        sizes = [int(n) for n in np.atleast_1d(np.asarray(value, dtype=object))]
+    except (TypeError, ValueError):
+        sizes = []
+    h = 1 if data_format == "NHWC" else 2  # the axis of the height
+    if len(sizes) == 4:
+        if [sizes[i] for i in range(4) if i not in (h, h + 1)] != [1, 1]:
+            raise ShapeError(f"{what}: {arg}={sizes} moves along the batch or channel axis; "
+                             f"in {data_format} those entries must be 1, e.g. "
+                             f"{arg}={_per_axis(2, data_format)}")
+        sizes = sizes[h:h + 2]
+    if len(sizes) == 1:
+        sizes = sizes * 2
+    if len(sizes) != 2 or min(sizes) < 1:
+        raise ShapeError(f"{what}: {arg} must be a positive int, [h, w] or "
+                         f"{_per_axis('n', data_format)}, got {value!r}")
+    return sizes[0], sizes[1]
+
+
+def _per_axis(n: Any, data_format: str) -> str:
+    return f"[1, {n}, {n}, 1]" if data_format == "NHWC" else f"[1, 1, {n}, {n}]"
+
+
+def read_padding(value: Any, what: str, data_format: str) -> str | tuple:
+    """``"SAME"``/``"VALID"``, or TF's explicit per-axis pairs as ``((top, bottom),
+    (left, right))`` (the batch and channel pairs must be zero)."""
+    if isinstance(value, str):
+        if value.upper() not in ("SAME", "VALID"):
+            raise ShapeError(f"{what}: padding must be 'SAME', 'VALID' or explicit pairs, "
+                             f"got {value!r}")
+        return value.upper()
+    pairs = np.asarray(value, dtype=object)
+    if pairs.shape != (4, 2):
+        raise ShapeError(f"{what}: explicit padding is 4 pairs, one per axis, e.g. "
+                         f"[[0, 0], [1, 1], [2, 2], [0, 0]] in NHWC; got {value!r}")
+    pairs = [(int(a), int(b)) for a, b in pairs]
+    h = 1 if data_format == "NHWC" else 2
+    if any(pairs[i] != (0, 0) for i in range(4) if i not in (h, h + 1)):
+        raise ShapeError(f"{what}: explicit padding pads only the two spatial axes; the "
+                         f"batch and channel pairs must be [0, 0], got {value!r}")
+    return pairs[h], pairs[h + 1]
+
+
+# ----- convolution and pooling ----------------------------------------------------------------
+
+
+def conv2d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002 (TF's names)
+           padding: Any = None, use_cudnn_on_gpu: bool = True, data_format: str = "NHWC",
+           dilations: Any = 1, name: str | None = None, filters: Any = None) -> SymbolicTensor:
+    """The 2-D convolution (cross-correlation, as TF computes it) of ``input`` with
+    ``filter`` (or ``filters=``) of shape (kh, kw, C_in, C_out), in either data format."""
+    if (filter is None) == (filters is None):
+        raise DTypeError("conv2d: give the filter once, as filter= (TF1) or filters= (TF2)")
+    if strides is None or padding is None:
+        raise DTypeError("conv2d: strides and padding are required, e.g. "
+                         "strides=[1, 1, 1, 1], padding='SAME'")
+    fmt = read_data_format(data_format, "conv2d")
+    w = convert_to_tensor(filter if filters is None else filters)
+    if fmt == "NCHW":  # TF's filter is (kh, kw, C_in, C_out) in both; the op's NCHW wants OIHW
+        w = apply(ops.transpose, [w], axes=(3, 2, 0, 1))
+    return apply(ops.conv2d, [input, w], name,
+                 stride=read_window(strides, "conv2d", "strides", fmt),
+                 padding=read_padding(padding, "conv2d", fmt),
+                 dilation=read_window(dilations, "conv2d", "dilations", fmt), data_format=fmt)
+
+
+def _pool(op: Any, what: str, value: Any, ksize: Any, strides: Any, padding: Any,
+          data_format: Any, name: str | None) -> SymbolicTensor:
+    fmt = read_data_format(data_format, what)
+    return apply(op, [value], name, size=read_window(ksize, what, "ksize", fmt),
+                 stride=read_window(strides, what, "strides", fmt),
+                 padding=read_padding(padding, what, fmt), data_format=fmt)
+
+
+def max_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding: Any = None,
+             data_format: str = "NHWC", name: str | None = None,
+             input: Any = None) -> SymbolicTensor:  # noqa: A002
+    """The largest entry of each ``ksize`` window, moved by ``strides`` ("SAME" pads with
+    -inf, so padding never wins)."""
+    return _pool(ops.max_pool2d, "max_pool", _value_or_input(value, input, "max_pool"),
+                 ksize, strides, padding, data_format, name)
+
+
+def avg_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding: Any = None,
+             data_format: str = "NHWC", name: str | None = None,
+             input: Any = None) -> SymbolicTensor:  # noqa: A002
+    """The mean of each ``ksize`` window, moved by ``strides`` ("SAME" averages over the
+    real pixels of a window only, as TF does)."""
+    return _pool(ops.avg_pool2d, "avg_pool", _value_or_input(value, input, "avg_pool"),
+                 ksize, strides, padding, data_format, name)
+
+
+def _value_or_input(value: Any, input: Any, what: str) -> Any:  # noqa: A002
+    if (value is None) == (input is None):
+        raise DTypeError(f"{what}: give the tensor once, as value= (TF1) or input=")
+    return value if input is None else input
+
+
+def bias_add(value: Any, bias: Any, data_format: str | None = None,
+             name: str | None = None) -> SymbolicTensor:
+    """``value`` plus the 1-D ``bias``, one number per channel (the last axis, or axis 1
+    in NCHW)."""
+    fmt = read_data_format(data_format, "bias_add")
+    value, bias = convert_to_tensor(value), convert_to_tensor(bias, getattr(value, "dtype", None))
+    shape = value.shape
+    if bias.shape is not None and len(bias.shape) != 1:
+        raise ShapeError(f"bias_add: bias must be 1-D (one number per channel), got shape "
+                         f"{bias.shape}")
+    if shape is not None and len(shape) < 2:
+        raise ShapeError(f"bias_add: value must have at least 2 axes, got shape {shape}")
+    channels = None if shape is None else shape[-1 if fmt == "NHWC" else 1]
+    if None not in (channels, bias.shape and bias.shape[0]) and channels != bias.shape[0]:
+        raise ShapeError(f"bias_add: {bias.shape[0]} biases for {channels} channels (value "
+                         f"of shape {shape}, {fmt})")
+    if fmt == "NCHW":
+        if shape is None:
+            raise ShapeError("bias_add: NCHW needs value's rank; give it a known shape")
+        bias = apply(ops.reshape, [bias], shape=(-1,) + (1,) * (len(shape) - 2))
+    return apply(ops.add, [value, bias], name)
+
+
+# ----- dropout ----------------------------------------------------------------------------------
+
+
+def _dropout_forward(x, u, *, rate, scale):
+    keep = u >= u.dtype.type(rate)
+    return np.where(keep, x * x.dtype.type(scale), x.dtype.type(0))
+
+
+def _dropout_vjp(g, out, x, u, *, rate, scale):
+    return np.where(u >= u.dtype.type(rate), g * g.dtype.type(scale), g.dtype.type(0))
+
+
+_dropout = graph_op("dropout", _dropout_forward, _dropout_vjp, None)
+
+
+def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | None = None,
+            name: str | None = None, rate: Any = None) -> SymbolicTensor:
+    """Zero each entry of ``x`` with probability ``rate`` (or ``1 - keep_prob``, TF1's
+    name) and scale the others by ``1 / (1 - rate)``.
+
+    The mask is TF's: ``random_uniform(noise_shape) >= rate``, with ``seed`` and the graph
+    seed taken as TF takes them (``rate=0`` returns ``x`` but still takes its op seed), and
+    a new mask each time a session runs it. ``noise_shape`` (broadcast to ``x``'s shape)
+    keeps or drops whole rows or columns together.
+    """
+    if keep_prob is not None and rate is not None:
+        raise DTypeError("dropout: give keep_prob (TF1) or rate, not both")
+    if keep_prob is not None:
+        if not isinstance(keep_prob, numbers.Real):
+            raise DTypeError(f"dropout: keep_prob must be a number, got {keep_prob!r}")
+        rate = 1.0 - keep_prob
+    if rate is None:
+        raise DTypeError("dropout: give rate= (the fraction dropped) or keep_prob")
+    if not isinstance(rate, numbers.Real) or isinstance(rate, GraphElement):
+        raise DTypeError(f"dropout: rate must be a number, got {rate!r} (a rate fed at run "
+                         "time is not supported)")
+    if not 0 <= rate < 1:
+        raise ShapeError(f"dropout: rate must be in [0, 1), got {rate} (keep_prob in (0, 1])")
+    x = convert_to_tensor(x)
+    if rate == 0:
+        _seeds(x.graph if isinstance(x, GraphElement) else get_default_graph(), seed)
+        return x  # TF takes the op seed even here, so later random ops draw the same
+    shape = x.shape if noise_shape is None else tuple(int(n) for n in noise_shape)
+    if shape is None or None in shape:
+        raise ShapeError(f"dropout: x has shape {x.shape}; compat.v1 draws the mask at a "
+                         "shape known when the graph is built: give the placeholder a fixed "
+                         "batch size (or a full noise_shape)")
+    try:
+        np.broadcast_shapes(shape, tuple(1 if n is None else n for n in x.shape or ()))
+    except ValueError:
+        raise ShapeError(f"dropout: noise_shape {list(shape)} does not broadcast to x's "
+                         f"shape {x.shape}") from None
+    u = random_uniform(shape, dtype=x.dtype, seed=seed)
+    return apply(_dropout, [x, u], name, rate=float(rate), scale=1.0 / (1.0 - float(rate)))
