@@ -93,21 +93,75 @@ def conv2d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002 (T
         raise DTypeError("conv2d: strides and padding are required, e.g. "
                          "strides=[1, 1, 1, 1], padding='SAME'")
     fmt = read_data_format(data_format, "conv2d")
-    w = convert_to_tensor(filter if filters is None else filters)
+    x = convert_to_tensor(input)
+    w = convert_to_tensor(filter if filters is None else filters, x.dtype)
+    xs, ws = _spatial_input(x, "conv2d", fmt), w.shape
+    if ws is None or len(ws) != 4 or None in ws:
+        raise ShapeError(f"conv2d: the filter must have a known 4-D shape (kh, kw, C_in, "
+                         f"C_out), got {ws}")
+    channels = xs[3] if fmt == "NHWC" else xs[1]
+    if channels is not None and channels != ws[2]:
+        raise ShapeError(f"conv2d: input of shape {xs} ({fmt}) has {channels} channels but the "
+                         f"filter of shape {ws} (kh, kw, C_in, C_out) expects {ws[2]}")
+    stride = read_window(strides, "conv2d", "strides", fmt)
+    dilation = read_window(dilations, "conv2d", "dilations", fmt)
+    extent = tuple((k - 1) * d + 1 for k, d in zip(ws[:2], dilation))
+    pads = _pads(read_padding(padding, "conv2d", fmt), xs, fmt, extent, stride, "conv2d")
     if fmt == "NCHW":  # TF's filter is (kh, kw, C_in, C_out) in both; the op's NCHW wants OIHW
         w = apply(ops.transpose, [w], axes=(3, 2, 0, 1))
-    return apply(ops.conv2d, [input, w], name,
-                 stride=read_window(strides, "conv2d", "strides", fmt),
-                 padding=read_padding(padding, "conv2d", fmt),
-                 dilation=read_window(dilations, "conv2d", "dilations", fmt), data_format=fmt)
+    return _op("conv2d", [x, w], name, stride=stride, padding=pads, dilation=dilation,
+               data_format=fmt)
 
 
-def _pool(op: Any, what: str, value: Any, ksize: Any, strides: Any, padding: Any,
+def _op(op_name: str, inputs: list, name: str | None, **settings: Any) -> SymbolicTensor:
+    """The registered op ``op_name`` with its settings resolved here (explicit pads, pairs):
+    ``autograd_mini.ops``' conv2d and pools read their input's value to check it, which a
+    graph tensor only has once it runs."""
+    spec = ops.OPS[op_name]
+    return apply(lambda *args, **kw: SymbolicTensor._apply(spec, args, kw), inputs, name,
+                 **settings)
+
+
+def _spatial_input(x: SymbolicTensor, what: str, fmt: str) -> tuple:
+    if x.shape is None or len(x.shape) != 4:
+        layout = "(N, H, W, C)" if fmt == "NHWC" else "(N, C, H, W)"
+        raise ShapeError(f"{what}: the input must be 4-D {layout} for data_format='{fmt}', "
+                         f"got shape {x.shape}")
+    return x.shape
+
+
+def _pads(padding: str | tuple, shape: tuple, fmt: str, extent: tuple, stride: Pair,
+          what: str) -> tuple:
+    """Explicit ((top, bottom), (left, right)): TF's "SAME" pads so that the output has
+    ceil(size / stride) pixels, the odd one at the bottom/right; checks the window fits."""
+    sizes = shape[1:3] if fmt == "NHWC" else shape[2:4]
+    if None in sizes:
+        raise ShapeError(f"{what}: the input's height and width must be known when the graph "
+                         f"is built, got shape {shape}")
+    if padding == "VALID":
+        pads = ((0, 0), (0, 0))
+    elif padding == "SAME":
+        totals = [max((-(-n // s) - 1) * s + k - n, 0) for n, k, s in zip(sizes, extent, stride)]
+        pads = tuple((t // 2, t - t // 2) for t in totals)
+    else:
+        pads = padding
+    padded = [n + a + b for n, (a, b) in zip(sizes, pads)]
+    if any(p < k for p, k in zip(padded, extent)):
+        raise ShapeError(f"{what}: the {extent[0]}x{extent[1]} window is larger than the "
+                         f"padded input {padded[0]}x{padded[1]} (input of shape {shape}, "
+                         f"padding {padding!r}); use padding='SAME' or a smaller window")
+    return pads
+
+
+def _pool(op_name: str, what: str, value: Any, ksize: Any, strides: Any, padding: Any,
           data_format: Any, name: str | None) -> SymbolicTensor:
     fmt = read_data_format(data_format, what)
-    return apply(op, [value], name, size=read_window(ksize, what, "ksize", fmt),
-                 stride=read_window(strides, what, "strides", fmt),
-                 padding=read_padding(padding, what, fmt), data_format=fmt)
+    x = convert_to_tensor(value)
+    size = read_window(ksize, what, "ksize", fmt)
+    stride = read_window(strides, what, "strides", fmt)
+    pads = _pads(read_padding(padding, what, fmt), _spatial_input(x, what, fmt), fmt, size,
+                 stride, what)
+    return _op(op_name, [x], name, size=size, stride=stride, padding=pads, data_format=fmt)
 
 
 def max_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding: Any = None,
@@ -115,7 +169,7 @@ def max_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding:
              input: Any = None) -> SymbolicTensor:  # noqa: A002
     """The largest entry of each ``ksize`` window, moved by ``strides`` ("SAME" pads with
     -inf, so padding never wins)."""
-    return _pool(ops.max_pool2d, "max_pool", _value_or_input(value, input, "max_pool"),
+    return _pool("max_pool2d", "max_pool", _value_or_input(value, input, "max_pool"),
                  ksize, strides, padding, data_format, name)
 
 
@@ -124,7 +178,7 @@ def avg_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding:
              input: Any = None) -> SymbolicTensor:  # noqa: A002
     """The mean of each ``ksize`` window, moved by ``strides`` ("SAME" averages over the
     real pixels of a window only, as TF does)."""
-    return _pool(ops.avg_pool2d, "avg_pool", _value_or_input(value, input, "avg_pool"),
+    return _pool("avg_pool2d", "avg_pool", _value_or_input(value, input, "avg_pool"),
                  ksize, strides, padding, data_format, name)
 
 
