@@ -11,7 +11,7 @@ TensorFlow keeps, and each run of a session draws a new mask.
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,19 @@ from ...errors import DTypeError, ShapeError
 from .array_ops import graph_op
 from .graph import GraphElement, SymbolicTensor, convert_to_tensor, get_default_graph
 from .math_ops import apply
-from .random import _seeds, random_uniform
+from .random import (
+    _RESERVE,
+    RandomTensor,
+    _per_block,
+    _seeds,
+    random_uniform,
+    uniform_bits,
+    uniform_bits64,
+)
+
+if TYPE_CHECKING:
+    from .compile import Code
+    from .session import _Plan
 
 Pair = tuple[int, int]
 
@@ -253,15 +265,40 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
     if rate == 0:
         _seeds(x.graph if isinstance(x, GraphElement) else get_default_graph(), seed)
         return x  # TF takes the op seed even here, so later random ops draw the same
-    shape = x.shape if noise_shape is None else tuple(int(n) for n in noise_shape)
-    if shape is None or None in shape:
-        raise ShapeError(f"dropout: x has shape {x.shape}; compat.v1 draws the mask at a "
-                         "shape known when the graph is built: give the placeholder a fixed "
-                         "batch size (or a full noise_shape)")
-    try:
-        np.broadcast_shapes(shape, tuple(1 if n is None else n for n in x.shape or ()))
-    except ValueError:
-        raise ShapeError(f"dropout: noise_shape {list(shape)} does not broadcast to x's "
-                         f"shape {x.shape}") from None
-    u = random_uniform(shape, dtype=x.dtype, seed=seed)
+    if noise_shape is None and (x.shape is None or None in x.shape):
+        u = _UniformLike(x, seed)  # a size known only at run time: drawn at the fed size
+    else:
+        shape = x.shape if noise_shape is None else tuple(int(n) for n in noise_shape)
+        try:
+            np.broadcast_shapes(shape, tuple(1 if n is None else n for n in x.shape or ()))
+        except ValueError:
+            raise ShapeError(f"dropout: noise_shape {list(shape)} does not broadcast to x's "
+                             f"shape {x.shape}") from None
+        u = random_uniform(shape, dtype=x.dtype, seed=seed)
     return apply(_dropout, [x, u], name, rate=float(rate), scale=1.0 / (1.0 - float(rate)))
+
+
+class _UniformLike(RandomTensor):
+    """``random_uniform`` in [0, 1) of the shape ``like`` has at each run (TF's dynamic
+    noise shape, when a batch size is fed). As TF's kernel does, each run starts 256
+    counters per number drawn so far further on; no gradient flows to ``like``."""
+
+    __slots__ = ()
+
+    def __init__(self, like: SymbolicTensor, seed: int | None):
+        SymbolicTensor.__init__(self, "random_uniform", like.dtype, like.shape, parents=(like,),
+                                graph=like.graph)
+        self.seeds = _seeds(self.graph, seed)
+        self.sample = _per_block(uniform_bits64, 2) if self.dtype == np.float64 else \
+            _per_block(uniform_bits)
+
+    def _emit(self, plan: _Plan, code: Code) -> None:
+        draws, (seed, seed2), dtype = plan.session._random_draws, self.seeds, self.dtype
+
+        def draw(like: np.ndarray) -> np.ndarray:
+            start = draws.get(self, 0)  # the next counter (static shapes count runs instead)
+            draws[self] = start + like.size * _RESERVE
+            return self.sample(seed, seed2, start, like.size).reshape(like.shape).astype(dtype)
+
+        code.line(f"{code.define(self)} = {code.bind(draw, 'draw_' + self.name)}"
+                  f"({code.names[self.parents[0]]})")
