@@ -14,6 +14,7 @@ read and written through transposed views.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -87,22 +88,36 @@ def _windows(xp: np.ndarray, size: Pair, stride: Pair, dilation: Pair = (1, 1)) 
                                   sw * dilation[1], sc), writeable=False)
 
 
-def _add_windows(shape: tuple, cols: np.ndarray, size: Pair, stride: Pair, dilation: Pair,
-                 padding: Pads) -> np.ndarray:
-    """The adjoint of ``_windows``: zeros of the NHWC ``shape`` with each window's values
-    ``cols`` (N, OH, OW, kh, kw, C, size-1 axes broadcast) added in, the padding cut off.
-    One vectorised add per window offset, kh * kw in all."""
-    (top, bottom), (left, right) = padding
-    n, h, w, c = shape
-    out = np.zeros((n, h + top + bottom, w + left + right, c), cols.dtype)
-    oh, ow = cols.shape[1:3]
-    cols = np.broadcast_to(cols, (n, oh, ow, *size, c))
+def _offsets(padded: tuple, size: Pair, stride: Pair, dilation: Pair = (1, 1)):
+    """For each window offset (i, j), row-major: ``(i, j, index)``, where ``xp[index]`` is
+    the (N, OH, OW, C) view of the pixel at that offset in every window of a padded NHWC
+    array of shape ``padded``. A loop over the offsets pools in kh * kw whole-array
+    steps, several times faster than reducing the small window axes of ``_windows``."""
+    oh = _out_size(padded[1], size[0], stride[0], dilation[0])
+    ow = _out_size(padded[2], size[1], stride[1], dilation[1])
     rows, columns = stride[0] * (oh - 1) + 1, stride[1] * (ow - 1) + 1
     for i in range(size[0]):
         r = i * dilation[0]
         for j in range(size[1]):
-            s = j * dilation[1]
-            out[:, r:r + rows:stride[0], s:s + columns:stride[1]] += cols[:, :, :, i, j]
+            c = j * dilation[1]
+            yield i, j, (slice(None), slice(r, r + rows, stride[0]),
+                         slice(c, c + columns, stride[1]))
+
+
+def _add_windows(shape: tuple, part: Callable[[int, int], np.ndarray], size: Pair,
+                 stride: Pair, dilation: Pair, padding: Pads) -> np.ndarray:
+    """The adjoint of ``_windows``: zeros of the NHWC ``shape`` with ``part(i, j)`` (the
+    values at offset (i, j) of every window, (N, OH, OW, C)) added in, then the padding
+    cut off."""
+    (top, bottom), (left, right) = padding
+    n, h, w, c = shape
+    padded = (n, h + top + bottom, w + left + right, c)
+    out = None
+    for i, j, index in _offsets(padded, size, stride, dilation):
+        values = part(i, j)
+        if out is None:
+            out = np.zeros(padded, values.dtype)
+        out[index] += values
     return out[:, top:top + h, left:left + w]
 
 
@@ -124,10 +139,13 @@ def conv2d_transpose(g, w, *, input_size, stride, padding, dilation, data_format
     by the filters (of spatial size ``input_size``).  d/dg = conv2d(u, w),
     d/dw = conv2d_filter_grad(u, g)"""
     gn, wk = _nhwc(g, data_format), _hwio(w, data_format)
-    cols = np.tensordot(gn, wk, axes=([3], [3]))  # (N, OH, OW, kh, kw, C_in)
-    shape = (gn.shape[0], *input_size, wk.shape[2])
-    return _from_nhwc(_add_windows(shape, cols, wk.shape[:2], stride, dilation, padding),
-                      data_format)
+    (kh, kw, c_in, c_out), (n, oh, ow, _) = wk.shape, gn.shape
+    # one batched product, each offset's block contiguous: 3x faster adds than slicing
+    # tensordot's (N, OH, OW, kh, kw, C_in) result
+    parts = np.matmul(gn.reshape(1, -1, c_out), wk.reshape(kh * kw, c_in, c_out).transpose(
+        0, 2, 1)).reshape(kh, kw, n, oh, ow, c_in)
+    return _from_nhwc(_add_windows((n, *input_size, c_in), lambda i, j: parts[i, j], (kh, kw),
+                                   stride, dilation, padding), data_format)
 
 
 @op
@@ -166,51 +184,58 @@ def _max_pool2d(x, *, size, stride, padding, data_format):
     """The largest value of each window ("SAME" pads with -inf).
     d/dx = g at the window's first maximum (row-major order), 0 elsewhere"""
     xp = _padded(_nhwc(x, data_format), _nhwc_pads(padding), -np.inf)
-    return _from_nhwc(_windows(xp, size, stride).max(axis=(3, 4)), data_format)
+    out = None
+    for _, _, index in _offsets(xp.shape, size, stride):
+        out = xp[index].copy() if out is None else np.maximum(out, xp[index], out=out)
+    return _from_nhwc(out, data_format)
 
 
-def _argmax_index(x: np.ndarray, size: Pair, stride: Pair, padding: Pads,
-                  data_format: str) -> np.ndarray:
-    """For each output of max_pool2d, the flat index into ``x`` of its window's first
-    maximum in row-major window order (PyTorch's and TensorFlow's CPU rule for ties)."""
-    xn = _nhwc(x, data_format)
-    cols = _windows(_padded(xn, _nhwc_pads(padding), -np.inf), size, stride)
-    n, oh, ow, kh, kw, c = cols.shape
-    first = cols.transpose(0, 1, 2, 5, 3, 4).reshape(n, oh, ow, c, kh * kw).argmax(-1)
-    i, j = np.divmod(first, kw)
-    rows = i + (np.arange(oh) * stride[0] - padding[0][0])[:, None, None]
-    columns = j + (np.arange(ow) * stride[1] - padding[1][0])[:, None]
-    h, w = xn.shape[1:3]
-    batch, channel = np.arange(n)[:, None, None, None], np.arange(c)
-    if data_format == "NHWC":
-        flat = ((batch * h + rows) * w + columns) * c + channel
-    else:
-        flat = ((batch * c + channel) * h + rows) * w + columns
-    return _from_nhwc(flat, data_format)
-
-
-@op(nin=1)
-def window_scatter(g, index, size):
-    """Zeros of ``size`` elements, g added at the flat ``index`` (repeats add up): the
-    gradient of max_pool2d.  d/dg = window_gather(u, index)"""
-    flat = np.bincount(np.ravel(index), weights=np.ravel(g), minlength=size)
-    return flat.astype(np.result_type(g), copy=False)
+def _first_max(x: np.ndarray, size: Pair, stride: Pair, padding: Pads,
+               data_format: str) -> np.ndarray:
+    """For each output of max_pool2d (NHWC order), the offset ``i * kw + j`` of its
+    window's first maximum in row-major window order: PyTorch's and TensorFlow's CPU rule
+    for ties."""
+    best = first = None
+    padded = _padded(_nhwc(x, data_format), _nhwc_pads(padding), -np.inf)
+    for i, j, index in _offsets(padded.shape, size, stride):
+        view = padded[index]
+        if best is None:
+            best, first = view.copy(), np.zeros(view.shape, np.min_scalar_type(
+                size[0] * size[1]))
+            continue
+        later = view > best  # strictly greater: a tie keeps the earlier offset
+        np.copyto(best, view, where=later)
+        np.copyto(first, i * size[1] + j, where=later)
+    return first
 
 
 @op(nin=1)
-def window_gather(x, index):
-    """x's elements at the flat ``index``.  d/dx = window_scatter(g, index)"""
-    return np.reshape(x, -1)[index]
+def max_pool2d_scatter(g, first, input_size, size, stride, padding, data_format):
+    """max_pool2d's gradient: each g sent to its window's offset ``first`` (NHWC order),
+    zeros elsewhere.  d/dg = max_pool2d_gather(u, first)"""
+    gn = _nhwc(g, data_format)
+    return _from_nhwc(_add_windows((gn.shape[0], *input_size, gn.shape[3]), lambda i, j: gn * (
+        first == i * size[1] + j), size, stride, (1, 1), padding), data_format)
 
 
-_max_pool2d.defvjp(lambda g, out, x, **s: reshape(window_scatter(
-    g, index=_argmax_index(data_of(x), **s), size=math.prod(shape_of(x))), shape_of(x)))
-window_scatter.defvjp(lambda g, out, x, *, index, size: window_gather(reshape(g, (-1,)),
-                                                                      index=index),
-                      reads_out=False)
-window_gather.defvjp(lambda g, out, x, *, index: reshape(
-    window_scatter(g, index=index, size=math.prod(shape_of(x))), shape_of(x)),
-    reads_out=False)
+@op(nin=1)
+def max_pool2d_gather(x, first, size, stride, padding, data_format):
+    """The pixel at offset ``first`` of each window of x.  d/dx = max_pool2d_scatter(g)"""
+    xp, out = _padded(_nhwc(x, data_format), _nhwc_pads(padding)), None
+    for i, j, index in _offsets(xp.shape, size, stride):
+        if out is None:
+            out = np.zeros(xp[index].shape, xp.dtype)
+        np.copyto(out, xp[index], where=first == i * size[1] + j)
+    return _from_nhwc(out, data_format)
+
+
+_max_pool2d.defvjp(lambda g, out, x, **s: max_pool2d_scatter(
+    g, first=_first_max(data_of(x), **s), input_size=_spatial(shape_of(x), s["data_format"]),
+    **s))
+max_pool2d_scatter.defvjp(lambda g, out, gy, *, input_size, **s: max_pool2d_gather(g, **s),
+                          reads_out=False)
+max_pool2d_gather.defvjp(lambda g, out, x, **s: max_pool2d_scatter(
+    g, input_size=_spatial(shape_of(x), s["data_format"]), **s), reads_out=False)
 
 
 def _real_counts(input_size: Pair, size: Pair, stride: Pair, padding: Pads,
@@ -228,7 +253,9 @@ def _avg_pool2d(x, *, size, stride, padding, data_format):
     """The mean of each window over its real pixels (padding is not counted, as in TF).
     d/dx = avg_pool2d_transpose(g)"""
     xn = _nhwc(x, data_format)
-    sums = _windows(_padded(xn, _nhwc_pads(padding)), size, stride).sum(axis=(3, 4))
+    xp, sums = _padded(xn, _nhwc_pads(padding)), None
+    for _, _, index in _offsets(xp.shape, size, stride):
+        sums = xp[index].copy() if sums is None else np.add(sums, xp[index], out=sums)
     return _from_nhwc(sums / _real_counts(xn.shape[1:3], size, stride, padding, xn.dtype),
                       data_format)
 
@@ -240,8 +267,8 @@ def avg_pool2d_transpose(g, *, input_size, size, stride, padding, data_format):
     gn = _nhwc(g, data_format)
     share = gn / _real_counts(input_size, size, stride, padding, gn.dtype)
     shape = (gn.shape[0], *input_size, gn.shape[3])
-    return _from_nhwc(_add_windows(shape, share[:, :, :, None, None], size, stride, (1, 1),
-                                   padding), data_format)
+    return _from_nhwc(_add_windows(shape, lambda i, j: share, size, stride, (1, 1), padding),
+                      data_format)
 
 
 _avg_pool2d.defvjp(lambda g, out, x, **s: avg_pool2d_transpose(
