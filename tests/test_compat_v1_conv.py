@@ -92,7 +92,8 @@ def test_dropout_on_a_fed_batch_size_draws_what_a_fixed_one_draws():
     (lambda x, w: tf.nn.dropout(x, rate=1.0), ShapeError, r"rate must be in \[0, 1\)"),
     (lambda x, w: tf.nn.dropout(x, 0.5, rate=0.5), DTypeError, "not both"),
     (lambda x, w: tf.nn.dropout(x), DTypeError, "give rate="),
-    (lambda x, w: tf.nn.dropout(x, tf.constant(0.5)), DTypeError, "keep_prob must be a number"),
+    (lambda x, w: tf.nn.dropout(x, "0.5"), DTypeError, "keep_prob must be a number"),
+    (lambda x, w: tf.nn.dropout(x, rate=tf.constant([0.5, 0.5])), ShapeError, "must be a scalar"),
     (lambda x, w: tf.nn.dropout(x, 0.5, noise_shape=[2, 1, 1, 2]), ShapeError,
      "does not broadcast"),
 ])

@@ -315,3 +315,18 @@ def dropout_graph_seed(tf):
 def dropout_float64(tf):
     x = tf.constant(_data(3, 4).astype(np.float64) + 2.0)
     return {"float64": tf.nn.dropout(x, 0.5, seed=6)}
+
+
+@case(runs=2)
+def dropout_rate_tensors(tf):
+    # keep_prob or rate as a graph tensor (in the tutorials, a placeholder fed 0.5 or 1.0)
+    x = tf.Variable(_data(4, 6) + 2.0)
+    keep = tf.constant(0.75)
+    rate = tf.Variable(0.3)
+    by_keep = tf.nn.dropout(x, keep, seed=1)
+    by_rate = tf.nn.dropout(x, rate=rate + 0.0, seed=2)  # TF takes no ref variable here
+    all_kept = tf.nn.dropout(x, keep_prob=tf.constant(1.0), seed=3)
+    fetches = {"keep_prob_tensor": by_keep, "rate_variable": by_rate, "keep_prob_1": all_kept}
+    _grads(tf, fetches, _weighted_sum(tf, by_keep, 6) + tf.reduce_sum(by_rate * by_rate),
+           {"d_x": x, "d_rate": rate})
+    return fetches

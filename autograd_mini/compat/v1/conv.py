@@ -17,8 +17,8 @@ import numpy as np
 
 from ... import ops
 from ...errors import DTypeError, ShapeError
-from .array_ops import graph_op
-from .graph import GraphElement, SymbolicTensor, convert_to_tensor, get_default_graph
+from .array_ops import cast, graph_op
+from .graph import GraphElement, SymbolicTensor, convert_to_tensor
 from .math_ops import apply
 from .random import (
     _RESERVE,
@@ -194,6 +194,15 @@ def avg_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding:
                  ksize, strides, padding, data_format, name)
 
 
+def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NHWC", name: str | None = None) -> SymbolicTensor:
+    """``max_pool`` under its TF2 name (compat.v1 has both)."""
+    return _pool("max_pool2d", "max_pool2d", input, ksize, strides, padding, data_format, name)
+
+
+avg_pool2d = avg_pool  # compat.v1's avg_pool2d is avg_pool, value= and input= alike
+
+
 def _value_or_input(value: Any, input: Any, what: str) -> Any:  # noqa: A002
     if (value is None) == (input is None):
         raise DTypeError(f"{what}: give the tensor once, as value= (TF1) or input=")
@@ -238,6 +247,23 @@ def _dropout_vjp(g, out, x, u, *, rate, scale):
 _dropout = graph_op("dropout", _dropout_forward, _dropout_vjp, None)
 
 
+def _fed_rate_forward(x, u, rate):
+    return np.where(u >= rate, x / (x.dtype.type(1) - rate), x.dtype.type(0))
+
+
+def _fed_rate_vjp_x(g, out, x, u, rate):
+    return np.where(u >= rate, g / (g.dtype.type(1) - rate), g.dtype.type(0))
+
+
+def _fed_rate_vjp_rate(g, out, x, u, rate):
+    kept = np.where(u >= rate, g * x / np.square(x.dtype.type(1) - rate), x.dtype.type(0))
+    return np.sum(kept, dtype=x.dtype).reshape(np.shape(rate))
+
+
+_dropout_fed_rate = graph_op("dropout", _fed_rate_forward, _fed_rate_vjp_x, None,
+                             _fed_rate_vjp_rate)
+
+
 def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | None = None,
             name: str | None = None, rate: Any = None) -> SymbolicTensor:
     """Zero each entry of ``x`` with probability ``rate`` (or ``1 - keep_prob``, TF1's
@@ -246,24 +272,22 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
     The mask is TF's: ``random_uniform(noise_shape) >= rate``, with ``seed`` and the graph
     seed taken as TF takes them (``rate=0`` returns ``x`` but still takes its op seed), and
     a new mask each time a session runs it. ``noise_shape`` (broadcast to ``x``'s shape)
-    keeps or drops whole rows or columns together.
+    keeps or drops whole rows or columns together. ``keep_prob`` or ``rate`` may be a
+    scalar tensor (a placeholder fed 0.5 to train and 1.0 to test), computed as TF does.
     """
     if keep_prob is not None and rate is not None:
         raise DTypeError("dropout: give keep_prob (TF1) or rate, not both")
-    if keep_prob is not None:
-        if not isinstance(keep_prob, numbers.Real):
-            raise DTypeError(f"dropout: keep_prob must be a number, got {keep_prob!r}")
-        rate = 1.0 - keep_prob
-    if rate is None:
+    if keep_prob is None and rate is None:
         raise DTypeError("dropout: give rate= (the fraction dropped) or keep_prob")
-    if not isinstance(rate, numbers.Real) or isinstance(rate, GraphElement):
-        raise DTypeError(f"dropout: rate must be a number, got {rate!r} (a rate fed at run "
-                         "time is not supported)")
-    if not 0 <= rate < 1:
-        raise ShapeError(f"dropout: rate must be in [0, 1), got {rate} (keep_prob in (0, 1])")
+    fed = isinstance(keep_prob if rate is None else rate, GraphElement)
+    if not fed:
+        rate = 1.0 - _number(keep_prob, "keep_prob") if rate is None else _number(rate, "rate")
+        if not 0 <= rate < 1:
+            raise ShapeError(f"dropout: rate must be in [0, 1), got {rate} (keep_prob in "
+                             "(0, 1])")
     x = convert_to_tensor(x)
-    if rate == 0:
-        _seeds(x.graph if isinstance(x, GraphElement) else get_default_graph(), seed)
+    if not fed and rate == 0:
+        _seeds(x.graph, seed)
         return x  # TF takes the op seed even here, so later random ops draw the same
     if noise_shape is None and (x.shape is None or None in x.shape):
         u = _UniformLike(x, seed)  # a size known only at run time: drawn at the fed size
@@ -275,7 +299,23 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
             raise ShapeError(f"dropout: noise_shape {list(shape)} does not broadcast to x's "
                              f"shape {x.shape}") from None
         u = random_uniform(shape, dtype=x.dtype, seed=seed)
-    return apply(_dropout, [x, u], name, rate=float(rate), scale=1.0 / (1.0 - float(rate)))
+    if not fed:
+        return apply(_dropout, [x, u], name, rate=float(rate),
+                     scale=1.0 / (1.0 - float(rate)))
+    if rate is None:
+        rate = apply(ops.sub, [np.asarray(1.0, keep_prob.dtype), keep_prob])  # TF's 1. - kp
+    if rate.shape != ():
+        raise ShapeError(f"dropout: a rate or keep_prob tensor must be a scalar, got shape "
+                         f"{rate.shape}")
+    rate = rate if rate.dtype == x.dtype else cast(rate, x.dtype)
+    return apply(_dropout_fed_rate, [x, u, rate], name)
+
+
+def _number(value: Any, what: str) -> float:
+    if not isinstance(value, numbers.Real):
+        raise DTypeError(f"dropout: {what} must be a number or a scalar graph tensor, got "
+                         f"{value!r}")
+    return float(value)
 
 
 class _UniformLike(RandomTensor):
