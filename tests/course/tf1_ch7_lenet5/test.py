@@ -38,4 +38,4 @@ def test(mnist):
                 [accuracy, y], feed_dict={x: reshaped_x, y_: mnist.test.labels[:TEST_NUM]})
             print("After %s training step(s), test accuracy = %g" % (global_step,
                                                                      accuracy_score))
-            print("first logits:", np.round(logits[0], 4))
+            print("first logits:", logits[0])
