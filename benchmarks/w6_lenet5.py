@@ -21,7 +21,7 @@ from numpy.lib.stride_tricks import as_strided
 import autograd_mini as am
 from autograd_mini import Tensor, Variable
 
-from .timing import Row, best, paired, peer, skipped
+from .timing import Row, best, paired, peer, skipped, torch_sgd_step, trained_alike
 
 IMAGES, BATCH, LR = 10_000, 64, 0.05
 K, C1, C2, F1, F2, CLASSES = 5, 6, 16, 120, 84, 10
@@ -176,12 +176,7 @@ def _torch_side(torch, X: np.ndarray, Y: np.ndarray, threads: int | None) -> Cal
                 h = F.relu(h.permute(0, 2, 3, 1).flatten(1) @ w3 + b3)
                 h = F.relu(h @ w4 + b4)
                 loss = F.cross_entropy(h @ w5 + b5, labels[i:i + BATCH])
-                for p in params:
-                    p.grad = None
-                loss.backward()
-                with torch.no_grad():
-                    for p in params:
-                        p -= LR * p.grad
+                torch_sgd_step(torch, loss, params, LR)
         finally:
             torch.set_num_threads(default)
     return epoch
@@ -200,21 +195,15 @@ def _one_blas_thread(fn: Callable) -> tuple[Callable, bool]:
     return pinned, True
 
 
-def _same_result(X: np.ndarray, Y: np.ndarray) -> bool:
-    """Ours and the reference, trained from the same weights on the same images, agree."""
-    ref, ours = init_params(), [Variable(p) for p in init_params()]
-    numpy_epoch(ref, X, Y)
-    ours_epoch(ours, X, Y)
-    return all(np.allclose(a.data, b, atol=1e-4) for a, b in zip(ours, ref))
-
-
 def run(quick: bool) -> list[Row]:
     images, rounds = (BATCH * 4, 1) if quick else (IMAGES, 3)
     X, Y = dataset(images)
     ref, ours = init_params(), [Variable(p) for p in init_params()]
     sides = {"numpy im2col": lambda: numpy_epoch(ref, X, Y),
              "autograd_mini": lambda: ours_epoch(ours, X, Y)}
-    same = _same_result(X[:BATCH * 4], Y[:BATCH * 4])  # also warms both sides up
+    # trained alike from the same weights? (this also warms both sides up)
+    same = trained_alike(init_params, numpy_epoch, ours_epoch, X[:BATCH * 4], Y[:BATCH * 4],
+                         atol=1e-4)
     torch = peer("torch")
     if torch is not None:
         _torch_side(torch, X[:BATCH * 4], Y[:BATCH * 4], None)()  # warm-up
