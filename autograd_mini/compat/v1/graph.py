@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ... import ops
 from ...errors import DTypeError, GraphError, NoGradientError, ShapeError
-from ...graph import Node, _ids
+from ...graph import Node, link
 from ...ops import getitem, matmul
-from ...ops.registry import OpSpec, forward_failed
-from ...tensor import _plain_index, as_array, unbroadcast
-from .shapes import Shape, infer
+from ...ops.registry import OpSpec, forward_failed, unbroadcast
+from ...tensor import _plain_index, as_array
+from .shapes import Shape, TensorShape, infer
 
 if TYPE_CHECKING:
     from .compile import Code
@@ -140,6 +141,15 @@ def reset_default_graph() -> None:
 # ----- graph elements ----------------------------------------------------------------------------
 
 
+# the names TF1 gives an op's result where they differ from the engine's op names
+# (``a + b`` is "add" in both; ``tf.matmul(x, w)`` is "MatMul:0")
+TF_NAMES = {"matmul": "MatMul", "div": "truediv", "neg": "Neg", "exp": "Exp", "log": "Log",
+            "sqrt": "Sqrt", "square": "Square", "tanh": "Tanh", "sigmoid": "Sigmoid",
+            "relu": "Relu", "abs": "Abs", "sum": "Sum", "mean": "Mean", "max": "Max",
+            "min": "Min", "maximum": "Maximum", "minimum": "Minimum", "softmax": "Softmax",
+            "reshape": "Reshape", "getitem": "strided_slice", "concatenate": "concat"}
+
+
 class GraphElement(Node):
     """A node of a ``Graph``; drawn like an eager node (``parents``, ``op``, ``name``, ...).
 
@@ -158,13 +168,9 @@ class GraphElement(Node):
             parents = self._after(graph._control[-1], name, parents)
         self.graph = graph
         self.name = graph.unique_name(name)
-        self.parents = parents
-        self.op = op
-        self.requires_grad = requires_grad
-        self._ctx = ctx
         self._data = None
         self._grad = None
-        self._id = next(_ids)
+        link(self, parents, op, ctx, requires_grad)
         graph.elements.append(self)
 
     @property
@@ -223,6 +229,20 @@ class GraphElement(Node):
     def zero_grad(self) -> None:
         self.grad = None
 
+    # operators record graph ops, as TF1's tensors do (an operation's raise: it has no value)
+    def __add__(self, other):      return ops.add(self, other)
+    def __radd__(self, other):     return ops.add(other, self)
+    def __sub__(self, other):      return ops.sub(self, other)
+    def __rsub__(self, other):     return ops.sub(other, self)
+    def __mul__(self, other):      return ops.mul(self, other)
+    def __rmul__(self, other):     return ops.mul(other, self)
+    def __truediv__(self, other):  return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.div(other, self)
+    def __pow__(self, other):      return ops.pow(self, other)
+    def __rpow__(self, other):     return ops.pow(other, self)
+    def __neg__(self):             return ops.neg(self)
+    def __abs__(self):             return ops.abs(self)
+
 
 class Operation(GraphElement):
     """A graph element that acts when run (initialise, train) and has no value."""
@@ -280,12 +300,13 @@ class SymbolicTensor(GraphElement):
 
         return _session_for(session, self).run(self, feed_dict)
 
-    def get_shape(self) -> Shape:
-        """The static shape (a tuple with ``None`` for unknown sizes, or None)."""
-        return self.shape
+    def get_shape(self) -> TensorShape:
+        """The static shape as TF1's ``TensorShape``: ``get_shape().as_list()`` gives the
+        sizes (None for those known only at run time), ``get_shape()[i].value`` one."""
+        return TensorShape(self.shape)
 
     def __repr__(self) -> str:
-        return f"<tf.Tensor '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
+        return f'Tensor("{self.name}:0", shape={self.get_shape()}, dtype={self.dtype.name})'
 
     # ----- an op result's line: the op's own forward on the input values ---------------------
     # (full reductions return numpy scalars: values are kept as arrays, as Tensor keeps them)
@@ -325,7 +346,7 @@ class SymbolicTensor(GraphElement):
         known = [p.data if isinstance(p, Constant) else None for p in parents]
         shape, out_dtype = infer(spec, parents, kwargs, dtype, known)
         differentiable = spec.differentiable and any(p.requires_grad for p in parents)
-        return cls(spec.name, out_dtype, shape, parents, op=spec.name,
+        return cls(TF_NAMES.get(spec.name, spec.name), out_dtype, shape, parents, op=spec.name,
                    requires_grad=differentiable, ctx=(spec, kwargs), graph=graph)
 
     # ----- sugar that Node leaves to Tensor -----------------------------------------------------
