@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import autograd_mini as am
 from autograd_mini import OpError, ShapeError, Tensor
+from autograd_mini.ops import conv
 from autograd_mini.testing import gradcheck, gradgradcheck
 
 FEW = settings(max_examples=12)
@@ -392,3 +393,27 @@ def test_pad_matches_pytorch():
     ours = am.pad(x, ((0, 0), (1, 2), (3, 0)), value=1.5)
     np.testing.assert_array_equal(ours, torch.nn.functional.pad(
         torch.tensor(x), (3, 0, 1, 2), value=1.5).numpy())
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+def test_a_batch_too_big_for_one_patch_matrix_is_convolved_in_slices(monkeypatch, data_format):
+    rng = np.random.default_rng(3)
+    shape = (7, 6, 6, 2) if data_format == "NHWC" else (7, 2, 6, 6)
+    wshape = (3, 3, 2, 4) if data_format == "NHWC" else (4, 2, 3, 3)
+    x = am.Tensor(rng.standard_normal(shape), requires_grad=True)
+    w = am.Tensor(rng.standard_normal(wshape), requires_grad=True)
+
+    def run():
+        x.grad = w.grad = None
+        y = conv.conv2d(x, w, stride=2, padding="SAME", data_format=data_format)
+        (y * y).sum().backward()
+        return y.data, x.grad, w.grad
+
+    whole = run()
+    sliced = []
+    real = conv._slices
+    monkeypatch.setattr(conv, "_slices", lambda *a: sliced.append(len(real(*a))) or real(*a))
+    monkeypatch.setattr(conv, "PATCH_BYTES", 1000)  # a few images per slice
+    for a, b in zip(whole, run()):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert max(sliced) > 2  # the forward and the filter gradient went slice by slice

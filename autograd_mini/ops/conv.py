@@ -48,17 +48,29 @@ __all__ = ["avg_pool2d", "conv2d", "conv2d_filter_grad", "conv2d_transpose", "dr
 # ----- convolution and its two adjoints ---------------------------------------------------
 
 
+PATCH_BYTES = 1 << 27  # an im2col buffer above 128 MiB is built a slice of the batch at a time
+
+
 @op(name="conv2d")
 def _conv2d(x, w, *, stride, padding, dilation, data_format):
     """x correlated with filters w.  d/dx = conv2d_transpose(g, w), d/dw = filter_grad(x, g)"""
     # a cross-correlation (the filters are not flipped), as in TensorFlow and PyTorch
     wk = _hwio(w, data_format)
-    cols, by_offset, (n, oh, ow) = _patches(_nhwc(x, data_format), wk.shape[:2], stride,
-                                            padding, dilation)
     wm = wk.reshape(-1, wk.shape[3])
-    out = (wm.T @ cols).reshape(-1, n, oh, ow).transpose(1, 2, 3, 0) if by_offset else (
-        cols @ wm).reshape(n, oh, ow, -1)
-    return _from_nhwc(out, data_format)
+    outs = []
+    for part in _slices(_nhwc(x, data_format), wk.shape[:2], stride):
+        cols, by_offset, (n, oh, ow) = _patches(part, wk.shape[:2], stride, padding, dilation)
+        outs.append((wm.T @ cols).reshape(-1, n, oh, ow).transpose(1, 2, 3, 0) if by_offset
+                    else (cols @ wm).reshape(n, oh, ow, -1))
+    return _from_nhwc(outs[0] if len(outs) == 1 else np.concatenate(outs), data_format)
+
+
+def _slices(x: np.ndarray, size: tuple, stride: tuple) -> list[np.ndarray]:
+    """An NHWC batch cut so that no slice's patch matrix exceeds ``PATCH_BYTES`` (a whole
+    test set through a conv net would otherwise need gigabytes at once)."""
+    per_image = x[:1].nbytes * size[0] * size[1] // (stride[0] * stride[1]) + 1
+    step = max(1, PATCH_BYTES // per_image)
+    return [x[i:i + step] for i in range(0, len(x), step)] if len(x) > step else [x]
 
 
 def _patches(x: np.ndarray, size: tuple, stride: tuple, padding: tuple,
@@ -101,9 +113,12 @@ def conv2d_filter_grad(x, g, *, kernel_size, stride, padding, dilation, data_for
     """conv2d's filter gradient.  d/dx = conv2d_transpose(g, u), d/dg = conv2d(x, u)"""
     # the correlation of x's windows with g, summed over the batch and the output pixels
     xn, gn = _nhwc(x, data_format), _nhwc(g, data_format)
-    cols, by_offset, _ = _patches(xn, kernel_size, stride, padding, dilation)
-    gm = gn.reshape(-1, gn.shape[3])
-    dw = cols @ gm if by_offset else cols.T @ gm
+    dw, start = 0, 0
+    for part in _slices(xn, kernel_size, stride):
+        cols, by_offset, _ = _patches(part, kernel_size, stride, padding, dilation)
+        gm = gn[start:start + len(part)].reshape(-1, gn.shape[3])
+        dw = dw + (cols @ gm if by_offset else cols.T @ gm)
+        start += len(part)
     return _from_hwio(dw.reshape(*kernel_size, xn.shape[3], gn.shape[3]), data_format)
 
 
