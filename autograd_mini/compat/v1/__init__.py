@@ -18,6 +18,8 @@ from ..missing import missing
 from . import contrib, keras, nn, train
 from .array_ops import (
     add_n,
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     cast,
@@ -112,6 +114,7 @@ __all__ = [
     "int64", "bool", "GraphKeys", "add_to_collection", "add_to_collections", "get_collection",
     "get_collection_ref", "contrib", "keras",
     "control_dependencies", "no_op", "assign", "assign_add", "assign_sub",
+    "arg_max", "arg_min",
 ]
 
 

@@ -257,6 +257,14 @@ def group(*inputs: GraphElement, name: str = "group") -> Operation:
     return Operation(name, tuple(inputs), op="group", graph=graph)
 
 
+def shape_text(shape: Shape) -> str:
+    """A static shape as TF1 prints it: ``(?, 2)``, ``(3,)``, ``()``, ``<unknown>``."""
+    if shape is None:
+        return "<unknown>"
+    dims = ", ".join("?" if n is None else str(n) for n in shape)
+    return f"({dims},)" if len(shape) == 1 else f"({dims})"
+
+
 class SymbolicTensor(GraphElement):
     """A value in a graph, computed when a ``Session`` runs it.
 
@@ -284,8 +292,13 @@ class SymbolicTensor(GraphElement):
         """The static shape (a tuple with ``None`` for unknown sizes, or None)."""
         return self.shape
 
+    def __str__(self) -> str:
+        """TF1's ``print(t)``: ``Tensor("add:0", shape=(?, 2), dtype=float32)``."""
+        shape = "" if self.shape is None else f", shape={shape_text(self.shape)}"
+        return f'Tensor("{self.name}:0"{shape}, dtype={self.dtype.name})'
+
     def __repr__(self) -> str:
-        return f"<tf.Tensor '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
+        return f"<tf.Tensor '{self.name}:0' shape={shape_text(self.shape)} dtype={self.dtype.name}>"
 
     # ----- an op result's line: the op's own forward on the input values ---------------------
     # (full reductions return numpy scalars: values are kept as arrays, as Tensor keeps them)
