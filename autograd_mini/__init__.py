@@ -20,7 +20,7 @@ from .errors import (
     ShapeError,
     TapeError,
 )
-from .graph import Node, detect_anomaly, enable_grad, is_recording, no_grad, zero_grad
+from .graph import Node, zero_grad
 from .ops import (
     abs,
     clip,
@@ -50,6 +50,7 @@ from .ops import (
     transpose,
     where,
 )
+from .recording import detect_anomaly, enable_grad, is_recording, no_grad
 from .tape import Tape
 from .tensor import Tensor
 from .transforms import grad, hessian, value_and_grad

@@ -1,4 +1,5 @@
-"""The ``autograd-mini`` command: ``demo NAME``, ``demo all``, ``demo --list`` and ``graph``.
+"""The ``autograd-mini`` command: ``demo NAME``, ``demo all``, ``demo --list``, ``course``
+(``--list``, ``show NAME``: the course's programs, from ``autograd_mini.course``) and ``graph``.
 
 The demos live once, as scripts in the repository's ``demos/`` folder; the wheel ships
 that folder as ``autograd_mini/_demos``. They are loaded by file path, so neither needs
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import importlib.util
 import os
 import sys
@@ -18,7 +20,8 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist")  # the order `demo all` runs them
+DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist", "course-iris", "course-optimizers",
+         "course-regularization")  # the order `demo all` runs them
 DEFAULT_OUT = Path("autograd_mini_out")
 _VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its output)"}
 
@@ -155,8 +158,9 @@ def run_all(out: Path, quick: bool) -> int:
             code, verdict = 1, "raised an error (traceback above)"
         results.append((name, code, verdict, time.perf_counter() - start))
     print("\n===== summary")
+    width = max(map(len, DEMOS))
     for name, _, verdict, seconds in results:
-        print(f"  {name:<8} {verdict} ({seconds:.1f} s)")
+        print(f"  {name:<{width}}  {verdict} ({seconds:.1f} s)")
     print(f"pictures in {out}")
     return 0 if all(code == 0 for _, code, _, _ in results) else 1
 
@@ -176,9 +180,10 @@ def _parser() -> Parser:
     from . import __version__
 
     parser = Parser(
-        prog="autograd-mini", description="autograd_mini: run the demos, draw graphs.")
+        prog="autograd-mini",
+        description="autograd_mini: run the demos, list the course's programs, draw graphs.")
     parser.add_argument("--version", action="version", version=f"autograd-mini {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="{demo,graph}")
+    commands = parser.add_subparsers(dest="command", metavar="{demo,course,graph}")
     demo = commands.add_parser(
         "demo", help="run a demo (one per tutorial seed), or all of them",
         description="Run a demo: `demo NAME [its options]`, `demo all [--out DIR] [--quick]`"
@@ -187,6 +192,19 @@ def _parser() -> Parser:
     demo.add_argument("name", nargs="?", help=f"one of {', '.join(DEMOS)}, or all")
     demo.add_argument("args", nargs=argparse.REMAINDER,
                       help="options for the demo (NAME --help lists them)")
+    course = commands.add_parser(
+        "course", help="the course's programs that run here and how to run the course's files",
+        description="`course --list`: the MOOC's programs that run on autograd_mini, one line "
+                    "each; `course show NAME`: one in full (the course's files, where to get "
+                    "them, the lines to change).")
+    course.add_argument("--list", action="store_true", help="one line per program (the default)")
+    course.add_argument("--lang", choices=["zh", "en", "both"], default="both",
+                        help="chapter titles in 中文, English or both (default)")
+    shows = course.add_subparsers(dest="course_command", metavar="{show}")
+    show = shows.add_parser("show", help="one program in full",
+                            description="One course program in full: the course's files, "
+                                        "where to get them, the lines to change.")
+    show.add_argument("name", help="a program (tf2_ch1_iris) or a course file (p45_iris.py)")
     # listed for --help only: main() hands `graph ...` to autograd_mini.viz untouched
     commands.add_parser("graph", help="draw a computation graph (autograd_mini.viz; "
                                       "`graph --help` for its options)")
@@ -222,6 +240,23 @@ def _demo_command(args: argparse.Namespace) -> int:
     return run_demo(name, args.args)
 
 
+def _course_command(args: argparse.Namespace) -> int:
+    from . import course
+
+    if args.course_command is None:  # `course` or `course --list`
+        print(course.list_text(args.lang))
+        return 0
+    found = course.find(args.name)
+    if not found:
+        close = difflib.get_close_matches(args.name, list(course.PROGRAMS), n=3)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        print(f"autograd-mini course show: no course program or course file named "
+              f"{args.name!r}{hint}; `autograd-mini course --list` names them", file=sys.stderr)
+        return 2
+    print("\n\n".join(course.show_text(p) for p in found))
+    return 0
+
+
 def _graph_command(argv: list[str]) -> int:
     try:
         from .viz.command import graph_command
@@ -248,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command == "demo":
             return _demo_command(args)
+        if args.command == "course":
+            return _course_command(args)
         parser.print_help()
         return 2
     except BrokenPipeError:  # `autograd-mini demo tf1-net | head`: stop quietly

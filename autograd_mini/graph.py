@@ -1,4 +1,4 @@
-"""The graph core shared by ``Value`` and ``Tensor``: nodes, recording state, backward.
+"""The graph core shared by ``Value`` and ``Tensor``: nodes, and backprop as a lesson.
 
 Every op result is a node that remembers its inputs (``parents``), the op's name and
 what the op needs to send gradients back (``_ctx``)::
@@ -7,9 +7,11 @@ what the op needs to send gradients back (``_ctx``)::
           +--> [mul] --> (out)        out.parents == (x, y), out.op == "mul"
     (y) --+
 
-``backward()`` orders the graph topologically without recursion, then applies each
-node's vector-Jacobian products from the output back to the leaves. The ops themselves
-live in ``autograd_mini.ops``; this module knows no calculus.
+``backprop`` below is the whole algorithm in three beats: order the graph, seed the
+output, apply each op's vector-Jacobian products from the output back to the leaves.
+``backward()`` and ``Tape`` run the same walk unrolled for speed (``autograd_mini._fast``);
+a test requires both to give identical gradients. The ops live in ``autograd_mini.ops``;
+this module knows no calculus.
 
 In-place writes through the library (``Variable.assign*``, optimizer steps) stamp the
 node they change (``mark_written``), so backward refuses an op whose VJP would read an
@@ -18,92 +20,15 @@ input changed after the op was recorded, rather than return a wrong gradient.
 
 from __future__ import annotations
 
-import contextvars
-import functools
-import itertools
 import operator
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .errors import AnomalyError, GraphError, ShapeError
-
-# ----- recording state (per thread and per contextvars context) -----------------------
-
-# False under no_grad; when on, True or (while tapes record here) the tuple of those tapes,
-# which each recorded node keeps in ``_tapes``: a tape sees only its own thread's and
-# asyncio task's ops (each thread has its own context, each task a copy of its creator's)
-_RECORDING: contextvars.ContextVar[bool | tuple] = contextvars.ContextVar("recording",
-                                                                         default=True)
-_TAPES: contextvars.ContextVar[tuple] = contextvars.ContextVar("tapes_recording", default=())
-_ANOMALY: contextvars.ContextVar[bool] = contextvars.ContextVar("anomaly", default=False)
-_ids = itertools.count()  # creation order: stable node ids for tapes and drawings
-_last_write = -1  # the id clock at the latest in-place write to any node (mark_written)
-
-
-def is_recording() -> bool:
-    """True when new ops are recorded into the graph (outside ``no_grad``)."""
-    return _RECORDING.get() is not False
-
-
-def recording_state(on: bool) -> bool | tuple:
-    """The value of ``_RECORDING`` that turns recording on (with this context's tapes) or off."""
-    return (_TAPES.get() or True) if on else False
-
-
-class _RecordingSwitch:
-    """``no_grad()`` / ``enable_grad()``: a context manager that is also a decorator."""
-
-    def __init__(self, on: bool):
-        self.on = on
-        self._tokens: list[contextvars.Token] = []
-
-    def __enter__(self) -> None:
-        self._tokens.append(_RECORDING.set(recording_state(self.on)))
-
-    def __exit__(self, *exc: object) -> None:
-        _RECORDING.reset(self._tokens.pop())
-
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with _RecordingSwitch(self.on):
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-def no_grad() -> _RecordingSwitch:
-    """Stop recording ops inside a ``with`` block or a decorated function."""
-    return _RecordingSwitch(False)
-
-
-def enable_grad() -> _RecordingSwitch:
-    """Turn recording back on inside a ``no_grad`` block."""
-    return _RecordingSwitch(True)
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Check every forward result and every gradient for NaN/inf and name the op that made it."""
-    token = _ANOMALY.set(True)
-    try:
-        yield
-    finally:
-        _ANOMALY.reset(token)
-
-
-def check_finite(x: Any, what: str) -> None:
-    """Raise ``AnomalyError`` naming ``what`` if ``x`` holds a NaN or inf."""
-    data = x.data if isinstance(x, Node) else x
-    if not np.all(np.isfinite(data)):
-        bad = "nan" if np.any(np.isnan(data)) else "inf"
-        raise AnomalyError(f"{what} produced {bad}")
-
-
-# ----- the node ---------------------------------------------------------------------
+from .errors import GraphError, ShapeError
+from .recording import ANOMALY, check_finite, recording
+from .versions import check_unchanged, next_id
 
 _MANY = object()  # Node._in1 when the op has three or more inputs, all held in _in0
 
@@ -123,12 +48,9 @@ class Node:
     # The inputs live in two slots, not in a tuple of their own: one object per node
     # instead of two halves the work of CPython's cyclic garbage collector, which rescans
     # the live graph while it grows (a third of a scalar training step's time otherwise).
-    # ``_in0``/``_in1`` hold the first and second input (None when absent); an op with
-    # three or more inputs keeps all of them as a tuple in ``_in0`` and ``_MANY`` in ``_in1``.
-    # ``_written``: the id clock at the latest in-place write to ``data``; ``_tapes``: the
-    # tapes that recorded this node's op (see ``_RECORDING``). Both are left unset (no
-    # cost) on the nodes they do not concern: nodes never written in place, ops run while
-    # no tape records.
+    # Only ``link`` writes them. ``_written``: the id clock at the latest in-place write
+    # to ``data``; ``_tapes``: the tapes that recorded this node's op. Both are left
+    # unset (no cost) on the nodes they do not concern.
     __slots__ = ("data", "grad", "_in0", "_in1", "op", "name", "requires_grad", "_ctx", "_id",
                  "_written", "_tapes", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
@@ -137,16 +59,6 @@ class Node:
 
     data: Any
     grad: Any
-
-    @classmethod
-    def _new_constant(cls, data: Any) -> Node:
-        """A leaf that needs no gradient around ``data`` already in this class's payload
-        form (a float, a float array), built without the constructor's checks."""
-        node = object.__new__(cls)
-        node.data, node.grad, node.name, node.requires_grad = data, cls._empty_grad, None, False
-        node._in0 = node._in1 = None
-        node.op, node._ctx, node._id = "", None, next(_ids)
-        return node
 
     @property
     def parents(self) -> tuple[Node, ...]:
@@ -158,18 +70,10 @@ class Node:
             return (a,)
         return a if b is _MANY else (a, b)
 
-    @parents.setter
-    def parents(self, parents: tuple[Node, ...]) -> None:
-        n = len(parents)
-        self._in0 = parents[0] if n in (1, 2) else tuple(parents) if n else None
-        self._in1 = parents[1] if n == 2 else _MANY if n > 2 else None
-
     @property
     def is_leaf(self) -> bool:
         """True for nodes not made by a recorded op (inputs, parameters, constants)."""
         return self._in0 is None
-
-    # ----- backward -------------------------------------------------------------------
 
     def backward(self, gradient: Any = None, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
@@ -181,9 +85,11 @@ class Node:
             create_graph: record the backward pass itself, so ``.grad`` holds graph nodes
                 that can be differentiated again (implies ``retain_graph``).
         """
-        seed = self._seed(gradient)
-        grads = backprop(self, seed, retain_graph=retain_graph or create_graph,
-                         create_graph=create_graph)
+        from ._fast import backprop as unrolled_backprop  # ``backprop`` below, made fast
+
+        grads = unrolled_backprop(self, self._seed(gradient),
+                                  retain_graph=retain_graph or create_graph,
+                                  create_graph=create_graph)
         self._accumulate_all(grads)
 
     def zero_grad(self) -> None:
@@ -196,63 +102,45 @@ class Node:
     def _accumulate(self, g: Any) -> None:
         raise NotImplementedError
 
+    def _unbroadcast(self, g: Any) -> Any:
+        return g
+
+    def _private(self, g: Any, upstream: Any, out: Any, inputs: Any) -> Any:
+        return g
+
     @staticmethod
     def _accumulate_all(grads: dict[Node, Any]) -> None:
         """``_accumulate`` each node's gradient (a subclass may do all of them faster)."""
         for node, g in grads.items():
             node._accumulate(g)
 
-    # ----- operator sugar: one line per dunder, math in autograd_mini.ops -------------
-
-    def __add__(self, other):      return ops.add(self, other)
-    def __radd__(self, other):     return ops.add(other, self)
-    def __sub__(self, other):      return ops.sub(self, other)
-    def __rsub__(self, other):     return ops.sub(other, self)
-    def __mul__(self, other):      return ops.mul(self, other)
-    def __rmul__(self, other):     return ops.mul(other, self)
-    def __truediv__(self, other):  return ops.div(self, other)
-    def __rtruediv__(self, other): return ops.div(other, self)
-    def __pow__(self, other):      return ops.pow(self, other)
-    def __rpow__(self, other):     return ops.pow(other, self)
-    def __neg__(self):             return ops.neg(self)
-    def __pos__(self):             return self
-    def __abs__(self):             return ops.abs(self)
-
-    # comparisons give plain, non-differentiable results
+    # comparisons give plain, non-differentiable results; the arithmetic operators are
+    # in each subclass's body (Value, Tensor), built by the ops
     def __lt__(self, other):       return self.data < data_of(other)
     def __le__(self, other):       return self.data <= data_of(other)
     def __gt__(self, other):       return self.data > data_of(other)
     def __ge__(self, other):       return self.data >= data_of(other)
+    def __pos__(self):             return self
 
-    # ----- elementwise math as methods --------------------------------------------------
 
-    def exp(self):     return ops.exp(self)
-    def log(self):     return ops.log(self)
-    def sqrt(self):    return ops.sqrt(self)
-    def square(self):  return ops.square(self)
-    def tanh(self):    return ops.tanh(self)
-    def sigmoid(self): return ops.sigmoid(self)
-    def relu(self):    return ops.relu(self)
-    def sin(self):     return ops.sin(self)
-    def cos(self):     return ops.cos(self)
-    def abs(self):     return ops.abs(self)
+def link(node: Node, parents: tuple = (), op: str = "", ctx: Any = None,
+         requires_grad: bool = False) -> Node:
+    """Make ``node`` the result of ``op`` on ``parents`` (a leaf when there are none).
+
+    The one place that writes a node's input slots and gives it its id; ``ctx`` is
+    ``(OpSpec, settings)``, what backprop needs to call the op's VJPs.
+    """
+    n = len(parents)
+    node._in0 = None if n == 0 else parents[0] if n < 3 else tuple(parents)
+    node._in1 = None if n < 2 else parents[1] if n == 2 else _MANY
+    node.op, node._ctx, node.requires_grad, node._id = op, ctx, requires_grad, next_id()
+    return node
 
 
 def zero_grad(params: Any) -> None:
     """Reset ``.grad`` of every node in an iterable of parameters."""
     for p in params:
         p.zero_grad()
-
-
-def mark_written(node: Node) -> None:
-    """Note that ``node.data`` was just changed in place (by ``assign``, an optimizer...).
-
-    PyTorch keeps a version counter per tensor; here the stamp is the id clock, so an op
-    recorded before the write (an older ``_id``) is told apart without storing anything
-    per op: backward compares the two only for ops older than the latest write.
-    """
-    global _last_write
-    node._written = _last_write = next(_ids)
 
 
 def data_of(x: Any) -> Any:
@@ -265,135 +153,95 @@ def shape_of(x: Any) -> tuple[int, ...]:
     return np.shape(x.data if isinstance(x, Node) else x)
 
 
-# ----- backward: toposort, then chain rule from the output back ------------------------
+# ----- backprop: order the graph, seed it, apply the chain rule from the output back ------
+
+Expand = Callable[[Node], bool]
+Step = Callable[[Node, Any, list], None]  # (node, its gradient, [(input index, gradient)])
 
 
-def toposort(root: Node, expand: Callable[[Node], bool] | None = None) -> list[Node]:
+def toposort(root: Node, expand: Expand | None = None) -> list[Node]:
     """Nodes that need gradients, each before all of its parents, ``root`` first.
 
-    Iterative, so a million-node chain needs no recursion: one walk collects the nodes,
-    then they are sorted newest first. Creation order is already topological (an op's
-    inputs exist before its output), so no child counting is needed. ``expand(node)``
-    may return False to treat a node as a leaf.
+    Iterative, so a million-node chain needs no recursion. Creation order is already
+    topological (an op's inputs exist before its output), so the nodes found are sorted
+    newest first. ``expand(node)`` may return False to treat a node as a leaf.
     """
-    seen = {root}
-    stack = [root]
-    found = [root]  # in the order the walk meets them: long runs of falling ids to sort
-    add, push, pop, keep = seen.add, stack.append, stack.pop, found.append  # bound once
+    seen, stack = {root}, [root]
     while stack:
-        node = pop()
-        if expand is not None and not expand(node):
-            continue
-        a, b = node._in0, node._in1  # node.parents, unrolled: this loop is hot
-        if a is None:
-            continue
-        for p in (a,) if b is None else a if b is _MANY else (a, b):
-            if p not in seen and p.requires_grad:
-                add(p)
-                push(p)
-                keep(p)
-    found.sort(key=_creation, reverse=True)  # timsort: near-linear on the walk's runs
-    return found
+        node = stack.pop()
+        if expand is None or expand(node):
+            for p in node.parents:
+                if p not in seen and p.requires_grad:
+                    seen.add(p)
+                    stack.append(p)
+    return sorted(seen, key=_creation, reverse=True)
 
 
 _creation = operator.attrgetter("_id")
 
 
 def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph: bool = False,
-             expand: Callable[[Node], bool] | None = None) -> dict[Node, Any]:
+             expand: Expand | None = None, on_step: Step | None = None) -> dict[Node, Any]:
     """Propagate ``seed`` from ``root`` to every node; return each node's total gradient.
 
     With ``create_graph`` the VJPs get graph nodes and record what they compute, so the
     gradients are themselves differentiable; otherwise they get raw floats and arrays.
+    ``on_step(node, g, sends)`` sees each step (the lecture tables and animations).
     Does not touch ``.grad``: ``Node.backward`` and ``Tape.gradient`` decide that.
     """
-    order = toposort(root, expand)  # 1. order the graph: every node before its parents
-    anomaly = _ANOMALY.get()
-    written = _last_write  # ops recorded after this saw every in-place write: no check
-    grads: dict[Node, Any] = {root: seed}
-    token = _RECORDING.set(recording_state(create_graph))
-    try:
-        for node in order:  # 2. apply each node's VJPs, output first, leaves last
-            a, b = node._in0, node._in1  # node.parents, unrolled: this loop is hot
-            if a is None or (expand is not None and not expand(node)):
+    order = toposort(root, expand)  # 1. every node before its parents
+    grads: dict[Node, Any] = {root: seed}  # 2. d(root)/d(root)
+    with recording(create_graph):
+        for node in order:  # 3. each op's VJPs, output first, leaves last
+            if node.is_leaf or (expand is not None and not expand(node)):
+                if on_step is not None and node in grads:  # a leaf: it sends nothing on
+                    on_step(node, grads[node], [])
                 continue
-            ctx = node._ctx
-            if ctx is None:
-                raise GraphError(
-                    f"backward through '{node.op}' a second time: its graph was released by "
-                    "an earlier backward(); call backward(retain_graph=True) the first time")
-            if not retain_graph:
-                node._ctx = None
+            spec, settings = released_check(node, retain_graph)
             g = grads.get(node)
             if g is None:  # no path from the root brought a gradient here
                 continue
-            spec, kwargs = ctx
-            if node._id < written:
-                _check_unchanged(node, spec)
-            # one or two inputs and no settings: the VJPs are called without * or **
-            parents, arity = ((a,), 1) if b is None else (a, 0) if b is _MANY else ((a, b), 2)
-            if kwargs:
-                arity = 0
-            if create_graph:
-                out, inputs, x0, x1 = node, parents, a, b
-            elif arity == 2:
-                out, x0, x1 = node.data, a.data, b.data
-                inputs = (x0, x1)
-            elif arity == 1:
-                out, x0 = node.data, a.data
-                inputs = (x0,)
-            else:
-                out, inputs = node.data, [p.data for p in parents]
-            vjps = spec.vjps or spec.input_vjps(len(parents))
-            for p, vjp in zip(parents, vjps):
+            check_unchanged(node, spec)
+            parents = node.parents
+            out, inputs = (node, parents) if create_graph else (node.data,
+                                                                [p.data for p in parents])
+            sends = []
+            for i, (p, vjp) in enumerate(zip(parents, spec.input_vjps(len(parents)))):
                 if vjp is None or not p.requires_grad:
                     continue
-                contrib = (vjp(g, out, x0, x1) if arity == 2 else vjp(g, out, x0) if arity == 1
-                           else vjp(g, out, *inputs, **kwargs))
-                if type(contrib) is float and not anomaly:  # a Value's: nothing to fit or copy
-                    prev = grads.get(p)
-                    grads[p] = contrib if prev is None else prev + contrib
+                contrib = vjp(g, out, *inputs, **settings)  # g times d(node)/d(input i)
+                if contrib is None:
                     continue
-                if contrib is None:  # this input has no gradient
-                    continue
-                if p._broadcasts and getattr(contrib, "shape", None) != p.data.shape:
-                    try:
-                        contrib = p._unbroadcast(contrib)
-                    except ShapeError as e:
-                        i = _input_index(parents, vjps, p, vjp)
-                        raise ShapeError(f"backward of '{node.op}', input {i}: {e}") from None
-                if anomaly:
-                    check_finite(contrib, f"backward of '{node.op}' (gradient for input "
-                                          f"{_input_index(parents, vjps, p, vjp)})")
+                contrib = fit(node, i, p, contrib)
                 prev = grads.get(p)
-                if prev is not None:
-                    grads[p] = prev + contrib
-                elif p._in0 is not None or create_graph:
-                    grads[p] = contrib
-                else:  # a leaf: its .grad must not alias another gradient
-                    grads[p] = p._private(contrib, g, out, inputs)
-    finally:
-        _RECORDING.reset(token)
+                if prev is None and p.is_leaf and not create_graph:
+                    contrib = p._private(contrib, g, out, inputs)  # never an alias
+                grads[p] = contrib if prev is None else prev + contrib  # the chain rule's sum
+                sends.append((i, contrib))
+            if on_step is not None:
+                on_step(node, g, sends)
     return grads
 
 
-def _check_unchanged(node: Node, spec: Any) -> None:
-    """Raise if an input the op's VJP reads was changed in place after the op ran."""
-    for i, p in enumerate(node.parents):
-        if getattr(p, "_written", -1) > node._id and spec.saved(i):
-            what = f"{type(p).__name__} '{p.name}'" if p.name else f"a {type(p).__name__}"
-            who = p.name or "it"
-            raise GraphError(
-                f"backward of '{node.op}': input {i} ({what}) was changed in place after "
-                f"'{node.op}' read it, so its gradient would be wrong: the result was "
-                f"computed before an in-place update of {who} (assign, assign_add, "
-                "assign_sub or an optimizer step); call backward() (or tape.gradient) "
-                "before opt.step(), or clone the value first (v.value, Tensor(v.numpy()))")
+def released_check(node: Node, retain_graph: bool) -> Any:
+    """The node's ``(spec, settings)``, released unless ``retain_graph``; raises if gone."""
+    ctx = node._ctx
+    if ctx is None:
+        raise GraphError(
+            f"backward through '{node.op}' a second time: its graph was released by an "
+            "earlier backward(); call backward(retain_graph=True) the first time")
+    if not retain_graph:
+        node._ctx = None
+    return ctx
 
 
-def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:
-    """Which input of the op ``p`` is, told apart by its VJP when it is used twice (x * x)."""
-    return next(i for i, (q, v) in enumerate(zip(parents, vjps)) if q is p and v is vjp)
-
-
-from . import ops  # noqa: E402  (ops build on Node; the dunders above call them)
+def fit(node: Node, i: int, p: Node, contrib: Any) -> Any:
+    """Input ``i``'s gradient summed back to its shape, checked under ``detect_anomaly``."""
+    if p._broadcasts and getattr(contrib, "shape", None) != p.data.shape:
+        try:
+            contrib = p._unbroadcast(contrib)
+        except ShapeError as e:
+            raise ShapeError(f"backward of '{node.op}', input {i}: {e}") from None
+    if ANOMALY.get():
+        check_finite(data_of(contrib), f"backward of '{node.op}' (gradient for input {i})")
+    return contrib

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from .errors import DTypeError, ShapeError
-from .graph import Node, data_of, mark_written
+from .graph import Node, data_of
 from .tape import Tape
 from .value import Value
+from .versions import mark_written
 
 # ----- the update rules: one function each, numpy in, numpy out ------------------------
 

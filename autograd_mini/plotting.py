@@ -96,6 +96,23 @@ def image_grid(path: str | Path, images: Sequence[np.ndarray], titles: Sequence[
     return _save(fig, Path(path))
 
 
+def boundaries(path: str | Path, points: np.ndarray, colors: Sequence[str],
+               panels: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+               level: float = 0.5) -> Path:
+    """Save the 2-D ``points`` in their ``colors`` with, per panel ({title: (xx, yy, z)},
+    z a function on the grid xx, yy), the contour where z equals ``level``: a classifier's
+    decision boundary, as ``plt.contour(xx, yy, z, levels=[level])`` draws it."""
+    fig = _figure(4.5 * len(panels), 4.6)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (title, (xx, yy, z)) in zip(axes, panels.items()):
+        ax.scatter(points[:, 0], points[:, 1], c=list(colors), s=10)
+        ax.contour(xx, yy, z, levels=[level])
+        ax.set_title(title)
+        ax.set_aspect("equal")
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
 def heatmaps_frame(matrices: Mapping[str, np.ndarray], title: str) -> Any:
     """One GIF frame: a heatmap with a colour bar per matrix, as seed 001 draws weights."""
     fig = _figure()

@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from ._fast import backprop
 from .errors import DTypeError, ShapeError, TapeError
-from .graph import _RECORDING, _TAPES, Node, backprop, is_recording, shape_of
+from .graph import Node, shape_of
+from .recording import RECORDING, TAPES, is_recording
 from .tensor import Tensor
 from .value import Value
 from .variable import Variable
@@ -99,7 +101,7 @@ class Tape:
             other._shared = self._shared = True
         self._token = _ACTIVE.set(_ACTIVE.get() + (self,))
         self._tokens = [_WATCHING.set(_WATCHING.get() + (self,))] + \
-            _record_with(_TAPES.get() + (self,))
+            _record_with(TAPES.get() + (self,))
         for node in self._switched:
             _switch(node, self, on=True)
         return self
@@ -119,7 +121,7 @@ class Tape:
         if self._paused:
             yield
             return
-        tokens = _record_with(tuple(t for t in _TAPES.get() if t is not self))
+        tokens = _record_with(tuple(t for t in TAPES.get() if t is not self))
         self._paused = True
         try:
             yield
@@ -152,8 +154,10 @@ class Tape:
         except AttributeError:  # made while no tape recorded
             return False
 
-    def _is_source(self, node: Node) -> bool:
-        """Watched explicitly, a recorded result, or an automatically watched leaf."""
+    def watches(self, node: Node) -> bool:
+        """Whether ``gradient()`` can differentiate with respect to ``node``: it was given
+        to ``watch()``, is an op's result that requires grad, or is a leaf this tape
+        watches by itself (see the class docstring)."""
         if id(node) in self._watched or (node.parents and node.requires_grad):
             return True
         if not self.watch_accessed_variables:
@@ -175,6 +179,22 @@ class Tape:
             for node in self._switched:
                 _switch(node, self, on=False)
             _WATCHING.reset(token)
+
+    def reaches(self, target: Node, source: Node) -> bool:
+        """Whether ops this tape recorded lead from ``source`` to ``target``: the path
+        ``gradient()`` follows back, through nodes that require grad."""
+        with self._watching():
+            seen, stack = {id(target)}, [target]
+            while stack:
+                node = stack.pop()
+                if node is source:
+                    return True
+                if self._recorded(node):
+                    for p in node.parents:
+                        if p.requires_grad and id(p) not in seen:
+                            seen.add(id(p))
+                            stack.append(p)
+        return False
 
     # ----- gradients ------------------------------------------------------------------
 
@@ -281,7 +301,7 @@ class Tape:
                 grads = backprop(target, seed, expand=self._recorded, create_graph=create_graph,
                                  retain_graph=keep)
                 rows.append([_as_result(grads.get(s), s, create_graph)
-                             if self._is_source(s) else None for s in flat])
+                             if self.watches(s) else None for s in flat])
         return rows
 
     # ----- why is my gradient None? ---------------------------------------------------
@@ -309,9 +329,9 @@ def _taping(besides: Tape | None = None) -> bool:
 
 def _record_with(tapes: tuple[Tape, ...]) -> list[contextvars.Token]:
     """Make ``tapes`` the ones recording here (recording stays off under ``no_grad``)."""
-    tokens = [_TAPES.set(tapes)]
-    if _RECORDING.get() is not False:
-        tokens.append(_RECORDING.set(tapes or True))
+    tokens = [TAPES.set(tapes)]
+    if RECORDING.get() is not False:
+        tokens.append(RECORDING.set(tapes or True))
     return tokens
 
 

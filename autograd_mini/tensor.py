@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from . import numpy_interop, ops
+from . import _fast, numpy_interop, ops
+from ._fast import inlined
 from .errors import DTypeError, GraphError, IndexingError, ShapeError
-from .graph import Node, _ids, data_of
-from .ops.registry import OpSpec, forward_failed, inline_operators, make_node, mixed_inputs
+from .graph import Node, data_of, link
+from .ops.registry import OpSpec, forward_failed, make_node, mixed_inputs, unbroadcast
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -57,7 +58,7 @@ def _with_constants(args: tuple, spec: OpSpec) -> tuple:
 def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
     """A non-Tensor input of a Tensor op: a constant that keeps the Tensor's dtype."""
     if type(x) is float or type(x) is int:  # the common case, as in `0.5 * t`: no checks
-        return Tensor._new_constant(np.array(x, dtype))
+        return _fast.constant(Tensor, np.array(x, dtype))
     if isinstance(x, Node):
         raise mixed_inputs(spec, Tensor, x)
     arr = np.asarray(x)
@@ -66,30 +67,6 @@ def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
     if arr.dtype.kind not in "biuf":
         raise DTypeError(f"expected numbers, arrays or Tensors, got {type(x).__name__}")
     return Tensor(arr.astype(dtype, copy=False))
-
-
-def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum ``g`` (an array or a recorded Tensor) over the axes numpy broadcast ``shape`` along.
-
-    Raises:
-        ShapeError: ``g`` cannot come from broadcasting ``shape`` (a VJP bug).
-    """
-    plain = type(g) is np.ndarray  # a plain backward: numpy's own methods will do
-    gshape = g.shape if plain else np.shape(data_of(g))
-    if gshape == shape:
-        return g
-    lead = len(gshape) - len(shape)
-    axes = list(range(lead))  # the new leading axes, then the stretched size-1 axes
-    for i, n in enumerate(shape):
-        if lead < 0 or (n != gshape[i + lead] and n != 1):
-            raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
-                             f"shape {shape}: the op's VJP returned the wrong shape")
-        if n != gshape[i + lead]:
-            axes.append(i + lead)
-    if axes:
-        g = (np.add.reduce(g, axis=tuple(axes), keepdims=True) if plain else
-             ops.sum(g, axis=tuple(axes), keepdims=True))
-    return ops.reshape(g, shape) if lead else g  # drop the summed leading axes
 
 
 class Tensor(Node):
@@ -105,17 +82,32 @@ class Tensor(Node):
 
     __slots__ = ()
     _empty_grad = None
+    _payload, _convert = np.ndarray, np.asarray  # for the inlined operators
+
+    @staticmethod
+    def _number(x: float | int, t: Tensor) -> Tensor:
+        """A Python number beside Tensor ``t``: a constant of t's dtype."""
+        return _fast.constant(Tensor, np.array(x, t.data.dtype))
+
+    # the operators and elementwise methods: each op's common case inlined (autograd_mini._fast)
+    __add__, __radd__ = inlined(ops.add), inlined(ops.add, reflected=True)
+    __sub__, __rsub__ = inlined(ops.sub), inlined(ops.sub, reflected=True)
+    __mul__, __rmul__ = inlined(ops.mul), inlined(ops.mul, reflected=True)
+    __truediv__, __rtruediv__ = inlined(ops.div), inlined(ops.div, reflected=True)
+    __pow__, __rpow__ = inlined(ops.pow), inlined(ops.pow, reflected=True)
+    __matmul__, __rmatmul__ = inlined(ops.matmul), inlined(ops.matmul, reflected=True)
+    __neg__ = inlined(ops.neg)
+    exp, log, sqrt, square = inlined(ops.exp), inlined(ops.log), inlined(ops.sqrt), \
+        inlined(ops.square)
+    tanh, sigmoid, relu = inlined(ops.tanh), inlined(ops.sigmoid), inlined(ops.relu)
+    sin, cos, abs = inlined(ops.sin), inlined(ops.cos), inlined(ops.abs)
+
+    def __abs__(self):            return ops.abs(self)
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  name: str | None = None):
-        self.data = as_array(data, dtype)
-        self.grad = None
-        self.requires_grad = bool(requires_grad)
-        self.name = name
-        self._in0 = self._in1 = None  # no parents: a leaf
-        self.op = ""
-        self._ctx = None
-        self._id = next(_ids)
+        self.data, self.grad, self.name = as_array(data, dtype), None, name
+        link(self, requires_grad=bool(requires_grad))  # a leaf
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Tensor:
@@ -146,7 +138,7 @@ class Tensor(Node):
                 raise GraphError(
                     f"backward() on a Tensor of shape {self.shape} needs gradient= of that "
                     "shape; for a scalar loss reduce first, e.g. t.sum().backward()")
-            return np.array(1, self.data.dtype).reshape(self.data.shape)  # np.ones, 3x faster
+            return _fast.one(self.data.shape, self.data.dtype)
         if isinstance(gradient, Node) and gradient.requires_grad:
             return gradient
         g = as_array(gradient, self.dtype)
@@ -161,13 +153,7 @@ class Tensor(Node):
                 g = np.asarray(g, dtype=dtype)
         self.grad = g if self.grad is None else self.grad + g
 
-    @staticmethod
-    def _accumulate_all(grads: dict[Node, Any]) -> None:
-        for node, g in grads.items():  # _accumulate, inlined: one call per backward
-            if type(g) is np.ndarray and g.dtype is node.data.dtype and node.grad is None:
-                node.grad = g
-            else:
-                node._accumulate(g)
+    _accumulate_all = staticmethod(_fast.accumulate_arrays)
 
     def _private(self, g: Any, upstream: Any, out: Any, inputs: Any) -> Any:
         """``g``, or a copy when it may be shared: a leaf's ``.grad`` gets its own array.
@@ -299,8 +285,6 @@ class Tensor(Node):
 
 
 Tensor._family = Tensor
-inline_operators(Tensor, np.ndarray, np.asarray, extra=(("matmul", ops.matmul),),
-                 number=lambda x, t: Tensor._new_constant(np.array(x, t.data.dtype)))
 
 
 def _axis(axis: Any) -> Any:

@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from . import _fast, ops
+from ._fast import inlined
 from .errors import DTypeError, OpError
-from .graph import Node, _ids
-from .ops.registry import OpSpec, inline_operators, make_node, mixed_inputs
+from .graph import Node, link
+from .ops.registry import OpSpec, make_node, mixed_inputs
 
 
 class Value(Node):
@@ -33,17 +35,31 @@ class Value(Node):
     __slots__ = ()
     _empty_grad = 0.0
     _broadcasts = False
+    _payload = _convert = float  # for the inlined operators
+
+    @staticmethod
+    def _number(x: float | int, v: Value) -> Value:
+        """A Python number beside a Value: a constant."""
+        return _fast.constant(Value, float(x))
+
+    # the operators and elementwise methods: each op's common case inlined (autograd_mini._fast)
+    __add__, __radd__ = inlined(ops.add), inlined(ops.add, reflected=True)
+    __sub__, __rsub__ = inlined(ops.sub), inlined(ops.sub, reflected=True)
+    __mul__, __rmul__ = inlined(ops.mul), inlined(ops.mul, reflected=True)
+    __truediv__, __rtruediv__ = inlined(ops.div), inlined(ops.div, reflected=True)
+    __pow__, __rpow__ = inlined(ops.pow), inlined(ops.pow, reflected=True)
+    __neg__ = inlined(ops.neg)
+    exp, log, sqrt, square = inlined(ops.exp), inlined(ops.log), inlined(ops.sqrt), \
+        inlined(ops.square)
+    tanh, sigmoid, relu = inlined(ops.tanh), inlined(ops.sigmoid), inlined(ops.relu)
+    sin, cos, abs = inlined(ops.sin), inlined(ops.cos), inlined(ops.abs)
+
+    def __abs__(self):            return ops.abs(self)
 
     def __init__(self, data: float | Value, name: str | None = None,
                  requires_grad: bool = True):
-        self.data = _to_float(data, "Value")
-        self.grad = 0.0
-        self.name = name
-        self.requires_grad = requires_grad
-        self._in0 = self._in1 = None  # no parents: a leaf
-        self.op = ""
-        self._ctx = None
-        self._id = next(_ids)
+        self.data, self.grad, self.name = _to_float(data, "Value"), 0.0, name
+        link(self, requires_grad=requires_grad)  # a leaf
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Value:
@@ -75,19 +91,7 @@ class Value(Node):
         fresh = isinstance(g, Node) and not isinstance(self.grad, Node) and self.grad == 0.0
         self.grad = g if fresh else self.grad + g  # fresh: no needless `0.0 + g` node
 
-    @staticmethod
-    def _accumulate_all(grads: dict[Node, Any]) -> None:
-        for node, g in grads.items():  # floats inline: one call per backward, not per node
-            if type(g) is float:
-                node.grad = node.grad + g
-            else:
-                node._accumulate(g)
-
-    def _unbroadcast(self, g: Any) -> Any:
-        return g
-
-    def _private(self, g: Any, upstream: Any, out: Any, inputs: Any) -> Any:
-        return g  # floats are immutable: nothing to protect
+    _accumulate_all = staticmethod(_fast.accumulate_values)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` back to 0.0."""
@@ -110,7 +114,6 @@ class Value(Node):
 
 
 Value._family = Value
-inline_operators(Value, float, float, number=lambda x, _: Value._new_constant(float(x)))
 
 
 def _to_float(x: Any, what: str) -> float:
@@ -139,7 +142,7 @@ def _in_float64(spec: OpSpec, args: tuple, kwargs: dict, error: Exception) -> An
 def _constant(x: Any, spec: OpSpec) -> Value:
     """A plain number used in a Value op becomes a constant node (shown in drawings)."""
     if type(x) is float or type(x) is int:  # the common case, as in `2 * v`: no checks
-        return Value._new_constant(float(x))
+        return _fast.constant(Value, float(x))
     if isinstance(x, Node):
         raise mixed_inputs(spec, Value, x)
     if not isinstance(x, numbers.Real):

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from .errors import DTypeError, ShapeError
-from .graph import Node, mark_written
+from .graph import Node
 from .tensor import Tensor, as_array
+from .versions import mark_written
 
 
 class Variable(Tensor):

@@ -7,7 +7,7 @@ the tape's recording, only through a constant copy, or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def explain_none(tape: Tape, target: Node, source: Node) -> str:
     """One sentence on why ``tape.gradient(target, source)`` is None (see ``Tape.why_none``)."""
     who = _label(source)
-    if not tape._is_source(source):
+    if not tape.watches(source):
         if isinstance(source, Variable) and not source.trainable:
             return (f"{who} is a Variable with trainable=False, which tapes do not "
                     "watch; call tape.watch() on it inside the with block")
@@ -32,11 +32,7 @@ def explain_none(tape: Tape, target: Node, source: Node) -> str:
                     "watch_accessed_variables=False; call tape.watch() on it")
         return (f"{who} was never watched by this tape (it does not require grad); call "
                 "tape.watch() on it inside the with block, or make it a Variable")
-    with tape._watching():
-        taped = any(n is source for n in _walk(
-            target, lambda n: [p for p in n.parents if p.requires_grad]
-            if tape._recorded(n) else ()))
-    if taped:
+    if tape.reaches(target, source):
         return f"{who} is connected to the target through this tape, so its gradient is " \
                "not None"
     if any(n is source for n in _walk(target)):
@@ -70,15 +66,14 @@ def _label(node: Node) -> str:
     return f"the {kind}" + (f" of shape {node.shape}" if isinstance(node, Tensor) else "")
 
 
-def _walk(root: Node, parents: Callable[[Node], Iterable[Node]] = lambda n: n.parents
-          ) -> Iterator[Node]:
-    """Every node reachable from ``root`` through ``parents``, each once, without recursion."""
+def _walk(root: Node) -> Iterator[Node]:
+    """Every node ``root`` was computed from, and ``root``, each once, without recursion."""
     seen = {id(root)}
     stack = [root]
     while stack:
         node = stack.pop()
         yield node
-        for p in parents(node):
+        for p in node.parents:
             if id(p) not in seen:
                 seen.add(id(p))
                 stack.append(p)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import pickle
 import time
 import tracemalloc
@@ -13,8 +14,8 @@ import zlib
 import numpy as np
 import pytest
 
-from autograd_mini.datasets import limits, mnist
-from autograd_mini.datasets.idx import read_idx
+from autograd_mini.datasets import download, limits
+from autograd_mini.datasets.idx import IDXFormatError, read_idx
 from autograd_mini.datasets.pickles import load_pickle
 
 try:
@@ -97,7 +98,7 @@ def test_gzip_bomb_is_refused_at_the_cap(tmp_path):
 def test_declared_shape_over_the_cap_is_refused_by_its_header(tmp_path):
     path = tmp_path / "x-idx3-ubyte"
     path.write_bytes(_idx_header((1000, 1000)) + bytes(100))
-    with pytest.raises(mnist.IDXFormatError, match="truncated"):
+    with pytest.raises(IDXFormatError, match="truncated"):
         read_idx(path)
     with pytest.raises(limits.DataTooLargeError, match=r"shape \(1000, 1000\)"):
         read_idx(path, max_bytes=10_000)
@@ -129,26 +130,35 @@ class FakeResponse:
 
 
 def _fetch_with(monkeypatch, tmp_path, response, **kwargs):
-    monkeypatch.setattr(mnist.urllib.request, "urlopen", lambda url, timeout: response)
+    monkeypatch.setattr(download.urllib.request, "urlopen", lambda url, timeout: response)
     target = tmp_path / "file.gz"
     try:
-        mnist._fetch("http://127.0.0.1/file.gz", target, None, 1.0, **kwargs)
+        download._fetch("http://127.0.0.1/file.gz", target, None, 1.0, **kwargs)
     finally:
         assert [p.name for p in tmp_path.iterdir()] in ([], ["file.gz"])  # no .part left
     return target
 
 
 def test_truncated_body_is_rejected_without_a_checksum(monkeypatch, tmp_path):
-    with pytest.raises(mnist._RejectedFile, match="5000 bytes received of the 9000"):
+    with pytest.raises(download._RejectedFile, match="5000 bytes received of the 9000"):
         _fetch_with(monkeypatch, tmp_path, FakeResponse(bytes(5000), 9000))
     assert not (tmp_path / "file.gz").exists()
     assert _fetch_with(monkeypatch, tmp_path, FakeResponse(bytes(5000), 5000)).stat().st_size \
         == 5000
 
 
+def test_a_downloaded_file_gets_the_permissions_open_would_give(monkeypatch, tmp_path):
+    umask = os.umask(0o022)
+    try:
+        target = _fetch_with(monkeypatch, tmp_path, FakeResponse(bytes(10), 10))
+    finally:
+        os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o644  # not a temporary file's 0o600
+
+
 def test_a_trickling_download_hits_the_overall_deadline(monkeypatch, tmp_path):
     slow = FakeResponse(bytes(100_000), 100_000, pause=0.01)  # 100 reads of 10 ms each
     start = time.monotonic()
-    with pytest.raises(mnist._RejectedFile, match="not complete after 0.1 s"):
+    with pytest.raises(download._RejectedFile, match="not complete after 0.1 s"):
         _fetch_with(monkeypatch, tmp_path, slow, deadline=0.1)
     assert time.monotonic() - start < 0.9

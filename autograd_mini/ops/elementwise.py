@@ -263,7 +263,12 @@ def _inside(x, low, high):
         keep &= x >= low
     if high is not None:
         keep &= x <= high
-    return keep
+    return _factor(keep)
+
+
+def _factor(mask):
+    """A 0/1 mask to multiply a gradient by: a number when 0-d (a Value takes no array)."""
+    return mask if np.ndim(mask) else float(mask)
 
 
 def where(condition, x, y):
@@ -277,5 +282,5 @@ def _where(x, y, *, condition):
     return np.where(condition, x, y)
 
 
-_where.defvjp(lambda g, out, x, y, *, condition: g * condition,
-             lambda g, out, x, y, *, condition: g * ~condition)
+_where.defvjp(lambda g, out, x, y, *, condition: g * _factor(condition),
+              lambda g, out, x, y, *, condition: g * _factor(~condition))

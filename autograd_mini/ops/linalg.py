@@ -27,8 +27,6 @@ def _as_col(v):
 
 
 def _matmul_dx(g, out, x, y):
-    if type(y) is np.ndarray and y.ndim == 2 and type(g) is np.ndarray and g.ndim >= 2:
-        return g @ y.T  # plain matrices (a backward not being recorded): the common case
     if np.ndim(data_of(y)) == 1:  # out[..., i] = x[..., i, :] . y
         return _as_col_last(g) * y if np.ndim(data_of(x)) > 1 else g * y
     if np.ndim(data_of(x)) == 1:  # out[..., j] = x . y[..., :, j]
@@ -37,8 +35,6 @@ def _matmul_dx(g, out, x, y):
 
 
 def _matmul_dy(g, out, x, y):
-    if type(x) is np.ndarray and x.ndim == 2 and type(g) is np.ndarray and g.ndim == 2:
-        return x.T @ g
     if np.ndim(data_of(x)) == 1:
         return _as_col(x) * _as_row_last(g) if np.ndim(data_of(y)) > 1 else g * x
     if np.ndim(data_of(y)) == 1:

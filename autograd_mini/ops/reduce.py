@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._fast import spread, sum_array
 from ..graph import Node, data_of, shape_of
 from .registry import op
 from .shape import broadcast_to, reshape
@@ -29,10 +30,7 @@ def _spread(g, x, axis, keepdims):
         g = reshape(g, tuple(kept))
     if isinstance(g, Node):  # a recorded backward: the broadcast is an op of its own
         return broadcast_to(g, shape)
-    dtype = g.dtype if isinstance(g, (np.ndarray, np.generic)) else np.result_type(g)
-    out = np.empty(shape, dtype)
-    out[...] = g  # a fresh array: 10x cheaper than np.broadcast_to's Python-level checks
-    return out
+    return spread(g, shape)  # np.broadcast_to(g, shape), as a fresh array
 
 
 def _share(x, out, axis, keepdims):
@@ -47,7 +45,7 @@ def _share(x, out, axis, keepdims):
 @op
 def sum(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
     """Sum over axes.  d/dx = 1 on every summed element"""
-    return np.add.reduce(x, axis=axis, keepdims=keepdims)  # np.sum without its Python layer
+    return sum_array(x, axis=axis, keepdims=keepdims)
 
 
 sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims),
@@ -57,9 +55,9 @@ sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims),
 @op
 def mean(x, axis=None, keepdims=False):
     """Mean over axes.  d/dx = 1/n on every averaged element"""
-    # np.mean's own steps without its Python-level overhead; a list of Values sums to a
-    # Value (which has no .size), and an empty mean is numpy's nan, without its warning
-    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    # the sum over the count: a list of Values sums to a Value (which has no .size), and
+    # an empty mean is numpy's nan, without its warning
+    total = sum_array(x, axis=axis, keepdims=keepdims)
     n = _size(x) // (getattr(total, "size", 1) or 1)
     if n == 0:
         with np.errstate(invalid="ignore"):
@@ -69,8 +67,6 @@ def mean(x, axis=None, keepdims=False):
 
 def _mean_vjp(g, out, x, *, axis, keepdims):
     scale = _size(g) / _size(x)  # g has the output's shape: out itself is not needed
-    if type(g) is np.ndarray and not g.ndim:
-        g = g[()]  # a numpy scalar scales four times faster than a 0-d array
     return _spread(g * scale, x, axis, keepdims)
 
 

@@ -16,8 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import DTypeError, NoGradientError
-from ..graph import _ANOMALY, _RECORDING, Node, _ids, check_finite
+import numpy as np
+
+from ..errors import DTypeError, NoGradientError, ShapeError
+from ..graph import Node, data_of, link
+from ..recording import ANOMALY, RECORDING, check_finite
 
 Vjp = Callable[..., Any]
 NO_SETTINGS: dict[str, Any] = {}  # shared by calls of ops without settings; never mutated
@@ -217,130 +220,22 @@ def _split_signature(forward: Callable, nin: int | None) -> tuple[int | None, di
 def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) -> Any:
     """Wrap an op's result in a node of ``cls``; record the op when gradients need it."""
     node = object.__new__(cls)
-    node.data = data
-    node.grad = cls._empty_grad
-    node.name = None
-    node._id = next(_ids)
-    record = False
-    rec = _RECORDING.get()
-    recording = spec.differentiable and rec
-    if recording:
-        for p in parents:
-            if p.requires_grad:  # record only when some input needs a gradient
-                record = True
-                break
-    if record:
-        node.parents = parents  # the property stores them in the node's two input slots
-        node.op = spec.name
-        node._ctx = (spec, kwargs) if kwargs else spec.bare_ctx
-        node.requires_grad = True
+    node.data, node.grad, node.name = data, cls._empty_grad, None
+    needs = False
+    for p in parents:
+        if p.requires_grad:
+            needs = True
+            break
+    rec = RECORDING.get()
+    if needs and rec and spec.differentiable:  # record: some input needs a gradient
+        link(node, parents, spec.name, (spec, kwargs) if kwargs else spec.bare_ctx, True)
         if rec is not True:  # tapes record here
             node._tapes = rec
-    else:
-        node._in0 = node._in1 = None
-        node.op = ""
-        node._ctx = None
-        node.requires_grad = False
-        if not recording:  # a cut (no_grad, or an op without gradient), not a constant:
-            for p in parents:  # keep the op's name so Tape.why_none can point at it
-                if p.requires_grad:
-                    node.op = spec.name
-                    break
-    if _ANOMALY.get():
+    else:  # a constant; or a cut (no_grad, an op without gradient) that keeps the op's
+        link(node, (), spec.name if needs else "")  # name for Tape.why_none to point at
+    if ANOMALY.get():
         check_finite(data, f"forward of '{spec.name}'")
     return node
-
-
-# ----- the hot path: operators with the common case inlined ------------------------------
-# ``a * b`` on two nodes of one kind (or a node and a Python number, for Value), recording,
-# no anomaly check: the node ``_apply`` and ``make_node`` would make, built without their
-# calls. Every other case (errors, no_grad, detect_anomaly, other types) takes the general
-# path, so the ops' rules stay in one place.
-
-
-def inline_operators(cls: type, payload: type, convert: Callable,
-                     number: Callable | None = None, extra: tuple = ()) -> None:
-    """Give ``cls`` inlined arithmetic operators and elementwise methods.
-
-    Args:
-        payload: the type of ``cls``'s data (``float``, ``np.ndarray``); results of
-            another type are passed through ``convert``.
-        number: ``number(x, node)`` makes a constant node from a Python int or float
-            ``x`` combined with ``node``; None sends numbers down the general path.
-        extra: more ``(dunder, op)`` pairs, such as ``("matmul", matmul)``.
-    """
-    from . import elementwise as ew  # registered after this module
-
-    for dunder, fn in (("add", ew.add), ("sub", ew.sub), ("mul", ew.mul),
-                       ("truediv", ew.div), ("pow", ew.pow), *extra):
-        for reflected in (False, True):
-            name = f"__{'r' if reflected else ''}{dunder}__"
-            setattr(cls, name, _binary(cls, fn.spec, payload, convert, number, name, reflected))
-    ew.neg.spec.inlined[cls] = cls.__neg__ = _unary(cls, ew.neg.spec, payload, convert,
-                                                    "__neg__")
-    for fn in (ew.exp, ew.log, ew.sqrt, ew.square, ew.tanh, ew.sigmoid, ew.relu, ew.sin,
-               ew.cos, ew.abs):
-        method = _unary(cls, fn.spec, payload, convert, fn.spec.name)
-        setattr(cls, fn.spec.name, method)
-        fn.spec.inlined[cls] = method  # the module function (am.exp) takes it too
-
-
-def _binary(cls: type, spec: OpSpec, payload: type, convert: Callable,
-            number: Callable | None, method_name: str, reflected: bool) -> Callable:
-    forward = spec.scalar if payload is float and spec.scalar else spec.forward
-    general, name, ctx, empty, new = spec.fn, spec.name, spec.bare_ctx, cls._empty_grad, \
-        object.__new__
-
-    def method(self: Any, other: Any) -> Any:
-        if type(other) is not cls and not isinstance(other, cls):
-            if number is None or (type(other) is not float and type(other) is not int):
-                return general(other, self) if reflected else general(self, other)
-            other = number(other, self)
-        x, y = (other, self) if reflected else (self, other)
-        rec = _RECORDING.get()
-        if not (rec and (x.requires_grad or y.requires_grad)) or _ANOMALY.get():
-            return general(x, y)
-        try:
-            out = forward(x.data, y.data)
-        except Exception:  # noqa: BLE001  (the general path: float64 inf/nan or an OpError)
-            return general(x, y)
-        node = new(cls)
-        node.data = out if type(out) is payload else convert(out)
-        node.grad, node.name, node._id = empty, None, next(_ids)
-        node._in0, node._in1, node.op, node._ctx, node.requires_grad = x, y, name, ctx, True
-        if rec is not True:  # tapes record here
-            node._tapes = rec
-        return node
-
-    method.__name__ = method.__qualname__ = method_name
-    return method
-
-
-def _unary(cls: type, spec: OpSpec, payload: type, convert: Callable,
-           method_name: str) -> Callable:
-    forward = spec.scalar if payload is float and spec.scalar else spec.forward
-    general, name, ctx, empty, new = cls._apply, spec.name, spec.bare_ctx, cls._empty_grad, \
-        object.__new__
-
-    def method(self: Any) -> Any:
-        rec = _RECORDING.get()
-        if not (rec and self.requires_grad) or _ANOMALY.get():
-            return general(spec, (self,), NO_SETTINGS)
-        try:
-            out = forward(self.data)
-        except Exception:  # noqa: BLE001  (the general path: float64 inf/nan or an OpError)
-            return general(spec, (self,), NO_SETTINGS)
-        node = new(cls)
-        node.data = out if type(out) is payload else convert(out)
-        node.grad, node.name, node._id = empty, None, next(_ids)
-        node._in0, node._in1, node.op, node._ctx, node.requires_grad = self, None, name, ctx, True
-        if rec is not True:  # tapes record here
-            node._tapes = rec
-        return node
-
-    method.__name__ = method.__qualname__ = method_name
-    method.__doc__ = spec.forward.__doc__
-    return method
 
 
 def mixed_inputs(spec: OpSpec, kind: type, other: Node) -> DTypeError:
@@ -357,3 +252,31 @@ def forward_failed(spec: OpSpec, error: Exception, shapes: list) -> str:
     shown = ", ".join(str(s) for s in shapes)
     reason = str(error).split("\n")[0]
     return f"{spec.name}: cannot apply to inputs of shape {shown}: {reason}"
+
+
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` (an array or a recorded Tensor) over the axes numpy broadcast ``shape`` along.
+
+    Raises:
+        ShapeError: ``g`` cannot come from broadcasting ``shape`` (a VJP bug).
+    """
+    plain = type(g) is np.ndarray
+    gshape = g.shape if plain else np.shape(data_of(g))
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = list(range(lead))  # the new leading axes, then the stretched size-1 axes
+    for i, n in enumerate(shape):
+        if lead < 0 or (n != gshape[i + lead] and n != 1):
+            raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
+                             f"shape {shape}: the op's VJP returned the wrong shape")
+        if n != gshape[i + lead]:
+            axes.append(i + lead)
+    if plain:  # a plain backward: numpy's own methods will do
+        g = np.add.reduce(g, axis=tuple(axes), keepdims=True) if axes else g
+        return g.reshape(shape) if lead else g  # drop the summed leading axes
+    from .reduce import sum as sum_op  # a recorded backward: the sum is recorded too
+    from .shape import reshape as reshape_op
+
+    g = sum_op(g, axis=tuple(axes), keepdims=True) if axes else g
+    return reshape_op(g, shape) if lead else g

@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from .._fast import backprop
 from ..errors import DTypeError
-from ..graph import backprop, data_of, enable_grad
+from ..graph import data_of
+from ..recording import enable_grad
 from ..tensor import Tensor
 from .gradcheck import GradcheckError, Mismatch
 

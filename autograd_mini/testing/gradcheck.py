@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from .._fast import backprop
 from ..errors import AutogradError, DTypeError
-from ..graph import Node, backprop, data_of, enable_grad, is_recording, no_grad, shape_of, toposort
+from ..graph import Node, data_of, shape_of, toposort
+from ..recording import enable_grad, is_recording, no_grad
 from ..tensor import Tensor
 from ..value import Value
 

@@ -1,8 +1,8 @@
 """Lecture mode: the backward pass step by step, as a table (``explain_backward``) and as
 an animation (``animate_backward``).
 
-``BackwardWalk`` runs the pass itself on the recorded graph, in ``toposort`` order and
-with each op's own VJPs, and keeps what every edge carried; no ``.grad`` is touched.
+``BackwardWalk`` runs ``graph.backprop`` (the reference walk) on the recorded graph and
+keeps, through its step hook, what every edge carried; no ``.grad`` is touched.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from .._io import atomic_path
 from ..errors import GraphError
-from ..graph import Node, no_grad, toposort
+from ..graph import Node, backprop, toposort
 from ..ops import OPS
 from .table import BackwardTable, Row, Update
 from .text import GraphView, drawing_root, expression
@@ -63,39 +63,26 @@ class BackwardWalk:
                     f"{what}: the graph through '{node.op}' was released by an earlier "
                     "backward(), so its steps cannot be replayed; call it before backward(), "
                     "or call backward(retain_graph=True)")
-        grads: dict[int, Any] = {id(root): root._seed(None)}
         self.visits: list[Visit] = []
-        with no_grad():
-            for node in order:
-                g = grads.get(id(node))
-                if g is None:  # no path from the root brings a gradient here
-                    continue
-                self.visits.append(Visit(node, g, tuple(self._sends(node, g, grads))))
+        self._totals: dict[int, Any] = {}
+        backprop(root, root._seed(None), retain_graph=True, on_step=self._visit)
         self.step = {id(v.node): k + 1 for k, v in enumerate(self.visits)}
 
-    @staticmethod
-    def _sends(node: Node, g: Any, grads: dict[int, Any]) -> list[Send]:
-        """Apply ``node``'s VJPs to ``g`` and add each result to ``grads``."""
-        if not node.parents:
-            return []
-        spec, settings = node._ctx
+    def _visit(self, node: Node, g: Any, sent: list[tuple[int, Any]]) -> None:
+        """``backprop``'s step hook: keep what ``node`` sent to each input, with totals."""
+        spec, settings = node._ctx or (None, None)  # a leaf sends nothing
         inputs = [p.data for p in node.parents]
         sends = []
-        for i, p in enumerate(node.parents):
-            if not p.requires_grad:
-                continue
-            carried = _input_grad(spec, i, g, node.data, inputs, settings)
-            if carried is None:
-                continue
+        for i, carried in sent:
+            p = node.parents[i]
             local = None
             if np.size(node.data) == 1 and np.size(p.data) == 1:  # the Jacobian is a number
                 one = np.ones_like(node.data) if isinstance(node.data, np.ndarray) else 1.0
                 local = p._unbroadcast(_input_grad(spec, i, one, node.data, inputs, settings))
-            carried = p._unbroadcast(carried)
-            prev = grads.get(id(p))
-            grads[id(p)] = carried if prev is None else prev + carried
-            sends.append(Send(p, i, carried, grads[id(p)], local))
-        return sends
+            prev = self._totals.get(id(p))
+            self._totals[id(p)] = total = carried if prev is None else prev + carried
+            sends.append(Send(p, i, carried, total, local))
+        self.visits.append(Visit(node, g, tuple(sends)))
 
     def totals(self, steps: int | None = None) -> dict[int, Any]:
         """Each node's gradient (by ``id``) after the first ``steps`` steps (all: None)."""
@@ -111,7 +98,7 @@ class BackwardWalk:
 
 
 def _input_grad(spec: Any, i: int, g: Any, out: Any, inputs: list, settings: dict) -> Any:
-    """Input ``i``'s gradient from the op's own VJP, as ``graph.backprop`` calls it."""
+    """Input ``i``'s gradient from the op's own VJP (for the local derivative: g = 1)."""
     vjp = spec.vjp(i)
     return None if vjp is None else vjp(g, out, *inputs, **settings)
 

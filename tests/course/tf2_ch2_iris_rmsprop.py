@@ -1,4 +1,4 @@
-# Chapter 2.5: the iris softmax layer of chapter 1 trained with RMSProp (beta 0.9) written
+# Chapter 2.6: the iris softmax layer of chapter 1 trained with RMSProp (beta 0.9) written
 # by hand with assign_sub. 2 epochs here (the course runs 500): with lr 0.1 the steps lr /
 # sqrt(v), v ~ 2e-4, are large and the run is chaotic, so the last-bit differences between
 # numpy's and TensorFlow's float32 kernels (present from the first step) grow past 5

@@ -1,4 +1,4 @@
-# Chapter 2.5: the iris softmax layer of chapter 1 trained with plain SGD written by hand
+# Chapter 2.6: the iris softmax layer of chapter 1 trained with plain SGD written by hand
 # with assign_sub; 50 epochs here (the course runs 500).
 import numpy as np
 

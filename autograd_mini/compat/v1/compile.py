@@ -43,8 +43,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import DTypeError, ShapeError
-from ...graph import check_finite
-from ...tensor import unbroadcast
+from ...ops.registry import unbroadcast
+from ...recording import check_finite
 from .graph import Constant, GraphElement, SymbolicTensor
 
 # how to explain a failure of one line: (the error, name -> value) -> the error to raise

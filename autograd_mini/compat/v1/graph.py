@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ... import ops
 from ...errors import DTypeError, GraphError, NoGradientError, ShapeError
-from ...graph import Node, _ids
+from ...graph import Node, link
 from ...ops import getitem, matmul
-from ...ops.registry import OpSpec, forward_failed
-from ...tensor import _plain_index, as_array, unbroadcast
+from ...ops.registry import OpSpec, forward_failed, unbroadcast
+from ...tensor import _plain_index, as_array
 from .shapes import Shape, infer
 
 if TYPE_CHECKING:
@@ -158,13 +159,9 @@ class GraphElement(Node):
             parents = self._after(graph._control[-1], name, parents)
         self.graph = graph
         self.name = graph.unique_name(name)
-        self.parents = parents
-        self.op = op
-        self.requires_grad = requires_grad
-        self._ctx = ctx
         self._data = None
         self._grad = None
-        self._id = next(_ids)
+        link(self, parents, op, ctx, requires_grad)
         graph.elements.append(self)
 
     @property
@@ -222,6 +219,20 @@ class GraphElement(Node):
 
     def zero_grad(self) -> None:
         self.grad = None
+
+    # operators record graph ops, as TF1's tensors do (an operation's raise: it has no value)
+    def __add__(self, other):      return ops.add(self, other)
+    def __radd__(self, other):     return ops.add(other, self)
+    def __sub__(self, other):      return ops.sub(self, other)
+    def __rsub__(self, other):     return ops.sub(other, self)
+    def __mul__(self, other):      return ops.mul(self, other)
+    def __rmul__(self, other):     return ops.mul(other, self)
+    def __truediv__(self, other):  return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.div(other, self)
+    def __pow__(self, other):      return ops.pow(self, other)
+    def __rpow__(self, other):     return ops.pow(other, self)
+    def __neg__(self):             return ops.neg(self)
+    def __abs__(self):             return ops.abs(self)
 
 
 class Operation(GraphElement):

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import DTypeError, GraphError, ShapeError
-from ...graph import _ANOMALY, Node
+from ...graph import Node
+from ...recording import ANOMALY
 from ...variable import Variable as EagerVariable
 from .compile import Code, fetch_source, shown_nodes, tuple_source, write_feed
 from .gradients import seeds_only
@@ -264,7 +265,7 @@ class _Plan:
 
     def run(self, feed_dict: dict | None) -> Any:
         fn = self._fn
-        if _ANOMALY.get():
+        if ANOMALY.get():
             if self._checked is None:
                 self._checked = self._compile(Code(anomaly=True))[1]
             fn = self._checked

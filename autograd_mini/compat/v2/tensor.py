@@ -17,11 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from ... import ops
+from ... import _fast
 from ... import variable as engine_variable
 from ...errors import DTypeError
-from ...graph import Node, _ids
-from ...ops.registry import inline_operators
+from ...graph import Node, link
 from ...tensor import Tensor
 
 
@@ -111,13 +110,8 @@ class EagerTensor(Tensor):
     def __init__(self, data: Any, dtype: Any = None, name: str | None = None):
         arr = _infer(data)
         self.data = arr if dtype is None else arr.astype(as_dtype(dtype).dtype, copy=False)
-        self.grad = None
-        self.requires_grad = False
-        self.name = name
-        self._in0 = self._in1 = None
-        self.op = ""
-        self._ctx = None
-        self._id = next(_ids)
+        self.grad, self.name = None, name
+        link(self)  # a leaf
 
     @classmethod
     def _apply(cls, spec: Any, args: tuple, kwargs: dict) -> Tensor:
@@ -198,12 +192,12 @@ def _number(x: float | int, t: Tensor) -> Tensor:
     """A Python number beside tensor ``t``: a constant of t's dtype (TF converts it so)."""
     if type(x) is float and t.data.dtype.kind != "f":
         return operand(x, t.data.dtype)  # the error
-    return EagerTensor._new_constant(np.array(x, t.data.dtype))
+    return _fast.constant(EagerTensor, np.array(x, t.data.dtype))
 
 
-EagerTensor._family = EagerTensor  # ops on an EagerTensor make EagerTensors
-inline_operators(EagerTensor, np.ndarray, np.asarray, extra=(("matmul", ops.matmul),),
-                 number=_number)
+EagerTensor._family = EagerTensor  # ops on an EagerTensor make EagerTensors,
+EagerTensor._number = staticmethod(_number)  # with TF's conversions of Python numbers,
+_fast.specialize_all(EagerTensor)  # and Tensor's inlined operators, remade for them
 
 
 class Variable(EagerTensor, engine_variable.Variable):
