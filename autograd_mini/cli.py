@@ -20,8 +20,8 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist", "course-iris", "course-optimizers",
-         "course-regularization")  # the order `demo all` runs them
+DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist", "lenet5", "course-iris",
+         "course-optimizers", "course-regularization")  # the order `demo all` runs them
 DEFAULT_OUT = Path("autograd_mini_out")
 _VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its output)"}
 

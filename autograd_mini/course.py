@@ -55,7 +55,8 @@ EDITIONS = {
     "TF1": Edition(
         "TF1", "TensorFlow 1 edition (2018): graphs and sessions",
         "the code the MOOC links to, https://github.com/cj0012/AI-Practice-Tensorflow-Notes: "
-        "tf.zip (lecture 3), opt.zip (lecture 4), fc1.zip (lecture 5), fc2.zip (lecture 6); "
+        "tf.zip (lecture 3), opt.zip (lecture 4), fc1.zip (lecture 5), fc2.zip (lecture 6), "
+        "lenet5.zip (lecture 7); "
         "the course: " + MOOC,
         (("import tensorflow as tf", "import autograd_mini.compat.v1 as tf"),)),
     "TF2": Edition(
@@ -200,6 +201,26 @@ CATALOGUE: tuple[Program, ...] = (
             "the trio, fewer steps: trains, tests, trains on from the checkpoint, tests",
             "ran here: mnist_backward trained (13,001 of its 50,000 steps in a minute) and "
             "saved; mnist_test restored the averages: test accuracy 0.9786",
+            (("from tensorflow.examples.tutorials.mnist import input_data",
+              "from autograd_mini.datasets import input_data"),)),
+    Program("tf1_ch7_lenet5", "TF1", "7", "卷积网络基础", "CNN basics",
+            ("lenet5/mnist_lenet5_forward.py", "lenet5/mnist_lenet5_backward.py",
+             "lenet5/mnist_lenet5_test.py"),
+            "LeNet-5 on MNIST: two SAME 5x5 convolutions with bias_add, relu and 2x2 max "
+            "pools, flattened by get_shape().as_list() into a 512-unit layer with dropout "
+            "0.5, then 10 logits; chapter 5's decay, moving averages, L2 and checkpoints",
+            ("tf.placeholder", "tf.Variable", "tf.truncated_normal", "tf.zeros",
+             "tf.nn.conv2d", "tf.nn.max_pool", "tf.nn.bias_add", "tf.nn.relu", "tf.reshape",
+             "tf.matmul", "tf.nn.dropout", "tf.nn.sparse_softmax_cross_entropy_with_logits",
+             "tf.argmax", "tf.reduce_mean", "tf.train.exponential_decay",
+             "tf.train.GradientDescentOptimizer", "tf.train.ExponentialMovingAverage",
+             "tf.trainable_variables", "tf.control_dependencies", "tf.no_op",
+             "tf.train.Saver", "tf.train.get_checkpoint_state", "tf.Graph", "tf.equal",
+             "tf.cast", "tf.Session", "tf.global_variables_initializer") + _L2,
+            "the trio with seeds, batch 16, 12 steps, the test on 200 images; the averages "
+            "update after each step (the course's grouping leaves TF the order)",
+            "ran here: mnist_lenet5_backward trained (3 of its 50,000 steps, batch 100) and "
+            "saved; mnist_lenet5_test restored the averages and tested all 10,000 images",
             (("from tensorflow.examples.tutorials.mnist import input_data",
               "from autograd_mini.datasets import input_data"),)),
     # ----- TF2 edition ---------------------------------------------------------------

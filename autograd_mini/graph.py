@@ -49,10 +49,11 @@ class Node:
     # instead of two halves the work of CPython's cyclic garbage collector, which rescans
     # the live graph while it grows (a third of a scalar training step's time otherwise).
     # Only ``link`` writes them. ``_written``: the id clock at the latest in-place write
-    # to ``data``; ``_tapes``: the tapes that recorded this node's op. Both are left
-    # unset (no cost) on the nodes they do not concern.
+    # to ``data``; ``_tapes``: the tapes that recorded this node's op; ``_calls``: the
+    # ``(module, first id)`` of each nn.Module call this node is the output of (drawings
+    # box the nodes between as one layer). All left unset (no cost) where they don't apply.
     __slots__ = ("data", "grad", "_in0", "_in1", "op", "name", "requires_grad", "_ctx", "_id",
-                 "_written", "_tapes", "__weakref__")
+                 "_written", "_tapes", "_calls", "__weakref__")
     __array_priority__ = 1000  # numpy defers `ndarray + node` to the node
 
     _broadcasts = True  # whether gradients may need summing back to this node's shape

@@ -113,6 +113,31 @@ def boundaries(path: str | Path, points: np.ndarray, colors: Sequence[str],
     return _save(fig, Path(path))
 
 
+def image_rows(path: str | Path, rows: Mapping[str, Sequence[np.ndarray]], *,
+               cmap: str = "gray", title: str = "", symmetric: bool = False) -> Path:
+    """Save rows of small images, each row titled by its key (filters, feature maps).
+
+    Each image is scaled to its own range, so a map's pattern shows whatever its size;
+    ``symmetric`` centres the range on 0 (weights in a diverging colour map: 0 is white).
+    """
+    width = max(len(images) for images in rows.values())
+    fig = _figure(1.3 * width + 1.2, 1.5 * len(rows) + (0.4 if title else 0.0))
+    axes = fig.subplots(len(rows), width, squeeze=False)
+    for row_axes, (label, images) in zip(axes, rows.items()):
+        for i, ax in enumerate(row_axes):
+            ax.axis("off")
+            if i < len(images):
+                image = np.asarray(images[i])
+                top = float(np.abs(image).max()) or 1.0
+                ax.imshow(image, cmap=cmap, interpolation="nearest",
+                          **({"vmin": -top, "vmax": top} if symmetric else {}))
+        row_axes[0].set_title(label, fontsize=9, loc="left")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
 def heatmaps_frame(matrices: Mapping[str, np.ndarray], title: str) -> Any:
     """One GIF frame: a heatmap with a colour bar per matrix, as seed 001 draws weights."""
     fig = _figure()

@@ -28,11 +28,12 @@ from benchmarks import (  # noqa: E402
     w3_mnist_mlp,
     w4_seed000,
     w5_per_op,
+    w6_lenet5,
 )
 from benchmarks.timing import Row, peer  # noqa: E402
 
 WORKLOADS = {"W1": w1_scalar_mlp, "W3": w3_mnist_mlp, "W4": w4_seed000, "W5": w5_per_op,
-             "deep": deep_chain, "memory": memory}
+             "W6": w6_lenet5, "deep": deep_chain, "memory": memory}
 COLUMNS = ("workload", "side", "per", "time", "reference", "ref. time", "ratio", "target",
            "met")
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass
 class Row:
@@ -87,6 +89,27 @@ def peer(module: str) -> Any | None:
         return importlib.import_module(module)
     except Exception:  # noqa: BLE001  (a broken install counts as absent)
         return None
+
+
+def trained_alike(init_params: Callable[[], list], reference_epoch: Callable,
+                  ours_epoch: Callable, X: Any, Y: Any, atol: float) -> bool:
+    """Both sides, trained from the same initial weights on the same rows, agree."""
+    from autograd_mini import Variable
+
+    ref, ours = init_params(), [Variable(p) for p in init_params()]
+    reference_epoch(ref, X, Y)
+    ours_epoch(ours, X, Y)
+    return all(np.allclose(a.data, b, atol=atol) for a, b in zip(ours, ref))
+
+
+def torch_sgd_step(torch: Any, loss: Any, params: list, lr: float) -> None:
+    """One plain SGD step in PyTorch: fresh gradients of ``loss``, then ``p -= lr * grad``."""
+    for p in params:
+        p.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad
 
 
 def skipped(workload: str, side: str, unit: str, why: str) -> Row:

@@ -16,7 +16,7 @@ import numpy as np
 import autograd_mini as am
 from autograd_mini import Tensor, Variable
 
-from .timing import Row, best, paired, peer, skipped
+from .timing import Row, best, paired, peer, skipped, torch_sgd_step, trained_alike
 
 ROWS, BATCH, LR = 60_000, 64, 0.1
 SIZES = (784, 128, 10)
@@ -95,12 +95,7 @@ def _torch_epoch(torch) -> Callable:
             a1 = torch.sigmoid(x @ params[0] + params[1])
             a2 = torch.sigmoid(a1 @ params[2] + params[3])
             loss = 0.5 * ((a2 - y) ** 2).sum()
-            for p in params:
-                p.grad = None
-            loss.backward()
-            with torch.no_grad():
-                for p in params:
-                    p -= LR * p.grad
+            torch_sgd_step(torch, loss, params, LR)
     return epoch
 
 
@@ -160,14 +155,6 @@ def _jax_epoch(jax, X: np.ndarray, Y: np.ndarray) -> Callable:
     return epoch
 
 
-def _same_result(X: np.ndarray, Y: np.ndarray) -> bool:
-    """Both sides, trained from the same weights on the same rows, agree (float32)."""
-    ref, ours = init_params(), [Variable(p) for p in init_params()]
-    numpy_epoch(ref, X, Y)
-    ours_epoch(ours, X, Y)
-    return all(np.allclose(a.data, b, atol=1e-5) for a, b in zip(ours, ref))
-
-
 def run(quick: bool) -> list[Row]:
     rows, rounds = (BATCH * 8, 1) if quick else (ROWS, 5)
     X, Y = dataset(rows)
@@ -191,7 +178,8 @@ def run(quick: bool) -> list[Row]:
     if jax is not None:
         sides["JAX jit"] = _jax_epoch(jax, X, Y)
     pairs = paired("numpy", sides, rounds)
-    same = _same_result(X[:BATCH * 8], Y[:BATCH * 8])
+    same = trained_alike(init_params, numpy_epoch, ours_epoch, X[:BATCH * 8], Y[:BATCH * 8],
+                         atol=1e-5)
     out = []
     for name in ("autograd_mini", "PyTorch eager", "mygrad", "HIPS autograd", "JAX jit"):
         if name not in pairs:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKLOADS = {"W1", "W3", "W4", "W5", "deep chain", "memory"}
+WORKLOADS = {"W1", "W3", "W4", "W5", "W6", "deep chain", "memory"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

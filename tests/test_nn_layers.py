@@ -74,6 +74,14 @@ def test_linear_unknown_init_name_lists_the_choices():
         nn.Linear(2, 3, init="glorot")
 
 
+def test_linear_applies_its_activation_after_the_bias():
+    layer = nn.Linear(2, 3, activation="relu", seed=0)
+    layer.bias.data[...] = [-10.0, 0.0, 10.0]
+    y = layer(np.ones((1, 2), np.float32)).numpy()
+    assert y[0, 0] == 0 and y[0, 2] > 0
+    assert repr(layer).endswith("bias=True, activation=relu)")
+
+
 # ----- Sequential and MLP ---------------------------------------------------------------------
 
 

@@ -84,6 +84,31 @@ def test_modules_walks_parents_first():
     assert [type(x).__name__ for x in m.modules()] == ["Nested", "TwoWeights", "Linear", "Linear"]
 
 
+def test_named_modules_gives_every_module_its_dotted_path():
+    m = Nested()
+    assert [(p, type(x).__name__) for p, x in m.named_modules()] == [
+        ("", "Nested"), ("head", "TwoWeights"), ("blocks.0", "Linear"), ("blocks.1", "Linear")]
+
+
+def test_a_module_call_marks_its_result_with_the_calls_innermost_first():
+    net = nn.Sequential(nn.Linear(2, 2, seed=0), nn.ReLU())
+    y = net(np.ones((1, 2)))
+    assert [type(m).__name__ for m, _ in y._calls] == ["ReLU", "Sequential"]
+    inner_start, outer_start = (start for _, start in y._calls)
+    assert outer_start < inner_start < y._id  # the ids of the nodes the calls made
+
+
+def test_a_loss_marks_its_result_as_a_call_of_itself():
+    loss = nn.mse(Variable(np.ones(3)), np.zeros(3))
+    (maker, start), = loss._calls
+    assert maker is nn.mse and maker.__name__ == "mse" and start < loss._id
+
+
+def test_a_module_that_returns_its_input_marks_nothing():
+    x = Variable(np.ones(2))
+    assert nn.Identity()(x) is x and not hasattr(x, "_calls")
+
+
 # ----- gradients and modes --------------------------------------------------------------------
 
 

@@ -206,8 +206,8 @@ def test_collapse_model_draws_each_layer_as_one_labelled_box():
     model, loss = mlp_loss()
     nodes = dot_nodes(draw_graph(loss, collapse=model))
     boxes = {k: v["label"] for k, v in nodes.items() if k.startswith("m")}
-    assert boxes == {"m0": "Linear layers.0\\nweight (2, 3)\\nbias (3,)",
-                     "m1": "Linear layers.1\\nweight (3, 1)\\nbias (1,)"}
+    assert boxes == {"m0": "Linear layers.0\\nweight (2, 3)\\nbias (3,)\\nout (4, 3)",
+                     "m1": "Linear layers.1\\nweight (3, 1)\\nbias (1,)\\nout (4, 1)"}
     assert not any("weight" in v.get("label", "") for k, v in nodes.items() if k[0] == "n")
 
 
@@ -229,27 +229,29 @@ def test_collapse_a_list_boxes_only_those_modules():
     assert any(v.get("label", "").startswith("layers.0.weight") for v in nodes.values())
 
 
-def test_collapse_value_neurons_keeps_their_whole_sum_inside_the_box():
+def test_collapse_value_neurons_keeps_their_sum_and_activation_inside_the_box():
     model = nn.ValueMLP([2, 2, 1], seed=0)
     out = model([1.0, -2.0])
     g = draw_graph(out, collapse=model)
     boxes = [v["label"] for k, v in dot_nodes(g).items() if k.startswith("m")]
-    assert boxes[0] == "Neuron layers.0.neurons.0\\nw.0 = 0.2739\\nw.1 = -0.4604\\nb = 0"
+    assert boxes[0] == ("Neuron layers.0.neurons.0\\nw.0 = 0.2739\\nw.1 = -0.4604\\nb = 0"
+                        "\\nthen tanh\\nout = 0.8321")
     assert len(boxes) == 3
     ops = [v["label"] for k, v in dot_nodes(g).items() if k.endswith("op")]
-    assert ops == ["tanh", "tanh"]  # every * and + went into a neuron's box
+    assert ops == []  # every *, + and tanh ran in a neuron's call, so went into its box
 
 
 def test_collapse_lets_a_big_model_fit_under_max_nodes():
     model = nn.ValueMLP([4, 8, 8, 1], seed=1)
     out = model([0.5, -1.0, 2.0, 0.1])
     with pytest.raises(GraphError):
-        draw_graph(out, max_nodes=100)
+        draw_graph(out, max_nodes=100, collapse=None)
     assert draw_graph(out, collapse=model, max_nodes=100).source.count("box3d") == 17
+    assert draw_graph(out, max_nodes=100).source.count("box3d") == 17  # "auto" does the same
 
 
 def test_collapse_refuses_something_that_is_not_a_module():
-    with pytest.raises(DTypeError, match="nn.Module or a list of modules"):
+    with pytest.raises(DTypeError, match="a list of modules, 'auto' or None, got 'layers'"):
         draw_graph(neuron(), collapse="layers")
 
 

@@ -164,6 +164,39 @@ result = [run(tf.keras.optimizers.SGD(learning_rate=0.01)),
           run(tf.keras.optimizers.Adam(learning_rate=0.1)),
           run(tf.keras.optimizers.Adam(), steps=3),
           run(tf.keras.optimizers.Adam(learning_rate=0.01, beta_1=0.5, epsilon=0.1))]""",
+    # ----- tf.nn's convolution, pooling and dropout (the CNN lesson) -----------------------
+    "nn_conv2d_pools_gradients": """
+rng = np.random.RandomState(0)
+x = tf.Variable(rng.uniform(-1, 1, (2, 7, 6, 3)).astype(np.float32))
+w = tf.Variable(rng.uniform(-1, 1, (3, 3, 3, 4)).astype(np.float32))
+b = tf.Variable(rng.uniform(-1, 1, (4,)).astype(np.float32))
+with tf.GradientTape(persistent=True) as tape:
+    outs = [tf.nn.conv2d(x, w, strides=1, padding="SAME"),
+            tf.nn.conv2d(x, w, strides=[1, 2, 2, 1], padding="VALID"),
+            tf.nn.conv2d(x, w, 2, "SAME", dilations=1),
+            tf.nn.bias_add(tf.nn.conv2d(x, w, [2, 1], "VALID"), b),
+            tf.nn.max_pool2d(x, ksize=2, strides=2, padding="SAME"),
+            tf.nn.max_pool2d(x, 3, [1, 2, 2, 1], "VALID"),
+            tf.nn.avg_pool2d(x, ksize=[3, 3], strides=1, padding="SAME"),
+            tf.nn.max_pool(x, ksize=2, strides=2, padding="VALID"),
+            tf.nn.avg_pool(x, 2, 2, "SAME")]
+    losses = [tf.reduce_sum(y * np.cos(np.arange(y.numpy().size)).reshape(
+        y.numpy().shape).astype(np.float32)) for y in outs]
+dilated = tf.nn.conv2d(x, w, 1, "VALID", dilations=[2, 1])  # TF's CPU has no gradient of it
+result = outs + [dilated] + [g for loss in losses for g in tape.gradient(loss, [x, w, b])
+                             if g is not None]""",
+    "nn_dropout_seeds_and_gradient": """
+x = tf.Variable(np.random.RandomState(1).uniform(1, 2, (4, 6)).astype(np.float32))
+tf.random.set_seed(3)
+with tf.GradientTape() as tape:
+    a = tf.nn.dropout(x, rate=0.5, seed=1)
+    loss = tf.reduce_sum(a * a)
+b = tf.nn.dropout(x, rate=0.5, seed=1)   # the seeded kernel's stream goes on
+c = tf.nn.dropout(x, 0.25)               # the next op seed of the global seed
+d = tf.nn.dropout(x, rate=0.0)           # x itself, but an op seed is still taken
+e = tf.nn.dropout(x, 0.25)
+f = tf.nn.dropout(x, 0.4, noise_shape=[4, 1], seed=2)
+result = [a, tape.gradient(loss, x), b, c, d, e, f]""",
 }
 
 

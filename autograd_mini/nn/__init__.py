@@ -1,7 +1,8 @@
 """``autograd_mini.nn``: modules, layers, activations, losses and initializers.
 
-``Linear``/``MLP`` train on Tensors; ``Neuron``/``ValueMLP`` are their scalar ``Value``
-twins for drawing. Optimizers live in ``autograd_mini.optim``.
+``Linear``/``MLP`` train on Tensors, with ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``,
+``Flatten`` and ``Dropout`` for image nets (NHWC); ``Neuron``/``ValueMLP`` are their
+scalar ``Value`` twins for drawing. Optimizers live in ``autograd_mini.optim``.
 """
 
 from . import init
@@ -23,7 +24,8 @@ from .activations import (
     softplus,
     tanh,
 )
-from .layers import MLP, Layer, Linear, Neuron, Sequential, ValueMLP
+from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .layers import MLP, Dropout, Flatten, Layer, Linear, Neuron, Sequential, ValueMLP
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -36,6 +38,7 @@ from .module import Module
 
 __all__ = [
     "Module", "Linear", "Sequential", "MLP", "Neuron", "Layer", "ValueMLP",
+    "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout",
     "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "softmax", "log_softmax", "identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softplus", "Softmax", "Identity", "get_activation",
     "mse", "sum_squared_mean", "binary_cross_entropy", "binary_cross_entropy_with_logits",

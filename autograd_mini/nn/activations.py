@@ -121,3 +121,8 @@ def get_activation(activation: str | Callable[[Any], Any] | None) -> Callable[[A
         raise DTypeError(f"unknown activation {activation!r}; choose one of "
                          f"{', '.join(sorted(ACTIVATIONS))}, None, or pass a function")
     return fn
+
+
+def activation_repr(fn: Callable[[Any], Any]) -> str:
+    """``", activation=relu"`` for a layer's repr; ``""`` for the identity."""
+    return "" if fn is identity else f", activation={getattr(fn, '__name__', repr(fn))}"

@@ -1,5 +1,6 @@
-"""Layers in two flavours: ``Linear``/``Sequential``/``MLP`` on Tensors for real training,
-and ``Neuron``/``Layer``/``ValueMLP`` on scalar Values, small enough to draw on a slide.
+"""Layers in two flavours: ``Linear``/``Sequential``/``MLP`` (with ``Flatten`` and
+``Dropout``) on Tensors for real training, and ``Neuron``/``Layer``/``ValueMLP`` on scalar
+Values, small enough to draw on a slide. Convolutions and pooling are in ``conv.py``.
 
 Weights are stored ``(in_features, out_features)`` and applied as ``x @ weight + bias``,
 the way TensorFlow writes ``tf.matmul(x, w)``.
@@ -12,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DTypeError, ShapeError
+from .. import ops
+from ..errors import DTypeError, OpError, ShapeError
 from ..graph import Node
 from ..tensor import Tensor
 from ..value import Value
 from ..variable import Variable
 from . import init as initializers
-from .activations import get_activation
+from .activations import activation_repr, get_activation
 from .module import Module
 
 Activation = str | Callable[[Any], Any] | None
@@ -28,9 +30,12 @@ Activation = str | Callable[[Any], Any] | None
 
 
 class Linear(Module):
-    """``y = x @ weight + bias``, with ``weight`` of shape ``(in_features, out_features)``.
+    """``y = activation(x @ weight + bias)``, with ``weight`` of shape
+    ``(in_features, out_features)``.
 
     Args:
+        activation: a name from ``nn.activations.ACTIVATIONS`` (``"relu"``), a function, or
+            None (linear, the default), as Keras's ``Dense(activation=...)``.
         init: the weight's initializer: a name from ``nn.init.INITIALIZERS``
             (default ``"glorot_uniform"``), a function ``f(shape, seed=, dtype=)``, or the
             starting values themselves. The bias starts at zero.
@@ -40,9 +45,10 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  init: Any = "glorot_uniform", seed: initializers.Seed = None,
-                 dtype: Any = np.float32):
+                 dtype: Any = np.float32, activation: Activation = None):
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
+        self.activation = get_activation(activation)
         rng = initializers.rng_of(seed)
         shape = (self.in_features, self.out_features)
         self.weight = Variable(initializers.initial_value(init, shape, rng, dtype))
@@ -56,11 +62,11 @@ class Linear(Module):
                              f"{self.out_features}): expected inputs with {self.in_features} "
                              f"features in the last axis, got shape {x.shape}")
         y = x @ self.weight
-        return y if self.bias is None else y + self.bias
+        return self.activation(y if self.bias is None else y + self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+                f"bias={self.bias is not None}" + activation_repr(self.activation))
 
 
 class Sequential(Module):
@@ -84,6 +90,52 @@ class Sequential(Module):
 
     def __len__(self) -> int:
         return len(self.layers)
+
+
+class Flatten(Module):
+    """Joins the axes from ``start_axis`` on into one: ``(N, H, W, C)`` -> ``(N, H*W*C)``
+    between convolutions and ``Linear`` layers."""
+
+    def __init__(self, start_axis: int = 1):
+        super().__init__()
+        self.start_axis = int(start_axis)
+
+    def forward(self, x: Any) -> Tensor:
+        return ops.flatten(x if isinstance(x, Node) else Tensor(x), start_axis=self.start_axis)
+
+    def extra_repr(self) -> str:
+        return f"start_axis={self.start_axis}"
+
+
+class Dropout(Module):
+    """While training, zeroes each input with probability ``rate`` and scales the rest by
+    ``1 / (1 - rate)``; after ``eval()``, passes its input through unchanged.
+
+    Args:
+        rate: the fraction of inputs dropped, in [0, 1) (TensorFlow 1's ``keep_prob`` is
+            ``1 - rate``).
+        seed: an int or a ``numpy.random.Generator``: the masks come from it, a new one
+            per call, so a seed fixes the whole sequence of masks.
+    """
+
+    def __init__(self, rate: float = 0.5, seed: initializers.Seed = None):
+        super().__init__()
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer,
+                                                           np.floating)):
+            raise DTypeError(f"Dropout: rate must be a number in [0, 1), got "
+                             f"{type(rate).__name__}")
+        if not 0 <= rate < 1:
+            raise OpError(f"Dropout: rate is the fraction of inputs zeroed, in [0, 1); "
+                             f"got {rate}" + (" (keep_prob is 1 - rate)" if rate == 1 else ""))
+        self.rate = float(rate)
+        self._rng = initializers.rng_of(seed)
+
+    def forward(self, x: Any) -> Tensor:
+        x = x if isinstance(x, Node) else Tensor(x)
+        return ops.dropout(x, self.rate, seed=self._rng, training=self.training)
+
+    def extra_repr(self) -> str:
+        return f"rate={self.rate:g}"
 
 
 class MLP(Module):

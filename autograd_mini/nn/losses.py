@@ -1,7 +1,8 @@
 """Loss functions: prediction and target in, a scalar to call ``backward()`` on out.
 
-Each averages over the batch. Targets are constants (plain arrays or Tensors); the
-stable forms (from logits) are built from the engine's fused ops, so no ``exp`` overflows.
+Each averages over the batch. Targets are constants (plain arrays or Tensors); the stable
+forms (from logits) are built from the engine's fused ops, so no ``exp`` overflows. A
+drawing with ``collapse=model`` shows each call of a loss as one box.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .. import ops
 from ..errors import OpError, ShapeError
 from ..graph import Node, data_of, shape_of
 from ..value import Value
+from .module import marks_calls
 
 
 def _pair(pred: Any, target: Any, who: str) -> tuple[Any, Any]:
@@ -37,6 +39,7 @@ def _value_list(pred: Any) -> bool:
 # ----- regression ---------------------------------------------------------------------------
 
 
+@marks_calls
 def mse(pred: Any, target: Any) -> Any:
     """Mean of squared errors, ``tf.reduce_mean(tf.square(y - y_))``.
 
@@ -50,6 +53,7 @@ def mse(pred: Any, target: Any) -> Any:
     return ops.mean(ops.square(pred - target))
 
 
+@marks_calls
 def sum_squared_mean(pred: Any, target: Any) -> Any:
     """Sum of squared errors over the outputs, averaged over the batch (seed 002's loss):
     ``np.mean(np.sum(np.square(y - y_), axis=-1))``.
@@ -64,6 +68,7 @@ def sum_squared_mean(pred: Any, target: Any) -> Any:
 # ----- classification ---------------------------------------------------------------------------
 
 
+@marks_calls
 def binary_cross_entropy(probs: Any, target: Any, epsilon: float = 1e-7) -> Any:
     """-mean(t*log(p) + (1-t)*log(1-p)) for probabilities ``p``, clipped to
     ``[epsilon, 1 - epsilon]`` so the log stays finite (Keras's choice)."""
@@ -72,6 +77,7 @@ def binary_cross_entropy(probs: Any, target: Any, epsilon: float = 1e-7) -> Any:
     return -ops.mean(target * ops.log(p) + (1 - target) * ops.log(1 - p))
 
 
+@marks_calls
 def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
     """The same from logits, stable for any logit (TF's sigmoid_cross_entropy_with_logits):
     ``mean(max(x, 0) - x*t + log(1 + exp(-|x|)))``."""
@@ -80,6 +86,7 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
                     + ops.log(1 + ops.exp(-ops.abs(logits))))
 
 
+@marks_calls
 def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
     """-mean(sum(onehot * log_softmax(logits))), stable for any logits.
 
@@ -107,6 +114,7 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
     return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
 
 
+@marks_calls
 def hinge(pred: Any, target: Any) -> Any:
     """mean(max(0, 1 - t*y)) for labels t in {-1, +1} and raw scores y.
 

@@ -6,8 +6,9 @@ flavour) stored in an attribute, directly or in a list/tuple, or inside a child 
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from ..errors import DTypeError, NonFiniteError, ShapeError
 from ..graph import Node
 from ..value import Value
 from ..variable import Variable
-from ..versions import mark_written
+from ..versions import mark_written, next_id
 
 
 def _is_parameter(x: Any) -> bool:
@@ -28,7 +29,9 @@ class Module:
     attributes in ``__init__``, and write ``forward``.
 
     Parameters get names from where they sit (``"layers.0.weight"``), used by
-    ``state_dict`` and shown in graph drawings; a name you gave yourself is kept.
+    ``state_dict`` and shown in graph drawings; a name you gave yourself is kept. Calling a
+    module notes on its results which call made them, so ``draw_graph(loss, collapse=model)``
+    can draw each layer as one box.
     """
 
     training: bool = True  # a class default, so a subclass that skips __init__ still works
@@ -40,7 +43,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        start = next_id()  # every node this call makes gets a later id
+        return _mark_call(self.forward(*args, **kwargs), self, start)
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
@@ -68,6 +72,13 @@ class Module:
         yield self
         for _, child in self.named_children():
             yield from child.modules()
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (named ``prefix``) and every module below it with its dotted path,
+        parents first."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
 
     def named_nodes(self, prefix: str = "") -> Iterator[tuple[str, Node]]:
         """Every Variable/Value held, trainable or not, with its dotted name."""
@@ -167,6 +178,28 @@ class Module:
             return f"{type(self).__name__}({self.extra_repr()})"
         lines = [f"  ({n}): " + repr(m).replace("\n", "\n  ") for n, m in children]
         return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
+
+
+def _mark_call(out: Any, maker: Any, start: int) -> Any:
+    """Note ``(maker, start)`` on the nodes in ``out`` made since id ``start`` (not on an
+    input passed through): drawings box the nodes with ids between as one call."""
+    for node in (out,) if isinstance(out, Node) else \
+            out if isinstance(out, (list, tuple)) else ():
+        if isinstance(node, Node) and node._id > start:
+            node._calls = (*getattr(node, "_calls", ()), (maker, start))
+    return out
+
+
+def marks_calls(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark ``fn``'s results as a module call marks its own, so that
+    ``draw_graph(..., collapse=model)`` draws each call of ``fn`` (a loss) as one box."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        start = next_id()
+        return _mark_call(fn(*args, **kwargs), call, start)
+
+    return call
 
 
 def _walk(value: Any, name: str) -> Iterator[tuple[str, Node]]:

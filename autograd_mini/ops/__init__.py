@@ -4,6 +4,7 @@ This is also the extension API: ``from autograd_mini.ops import op, OPS`` to add
 that works on ``Value`` and ``Tensor`` alike.
 """
 
+from .conv import avg_pool2d, conv2d, dropout, flatten, max_pool2d, pad
 from .elementwise import (
     abs,
     add,
@@ -36,6 +37,7 @@ __all__ = [
     "OPS", "OpSpec", "op",
     "abs", "add", "clip", "cos", "div", "exp", "log", "maximum", "minimum", "mul", "neg", "pow",
     "relu", "sigmoid", "sin", "sqrt", "square", "sub", "tanh", "where",
+    "avg_pool2d", "conv2d", "dropout", "flatten", "max_pool2d", "pad",
     "dot", "matmul", "log_softmax", "logsumexp", "softmax",
     "max", "mean", "min", "sum",
     "broadcast_to", "concatenate", "getitem", "reshape", "scatter_add", "stack", "transpose",

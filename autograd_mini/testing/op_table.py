@@ -22,6 +22,7 @@ POSITIVE = st.floats(0.25, 3.0)
 ON_GRID = st.integers(-12, 12).map(lambda k: k / 4)  # multiples of 1/4 ...
 OFF_GRID = st.integers(-12, 11).map(lambda k: k / 4 + 1 / 8)  # ... never within 1/8 of these
 DISTINCT = st.integers(-40, 40).map(lambda k: k / 4)  # with unique=True: no ties
+MANY_DISTINCT = st.integers(-256, 256).map(lambda k: k / 64)  # the same for bigger arrays
 NONZERO = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(0.5, 2.0)).map(lambda p: p[0] * p[1])
 
 
@@ -169,6 +170,69 @@ def _matmul(draw, spec, scalar):
     return _arrays(draw, shapes.input_shapes, [REAL, REAL]), {}
 
 
+@st.composite
+def _geometry(draw, pool=False):
+    """A small 2-D window layout: data_format, (N, C_in, C_out), window, stride, dilation,
+    explicit padding and an input size the padded window fits in (conv2d and the pools)."""
+    fmt = draw(st.sampled_from(["NHWC", "NCHW"]))
+    n, c_in, c_out = (draw(st.integers(1, 2)) for _ in range(3))
+    size = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    stride = tuple(draw(st.integers(1, 3 if pool else 2)) for _ in range(2))
+    dilation = (1, 1) if pool else tuple(draw(st.integers(1, 2)) for _ in range(2))
+    extent = tuple((k - 1) * d + 1 for k, d in zip(size, dilation))
+    padding = tuple(tuple(draw(st.integers(0, k - 1 if pool else 2)) for _ in range(2))
+                    for k in size)
+    hw = tuple(draw(st.integers(max(e - b - a, 1), max(e - b - a, 1) + 3))
+               for e, (b, a) in zip(extent, padding))
+    out = tuple((h + b + a - e) // s + 1 for h, e, s, (b, a) in zip(hw, extent, stride, padding))
+    def act(c, spatial):
+        return (n, *spatial, c) if fmt == "NHWC" else (n, c, *spatial)
+    settings = {"stride": stride, "padding": padding, "data_format": fmt}
+    if not pool:
+        settings["dilation"] = dilation
+    return {"x": act(c_in, hw), "g": act(c_out if not pool else c_in, out),
+            "w": (*size, c_in, c_out) if fmt == "NHWC" else (c_out, c_in, *size),
+            "input_size": hw, "size": size}, settings
+
+
+@st.composite
+def _conv(draw, spec, scalar, inputs=("x", "w")):
+    shapes, settings = draw(_geometry())
+    if spec.name == "conv2d_transpose":
+        settings["input_size"] = shapes["input_size"]
+    elif spec.name == "conv2d_filter_grad":
+        settings["kernel_size"] = shapes["size"]
+    return _arrays(draw, [shapes[i] for i in inputs], [REAL] * len(inputs)), settings
+
+
+@st.composite
+def _pool(draw, spec, scalar, elements=REAL, unique=False):
+    shapes, settings = draw(_geometry(pool=True))
+    settings["size"] = shapes["size"]
+    if spec.name in ("max_pool2d_scatter", "max_pool2d_gather"):  # which pixel of a window
+        g = shapes["g"]
+        settings["first"] = draw(hnp.arrays(np.intp, g if settings["data_format"] == "NHWC" else (
+            g[0], *g[2:], g[1]), elements=st.integers(0, np.prod(shapes["size"]) - 1)))
+    if spec.name.endswith(("transpose", "scatter")):
+        settings["input_size"] = shapes["input_size"]
+        return _arrays(draw, [shapes["g"]], [REAL]), settings
+    return _arrays(draw, [shapes["x"]], [elements], unique), settings
+
+
+@st.composite
+def _pad(draw, spec, scalar):
+    shape = _shape(draw)
+    pad_width = tuple((draw(st.integers(0, 2)), draw(st.integers(0, 2))) for _ in shape)
+    return _arrays(draw, [shape], [REAL]), {"pad_width": pad_width, "value": draw(REAL)}
+
+
+@st.composite
+def _dropout(draw, spec, scalar):
+    shape = _shape(draw)
+    mask = draw(hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 2.0])))
+    return _arrays(draw, [shape], [REAL]), {"mask": mask}
+
+
 _ELEMENTWISE = OpArgs(elementwise, scalar=True)
 _BETWEEN = OpArgs(functools.partial(elementwise, elements=[OFF_GRID, ON_GRID]), scalar=True)
 _AWAY_FROM_0 = OpArgs(functools.partial(elementwise, elements=[OFF_GRID]), scalar=True)
@@ -193,4 +257,12 @@ OP_ARGS: dict[str, OpArgs] = {
     "broadcast_to": OpArgs(_broadcast_to), "getitem": OpArgs(_getitem),
     "scatter_add": OpArgs(_scatter_add), "concatenate": OpArgs(_join),
     "stack": OpArgs(functools.partial(_join, new_axis=True)), "matmul": OpArgs(_matmul),
+    # convolutional nets: small windows with every stride, dilation and padding; max_pool2d
+    # without ties; dropout with a drawn mask (the op's setting)
+    "conv2d": OpArgs(_conv), "conv2d_transpose": OpArgs(functools.partial(_conv, inputs=(
+        "g", "w"))), "conv2d_filter_grad": OpArgs(functools.partial(_conv, inputs=("x", "g"))),
+    "max_pool2d": OpArgs(functools.partial(_pool, elements=MANY_DISTINCT, unique=True)),
+    "avg_pool2d": OpArgs(_pool), "avg_pool2d_transpose": OpArgs(_pool),
+    "max_pool2d_scatter": OpArgs(_pool), "max_pool2d_gather": OpArgs(_pool),
+    "pad": OpArgs(_pad), "dropout": OpArgs(_dropout),
 }

@@ -17,8 +17,8 @@ import graphviz
 from .._io import atomic_path, write_bytes, write_text
 from ..errors import AutogradError
 from ..graph import Node
-from .collapse import module_groups
 from .lecture import BackwardWalk
+from .modules import SLIDE, made_by_modules, module_groups
 from .text import COLORS, MAX_NODES, GraphView, fmt, op_label, visible
 
 FONT = "Helvetica"
@@ -103,7 +103,7 @@ def _run_dot(method: Any, *args: Any, **kwargs: Any) -> Any:
 
 def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
                show_grad: bool = True, *, lecture: bool | BackwardWalk = False,
-               step: int | None = None, collapse: Any = None,
+               step: int | None = None, collapse: Any = "auto",
                max_nodes: int | None = MAX_NODES, legend: bool = True) -> GraphDrawing:
     """Draw the graph that computed ``root``: before ``backward()`` (data) or after it.
 
@@ -116,8 +116,12 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
             released by a plain ``backward()``. A ``BackwardWalk`` may be passed to reuse it.
         step: in lecture mode, show the pass after this many steps (0: none yet), the
             node being visited outlined in red.
-        collapse: an ``nn.Module`` (each of its layers becomes one box) or a list of
-            modules (each becomes one box).
+        collapse: an ``nn.Module``: each call of a module below it (each layer) and of a
+            loss becomes one box with its parameters' and output's shapes; a list of
+            modules: their calls alone (and the losses'); None: every node. The default,
+            ``"auto"``, draws every node of a graph of up to ``viz.modules.SLIDE`` (40)
+            boxes and ellipses, and a bigger one made by modules one box per layer of the
+            outermost modules called (the model): a LeNet-5 loss fits a slide.
         max_nodes: refuse to draw more boxes and ellipses than this (None: no limit).
         legend: add a key to the colours.
 
@@ -128,7 +132,11 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, "
                          f"got {rankdir!r}")
     view = GraphView(root)
-    group_of, boxes = module_groups(view, collapse) if collapse is not None else ({}, [])
+    if isinstance(collapse, str) and collapse == "auto":
+        full = sum(1 + bool(n.op) for n in view.nodes)
+        collapse = "auto" if full > SLIDE and made_by_modules(view) else None
+    group_of, boxes = module_groups(view, collapse, show_data) if collapse is not None \
+        else ({}, [])
     drawn = sum(1 + bool(n.op) for n in view.nodes if id(n) not in group_of) + len(boxes)
     view.check_size(drawn, max_nodes, "draw_graph")
     walk = lecture if isinstance(lecture, BackwardWalk) else None

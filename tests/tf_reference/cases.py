@@ -186,3 +186,147 @@ def stop_gradient_blocks(tf):
     fetches = {"loss": loss}
     _grads(tf, fetches, loss, {"d_x": x})
     return fetches
+
+
+# ----- convolution, pooling, bias_add, dropout and static shapes (chapter 7's LeNet-5) -------
+
+
+def _data(*shape: int, seed: int = 0) -> np.ndarray:
+    return np.random.RandomState(seed).uniform(-1, 1, size=shape).astype(np.float32)
+
+
+def _weighted_sum(tf: Any, y: Any, seed: int) -> Any:
+    """A loss whose gradient differs per output element: sum(y * fixed numbers)."""
+    return tf.reduce_sum(y * tf.constant(_data(*y.get_shape().as_list(), seed=seed)))
+
+
+_CONVS = {  # label: (filter size, strides, padding, dilations)
+    "same_s1": (3, [1, 1, 1, 1], "SAME", None),
+    "same_s2": (3, [1, 2, 2, 1], "SAME", None),
+    "valid_s1": (3, [1, 1, 1, 1], "VALID", None),
+    "valid_s2": (3, [1, 2, 2, 1], "VALID", None),
+    "same_even_s1": (2, [1, 1, 1, 1], "SAME", None),  # the extra padding goes bottom/right
+    "same_5x5_s2_rows": (5, [1, 2, 1, 1], "SAME", None),
+    "valid_dilated": (3, [1, 1, 1, 1], "VALID", [1, 2, 2, 1]),
+    "explicit": (3, [1, 1, 2, 1], [[0, 0], [1, 2], [0, 1], [0, 0]], None),
+}
+
+
+@case()
+def conv2d_paddings_and_strides(tf):
+    x = tf.Variable(_data(2, 7, 6, 3))
+    fetches: dict = {}
+    for i, (label, (k, strides, padding, dilations)) in enumerate(_CONVS.items()):
+        w = tf.Variable(_data(k, k, 3, 4, seed=i + 1))
+        y = tf.nn.conv2d(x, w, strides=strides, padding=padding,
+                         dilations=dilations or [1, 1, 1, 1])
+        fetches[label] = y
+        fetches[label + "_shape"] = tf.constant(y.get_shape().as_list(), dtype=tf.int32)
+        _grads(tf, fetches, _weighted_sum(tf, y, 10 + i), {f"{label}_d_x": x,
+                                                          f"{label}_d_w": w})
+    return fetches
+
+
+@case()
+def conv2d_course_style(tf):
+    # LeNet-5's layer: filter=, a 5x5x1x8 filter, SAME, then bias_add and relu
+    x = tf.Variable(_data(2, 8, 8, 1))
+    w = tf.Variable(_data(5, 5, 1, 8, seed=1))
+    b = tf.Variable(_data(8, seed=2))
+    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, filter=w, strides=[1, 1, 1, 1],
+                                               padding="SAME"), b))
+    fetches = {"relu": y}
+    _grads(tf, fetches, _weighted_sum(tf, y, 3), {"d_x": x, "d_w": w, "d_b": b})
+    return fetches
+
+
+@case()
+def pooling(tf):
+    x = tf.Variable(_data(2, 7, 6, 3))
+    pools = {
+        "max_2x2_same": tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1],
+                                       padding="SAME"),
+        "max_3x3_s2_valid": tf.nn.max_pool(x, [1, 3, 3, 1], [1, 2, 2, 1], "VALID"),
+        "max_3x3_s1_same": tf.nn.max_pool(x, ksize=[1, 3, 3, 1], strides=[1, 1, 1, 1],
+                                          padding="SAME"),
+        "avg_2x2_same": tf.nn.avg_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1],
+                                       padding="SAME"),
+        "avg_3x3_s1_same": tf.nn.avg_pool(x, ksize=[1, 3, 3, 1], strides=[1, 1, 1, 1],
+                                          padding="SAME"),
+        "avg_2x3_valid": tf.nn.avg_pool(x, ksize=[1, 2, 3, 1], strides=[1, 2, 3, 1],
+                                        padding="VALID"),
+    }
+    fetches: dict = {}
+    for i, (label, y) in enumerate(pools.items()):
+        fetches[label] = y
+        fetches[label + "_shape"] = tf.constant(y.get_shape().as_list(), dtype=tf.int32)
+        _grads(tf, fetches, _weighted_sum(tf, y, 20 + i), {f"{label}_d_x": x})
+    return fetches
+
+
+@case()
+def bias_add_and_reshape(tf):
+    x = tf.Variable(_data(2, 3, 3, 4))
+    b = tf.Variable(_data(4, seed=1))
+    y = tf.nn.bias_add(x, b)
+    shape = y.get_shape().as_list()
+    nodes = shape[1] * shape[2] * shape[3]
+    flat = tf.reshape(y, [shape[0], nodes])
+    flat_any = tf.reshape(y, [-1, nodes])
+    fetches = {"bias_add": y, "flat": flat, "nodes": tf.constant(nodes, dtype=tf.int32),
+               "flat_any_shape": tf.constant(flat_any.get_shape().as_list(), dtype=tf.int32),
+               "dimension_value": tf.constant(y.get_shape()[3].value, dtype=tf.int32)}
+    _grads(tf, fetches, _weighted_sum(tf, flat, 4) + tf.reduce_sum(flat_any),
+           {"d_x": x, "d_b": b})
+    return fetches
+
+
+@case(runs=3)
+def dropout_op_seeds(tf):
+    # a new mask each run; keep_prob positional (TF1) and rate= (TF2's name)
+    x = tf.Variable(_data(4, 6) + 2.0)
+    kept = tf.nn.dropout(x, 0.5, seed=1)
+    rated = tf.nn.dropout(x, rate=0.3, seed=2)
+    columns = tf.nn.dropout(x, keep_prob=0.75, noise_shape=[1, 6], seed=3)
+    fetches = {"keep_prob_0_5": kept, "rate_0_3": rated, "noise_shape": columns}
+    _grads(tf, fetches, _weighted_sum(tf, kept, 5) + tf.reduce_sum(rated * rated),
+           {"d_x": x})
+    return fetches
+
+
+@case(runs=2)
+def dropout_graph_seed(tf):
+    # under a graph seed, each random op without a seed takes the next op seed: dropout's
+    # random_uniform counts, and so does rate 0 (which returns x unchanged)
+    tf.set_random_seed(7)
+    w = tf.Variable(tf.truncated_normal([3, 8], stddev=0.1))
+    h = tf.matmul(tf.constant(_data(5, 3)), w) + 1.0
+    first = tf.nn.dropout(h, 0.5)
+    unchanged = tf.nn.dropout(h, rate=0.0)
+    after = tf.nn.dropout(h, keep_prob=0.9)
+    seeded = tf.nn.dropout(h, 0.6, seed=4)
+    fetches = {"w": w, "first": first, "rate_0": unchanged, "after_rate_0": after,
+               "seeded": seeded, "normal_after": tf.random_normal([3])}
+    _grads(tf, fetches, tf.reduce_sum(first) + tf.reduce_sum(after * after), {"d_w": w})
+    return fetches
+
+
+@case()
+def dropout_float64(tf):
+    x = tf.constant(_data(3, 4).astype(np.float64) + 2.0)
+    return {"float64": tf.nn.dropout(x, 0.5, seed=6)}
+
+
+@case(runs=2)
+def dropout_rate_tensors(tf):
+    # keep_prob or rate as a graph tensor (in the tutorials, a placeholder fed 0.5 or 1.0)
+    x = tf.Variable(_data(4, 6) + 2.0)
+    keep = tf.constant(0.75)
+    rate = tf.Variable(0.3)
+    by_keep = tf.nn.dropout(x, keep, seed=1)
+    by_rate = tf.nn.dropout(x, rate=rate + 0.0, seed=2)  # TF takes no ref variable here
+    all_kept = tf.nn.dropout(x, keep_prob=tf.constant(1.0), seed=3)
+    fetches = {"keep_prob_tensor": by_keep, "rate_variable": by_rate, "keep_prob_1": all_kept}
+    _grads(tf, fetches, _weighted_sum(tf, by_keep, 6) + tf.reduce_sum(by_rate * by_rate),
+           {"d_x": x, "d_rate": rate})
+    return fetches

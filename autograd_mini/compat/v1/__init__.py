@@ -35,6 +35,8 @@ from .array_ops import (
     stop_gradient,
     where,
 )
+from .array_ops import argmax as arg_max  # TF1's older name (some chapter 7 copies use it)
+from .array_ops import argmin as arg_min
 from .array_ops import bool_ as bool  # noqa: A004 (TF's name)
 from .collections import (
     GraphKeys,
@@ -116,6 +118,7 @@ __all__ = [
     "control_dependencies", "no_op", "assign", "assign_add", "assign_sub",
     "arg_max", "arg_min",
 ]
+__all__ += ["arg_max", "arg_min"]  # chapter 7's LeNet-5 copies
 
 
 __getattr__ = missing("tf")

@@ -28,7 +28,7 @@ from ...graph import Node, link
 from ...ops import getitem, matmul
 from ...ops.registry import OpSpec, forward_failed, unbroadcast
 from ...tensor import _plain_index, as_array
-from .shapes import Shape, infer
+from .shapes import Shape, TensorShape, infer
 
 if TYPE_CHECKING:
     from .compile import Code
@@ -299,9 +299,10 @@ class SymbolicTensor(GraphElement):
 
         return _session_for(session, self).run(self, feed_dict)
 
-    def get_shape(self) -> Shape:
-        """The static shape (a tuple with ``None`` for unknown sizes, or None)."""
-        return self.shape
+    def get_shape(self) -> TensorShape:
+        """The static shape as TF1's ``TensorShape``: ``get_shape().as_list()`` gives the
+        sizes (None for those known only at run time), ``get_shape()[i].value`` one."""
+        return TensorShape(self.shape)
 
     def __str__(self) -> str:
         """TF1's ``print(t)``: ``Tensor("add:0", shape=(?, 2), dtype=float32)``."""

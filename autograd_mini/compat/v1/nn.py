@@ -7,6 +7,15 @@ from typing import Any
 
 from ... import ops
 from ..missing import missing
+from .conv import (  # chapter 7's LeNet-5
+    avg_pool,
+    avg_pool2d,
+    bias_add,
+    conv2d,
+    dropout,
+    max_pool,
+    max_pool2d,
+)
 from .graph import SymbolicTensor
 from .losses import (
     l2_loss,
@@ -19,6 +28,8 @@ from .math_ops import apply, sigmoid, tanh
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax",
            "l2_loss", "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
            "sparse_softmax_cross_entropy_with_logits"]
+__all__ += ["conv2d", "max_pool", "avg_pool", "max_pool2d", "avg_pool2d", "bias_add",
+            "dropout"]  # chapter 7's LeNet-5
 
 
 def relu(features: Any, name: str | None = None) -> SymbolicTensor:

@@ -8,10 +8,20 @@ from ... import ops
 from ...errors import ShapeError
 from ...graph import Node
 from ..missing import missing
+from .conv import (  # the CNN lesson's ops
+    avg_pool,
+    avg_pool2d,
+    bias_add,
+    conv2d,
+    dropout,
+    max_pool,
+    max_pool2d,
+)
 from .math_ops import relu, sigmoid, tanh, tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax",
            "softmax_cross_entropy_with_logits"]
+__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "max_pool", "avg_pool", "bias_add", "dropout"]
 
 
 def softmax(logits: Any, axis: int = -1, name: str | None = None) -> Node:
