@@ -18,8 +18,6 @@ from ..missing import missing
 from . import contrib, keras, nn, train
 from .array_ops import (
     add_n,
-    arg_max,
-    arg_min,
     argmax,
     argmin,
     cast,
@@ -116,7 +114,6 @@ __all__ = [
     "int64", "bool", "GraphKeys", "add_to_collection", "add_to_collections", "get_collection",
     "get_collection_ref", "contrib", "keras",
     "control_dependencies", "no_op", "assign", "assign_add", "assign_sub",
-    "arg_max", "arg_min",
 ]
 __all__ += ["arg_max", "arg_min"]  # chapter 7's LeNet-5 copies
 

@@ -113,18 +113,6 @@ argmin = _arg("argmin", np.argmin)
 argmin.__doc__ = "The index of the smallest entry along ``axis`` (0 by default), as int64."
 
 
-def arg_max(input: Any, dimension: int, output_type: Any = int64,  # noqa: A002
-            name: str | None = None) -> SymbolicTensor:
-    """TF1's older spelling of ``argmax(input, dimension)`` (the axis is required)."""
-    return argmax(input, dimension, name, output_type=output_type)
-
-
-def arg_min(input: Any, dimension: int, output_type: Any = int64,  # noqa: A002
-            name: str | None = None) -> SymbolicTensor:
-    """TF1's older spelling of ``argmin(input, dimension)`` (the axis is required)."""
-    return argmin(input, dimension, name, output_type=output_type)
-
-
 # ----- selection ------------------------------------------------------------------------------
 
 _WHERE = ops.OPS["where"]  # the engine's: x where condition, else y; condition a setting
