@@ -430,15 +430,26 @@ if __name__ == "__main__":
     print(f"W4: sess.run(train_step) x {S.STEPS} / hand-written numpy = {measure_w4():.2f}")
 
 
-def test_tensors_and_variables_print_as_tf1_prints_them():
-    # TensorFlow 2.21's tf.compat.v1 with v2 behaviour disabled (the course's print(y))
+def test_a_graph_tensor_prints_as_tf1_prints_it():
+    # what the course's tf3_1.py and tf3_2.py print under TensorFlow 1.x
+    with tf.Graph().as_default():
+        a, b = tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])
+        assert str(a + b) == 'Tensor("add:0", shape=(2,), dtype=float32)'
+        y = tf.matmul(tf.constant([[1.0, 2.0]]), tf.constant([[3.0], [4.0]]))
+        assert str(y) == 'Tensor("MatMul:0", shape=(1, 1), dtype=float32)'
+        x = tf.placeholder(tf.float32, shape=(None, 2))
+        assert str(x) == 'Tensor("Placeholder:0", shape=(?, 2), dtype=float32)'
+        w = tf.Variable(np.ones((2, 3), np.float32))
+        assert str(tf.matmul(x, w)) == 'Tensor("MatMul_1:0", shape=(?, 3), dtype=float32)'
+
+
+def test_repr_unknown_ranks_and_variables_as_tf1_shows_them():
+    # TensorFlow 2.21's tf.compat.v1 with v2 behaviour disabled
     with tf.Graph().as_default():
         a = tf.constant([1.0, 2.0])
         x = tf.placeholder(tf.float32, shape=(None, 2))
         anything = tf.placeholder(tf.float32)
         v = tf.Variable(tf.zeros([2, 3]))
-        assert str(a + a) == 'Tensor("add:0", shape=(2,), dtype=float32)'
-        assert str(x) == 'Tensor("Placeholder:0", shape=(?, 2), dtype=float32)'
         assert repr(x) == "<tf.Tensor 'Placeholder:0' shape=(?, 2) dtype=float32>"
         assert str(anything) == 'Tensor("Placeholder_1:0", dtype=float32)'
         assert repr(anything) == "<tf.Tensor 'Placeholder_1:0' shape=<unknown> dtype=float32>"

@@ -137,6 +137,10 @@ class Code:
         self._taken.add(name)
         return name
 
+    def local(self, base: str) -> str:
+        """A new lowercase local like ``base``: TF's ``MatMul_1`` reads ``matmul_1``."""
+        return self.fresh(base.lower())
+
     def bind(self, obj: Any, hint: str) -> str:
         """The global name under which the function sees ``obj`` (bound once)."""
         name = self._bound.get(id(obj))
@@ -151,7 +155,7 @@ class Code:
 
     def define(self, node: GraphElement, param: bool = False) -> str:
         """A new local for ``node``'s value (a parameter of the function if ``param``)."""
-        name = self.names[node] = self.fresh(node.name)
+        name = self.names[node] = self.local(node.name)
         if param:
             self.params.append(name)
         return name

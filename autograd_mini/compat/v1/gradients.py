@@ -68,7 +68,7 @@ class _Group:
     def emit(self, plan: _Plan, code: Code) -> None:
         """Write the backward pass that gives every needed member its value for a run."""
         nodes = [n for n in self.path if n in plan.needed]
-        grad = {n: code.fresh(f"d_{n.name}") for n in dict.fromkeys([*nodes, *self.ys])}
+        grad = {n: code.local(f"d_{n.name}") for n in dict.fromkeys([*nodes, *self.ys])}
         schedule = [(node, calls) for node in reversed(nodes)  # each op's VJPs, output first
                     if node._ctx is not None and node not in plan.fed  # else a leaf this run
                     and (calls := self._calls(node))]

@@ -141,6 +141,15 @@ def reset_default_graph() -> None:
 # ----- graph elements ----------------------------------------------------------------------------
 
 
+# the names TF1 gives an op's result where they differ from the engine's op names
+# (``a + b`` is "add" in both; ``tf.matmul(x, w)`` is "MatMul:0")
+TF_NAMES = {"matmul": "MatMul", "div": "truediv", "neg": "Neg", "exp": "Exp", "log": "Log",
+            "sqrt": "Sqrt", "square": "Square", "tanh": "Tanh", "sigmoid": "Sigmoid",
+            "relu": "Relu", "abs": "Abs", "sum": "Sum", "mean": "Mean", "max": "Max",
+            "min": "Min", "maximum": "Maximum", "minimum": "Minimum", "softmax": "Softmax",
+            "reshape": "Reshape", "getitem": "strided_slice", "concatenate": "concat"}
+
+
 class GraphElement(Node):
     """A node of a ``Graph``; drawn like an eager node (``parents``, ``op``, ``name``, ...).
 
@@ -268,14 +277,6 @@ def group(*inputs: GraphElement, name: str = "group") -> Operation:
     return Operation(name, tuple(inputs), op="group", graph=graph)
 
 
-def shape_text(shape: Shape) -> str:
-    """A static shape as TF1 prints it: ``(?, 2)``, ``(3,)``, ``()``, ``<unknown>``."""
-    if shape is None:
-        return "<unknown>"
-    dims = ", ".join("?" if n is None else str(n) for n in shape)
-    return f"({dims},)" if len(shape) == 1 else f"({dims})"
-
-
 class SymbolicTensor(GraphElement):
     """A value in a graph, computed when a ``Session`` runs it.
 
@@ -305,12 +306,13 @@ class SymbolicTensor(GraphElement):
         return TensorShape(self.shape)
 
     def __str__(self) -> str:
-        """TF1's ``print(t)``: ``Tensor("add:0", shape=(?, 2), dtype=float32)``."""
-        shape = "" if self.shape is None else f", shape={shape_text(self.shape)}"
+        """TF1's ``print(t)``: ``Tensor("MatMul:0", shape=(?, 3), dtype=float32)``, without
+        the shape when even the rank is unknown."""
+        shape = "" if self.shape is None else f", shape={self.get_shape()}"
         return f'Tensor("{self.name}:0"{shape}, dtype={self.dtype.name})'
 
     def __repr__(self) -> str:
-        return f"<tf.Tensor '{self.name}:0' shape={shape_text(self.shape)} dtype={self.dtype.name}>"
+        return f"<tf.Tensor '{self.name}:0' shape={self.get_shape()} dtype={self.dtype.name}>"
 
     # ----- an op result's line: the op's own forward on the input values ---------------------
     # (full reductions return numpy scalars: values are kept as arrays, as Tensor keeps them)
@@ -350,7 +352,7 @@ class SymbolicTensor(GraphElement):
         known = [p.data if isinstance(p, Constant) else None for p in parents]
         shape, out_dtype = infer(spec, parents, kwargs, dtype, known)
         differentiable = spec.differentiable and any(p.requires_grad for p in parents)
-        return cls(spec.name, out_dtype, shape, parents, op=spec.name,
+        return cls(TF_NAMES.get(spec.name, spec.name), out_dtype, shape, parents, op=spec.name,
                    requires_grad=differentiable, ctx=(spec, kwargs), graph=graph)
 
     # ----- sugar that Node leaves to Tensor -----------------------------------------------------

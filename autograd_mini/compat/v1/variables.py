@@ -19,7 +19,6 @@ from .graph import (
     SymbolicTensor,
     constant,
     get_default_graph,
-    shape_text,
 )
 
 if TYPE_CHECKING:
@@ -90,7 +89,7 @@ class Variable(SymbolicTensor):
 
     def __repr__(self) -> str:
         # TF1's graph variables are reference variables: their dtype prints as float32_ref
-        return (f"<tf.Variable '{self.name}:0' shape={shape_text(self.shape)} "
+        return (f"<tf.Variable '{self.name}:0' shape={self.get_shape()} "
                 f"dtype={self.dtype.name}_ref>")
 
     __str__ = __repr__
