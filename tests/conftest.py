@@ -11,3 +11,7 @@ def pytest_configure(config) -> None:  # noqa: ANN001  (pytest's hook signature)
         from autograd_mini.testing import pytest_plugin
 
         manager.register(pytest_plugin, "autograd_mini")
+
+# the course's folder programs are run by tests/test_course.py, not collected: chapter 5's
+# mnist_test.py (the course's own module name) would otherwise be taken for tests
+collect_ignore_glob = ["course/*/*.py"]

@@ -438,6 +438,31 @@ def test_a_graph_tensor_prints_as_tf1_prints_it():
         y = tf.matmul(tf.constant([[1.0, 2.0]]), tf.constant([[3.0], [4.0]]))
         assert str(y) == 'Tensor("MatMul:0", shape=(1, 1), dtype=float32)'
         x = tf.placeholder(tf.float32, shape=(None, 2))
-        assert repr(x) == 'Tensor("Placeholder:0", shape=(?, 2), dtype=float32)'
+        assert str(x) == 'Tensor("Placeholder:0", shape=(?, 2), dtype=float32)'
         w = tf.Variable(np.ones((2, 3), np.float32))
         assert str(tf.matmul(x, w)) == 'Tensor("MatMul_1:0", shape=(?, 3), dtype=float32)'
+
+
+def test_repr_unknown_ranks_and_variables_as_tf1_shows_them():
+    # TensorFlow 2.21's tf.compat.v1 with v2 behaviour disabled
+    with tf.Graph().as_default():
+        a = tf.constant([1.0, 2.0])
+        x = tf.placeholder(tf.float32, shape=(None, 2))
+        anything = tf.placeholder(tf.float32)
+        v = tf.Variable(tf.zeros([2, 3]))
+        assert repr(x) == "<tf.Tensor 'Placeholder:0' shape=(?, 2) dtype=float32>"
+        assert str(anything) == 'Tensor("Placeholder_1:0", dtype=float32)'
+        assert repr(anything) == "<tf.Tensor 'Placeholder_1:0' shape=<unknown> dtype=float32>"
+        assert str(tf.reduce_sum(a)).endswith(':0", shape=(), dtype=float32)')
+        assert str(tf.argmax(x, 1)).endswith(':0", shape=(?,), dtype=int64)')
+        assert str(v) == repr(v) == "<tf.Variable 'Variable:0' shape=(2, 3) dtype=float32_ref>"
+
+
+def test_arg_max_and_arg_min_are_tf1s_older_argmax_and_argmin():
+    # the course's MNIST programs written against TF 1.4 call tf.arg_max(y_, 1)
+    with tf.Graph().as_default():
+        x = tf.constant([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+        with tf.Session() as sess:
+            got = sess.run([tf.arg_max(x, 1), tf.arg_min(x, 0), tf.arg_max(x, dimension=0)])
+    assert [g.tolist() for g in got] == [[1, 0], [0, 1, 0], [1, 0, 1]]
+    assert got[0].dtype == np.int64

@@ -60,10 +60,14 @@ def test_moving_average_restores_into_the_model(tmp_path):
         assert set(ema.variables_to_restore()) == {"w/ExponentialMovingAverage", "global_step"}
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
+            before = sess.run(w)
+            sess.run(train_op)
             sess.run(train_op)
             shadow = sess.run(ema.average(w))
-            # decay min(0.99, (1 + 0) / (10 + 0)) = 0.1 on the first update, after the step
-            np.testing.assert_allclose(shadow, 0.1 * np.array([[1, 2]]) + 0.9 * sess.run(w),
+            # the second update reads w as that run found it (the first step's result) and
+            # n = 1: decay min(0.99, 2 / 11); the first one read the initial w (no change)
+            d = 2 / 11
+            np.testing.assert_allclose(shadow, d * before + (1 - d) * (before * 0.8),
                                        rtol=1e-6)
             path = tf.train.Saver().save(sess, os.path.join(tmp_path, "m"), global_step=step)
     with tf.Graph().as_default():
@@ -72,3 +76,40 @@ def test_moving_average_restores_into_the_model(tmp_path):
         with tf.Session() as sess:
             tf.train.Saver(ema.variables_to_restore()).restore(sess, path)
             np.testing.assert_allclose(sess.run(w), shadow, rtol=1e-6)
+
+
+def _averaged(apply_inside: bool):
+    w, step, train = _model()
+    ema = tf.train.ExponentialMovingAverage(0.99, step)
+    if apply_inside:  # TF's documented pattern: the update waits for the train step
+        with tf.control_dependencies([train]):
+            run = ema.apply([w])
+    else:  # the course's: both in parallel under a no_op
+        ema_op = ema.apply([w])
+        with tf.control_dependencies([train, ema_op]):
+            run = tf.no_op(name="train")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return [sess.run([run, ema.average(w), step])[1:] for _ in range(3)]
+
+
+def test_moving_average_made_after_the_train_step_reads_the_trained_values():
+    # TensorFlow 2.21 (tf.compat.v1): w and the step are read after the train step
+    with tf.Graph().as_default():
+        got = _averaged(apply_inside=True)
+    expected = [[[0.8363637, 1.6727273]], [[0.6890909, 1.3781818]], [[0.56648946, 1.1329789]]]
+    np.testing.assert_allclose([shadow for shadow, _ in got], expected, rtol=1e-6)
+    assert [int(s) for _, s in got] == [1, 2, 3]
+
+
+def test_moving_average_beside_the_train_step_reads_the_values_before_it():
+    # as TensorFlow's parallel reads do for a real model (784-500-10 MNIST, every run):
+    # w and the step as the run found them
+    with tf.Graph().as_default():
+        got = _averaged(apply_inside=False)
+    w, shadow = np.array([[1.0, 2.0]], np.float32), np.array([[1.0, 2.0]], np.float32)
+    for n, (average, _) in enumerate(got):
+        keep = np.float32(1) - np.float32(min(0.99, (1 + n) / (10 + n)))
+        shadow = shadow - (shadow - w) * keep
+        w = w - np.float32(0.1) * 2 * w
+        np.testing.assert_allclose(average, shadow, rtol=1e-6)

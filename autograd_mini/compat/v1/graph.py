@@ -305,8 +305,14 @@ class SymbolicTensor(GraphElement):
         sizes (None for those known only at run time), ``get_shape()[i].value`` one."""
         return TensorShape(self.shape)
 
+    def __str__(self) -> str:
+        """TF1's ``print(t)``: ``Tensor("MatMul:0", shape=(?, 3), dtype=float32)``, without
+        the shape when even the rank is unknown."""
+        shape = "" if self.shape is None else f", shape={self.get_shape()}"
+        return f'Tensor("{self.name}:0"{shape}, dtype={self.dtype.name})'
+
     def __repr__(self) -> str:
-        return f'Tensor("{self.name}:0", shape={self.get_shape()}, dtype={self.dtype.name})'
+        return f"<tf.Tensor '{self.name}:0' shape={self.get_shape()} dtype={self.dtype.name}>"
 
     # ----- an op result's line: the op's own forward on the input values ---------------------
     # (full reductions return numpy scalars: values are kept as arrays, as Tensor keeps them)

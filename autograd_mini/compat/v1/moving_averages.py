@@ -4,11 +4,18 @@ Each run of the op ``apply`` returns moves every shadow towards its variable's v
 
     shadow -= (shadow - variable) * (1 - decay)     decay = min(decay, (1 + n) / (10 + n))
 
-with ``n`` the ``num_updates`` counter if one was given. As in TF1, ``n`` is read before
-the run's updates (``minimize``'s increment of the step), the variables after the updates
-of operations made before ``apply`` (a train step): ``control_dependencies([train_step,
-ema_op])`` averages the trained values. Shadows start at their variable's initial value
-and are saved and restored like any variable, under ``variables_to_restore()``'s names.
+with ``n`` the ``num_updates`` counter if one was given. What the update reads follows
+TF1's graph, which orders an ``apply`` only after what it depends on:
+
+- made outside ``control_dependencies`` (the course's ``control_dependencies([train_step,
+  ema_op])`` around a ``no_op``), it reads ``n`` and the variables as the run found them,
+  before the train step's updates. TF1 runs the two in parallel; its reads are done long
+  before the train step's gradients are, for any real model (784-500-10 MNIST: every time).
+- made inside ``control_dependencies([train_step])`` (TF's own documented pattern), it
+  reads both after the train step: the trained values and the incremented step.
+
+Shadows start at their variable's initial value and are saved and restored like any
+variable, under ``variables_to_restore()``'s names.
 """
 
 from __future__ import annotations
@@ -114,11 +121,19 @@ class _UpdateAverages(Operation):
         decay = np.float32(self.ema.decay)
         one, ten = np.float32(1.0), np.float32(10.0)
 
-        def update(n: Any = None) -> None:
+        # after the operations it waits for (control inputs): the store's values then;
+        # else the run's values read before any update
+        waits = any(isinstance(p, Operation) for p in self.parents)
+        counter = self.ema.num_updates
+
+        def update(values: list, n: Any = None) -> None:
+            if waits:
+                values = [store[var].data for var, _ in pairs]
+                n = store[counter].data if isinstance(counter, Variable) else n
             d = decay if n is None else min(decay, (one + np.float32(n)) / (ten + np.float32(n)))
             keep = one - d  # float32, as TF1 computes it
-            for var, shadow in pairs:
-                value, old = store[var].data, store[shadow].data  # value: after earlier ops
+            for (_, shadow), value in zip(pairs, values):
+                old = store[shadow].data
                 session._set_variable(shadow, old - (old - value) * keep.astype(old.dtype))
 
         def uninitialised(e: Exception, lookup: Any) -> Exception | None:
@@ -128,5 +143,6 @@ class _UpdateAverages(Operation):
                               "initialised in this Session; run "
                               "sess.run(tf.global_variables_initializer()) after ema.apply()")
 
-        n = code.names[self.ema.num_updates] if self.ema.num_updates is not None else ""
-        code.line(f"{code.bind(update, self.name)}({n})", uninitialised)
+        values = ", ".join(code.names[var] for var, _ in pairs)
+        n = f", {code.names[counter]}" if counter is not None else ""
+        code.line(f"{code.bind(update, self.name)}([{values}]{n})", uninitialised)

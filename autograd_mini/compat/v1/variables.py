@@ -12,7 +12,14 @@ import numpy as np
 
 from ...errors import DTypeError, GraphError, ShapeError
 from ...tensor import FLOAT_DTYPES
-from .graph import Graph, Operation, Shape, SymbolicTensor, constant, get_default_graph
+from .graph import (
+    Graph,
+    Operation,
+    Shape,
+    SymbolicTensor,
+    constant,
+    get_default_graph,
+)
 
 if TYPE_CHECKING:
     from .compile import Code
@@ -81,7 +88,11 @@ class Variable(SymbolicTensor):
         self.initializer = _Initializer(f"{self.name}/Assign", [self], graph, global_=False)
 
     def __repr__(self) -> str:
-        return f"<tf.Variable '{self.name}:0' shape={self.shape} dtype={self.dtype.name}>"
+        # TF1's graph variables are reference variables: their dtype prints as float32_ref
+        return (f"<tf.Variable '{self.name}:0' shape={self.get_shape()} "
+                f"dtype={self.dtype.name}_ref>")
+
+    __str__ = __repr__
 
     def _emit(self, plan: _Plan, code: Code) -> None:
         store = code.bind(plan.session._variables, "variables")  # this session's values
