@@ -55,8 +55,8 @@ EDITIONS = {
     "TF1": Edition(
         "TF1", "TensorFlow 1 edition (2018): graphs and sessions",
         "the code the MOOC links to, https://github.com/cj0012/AI-Practice-Tensorflow-Notes: "
-        "tf.zip (lecture 3), opt.zip (lecture 4), fc1.zip (lecture 5), fc2.zip (lecture 6), "
-        "lenet5.zip (lecture 7); "
+        "tf.zip (lecture 3), opt.zip (lecture 4), fc1.zip (lecture 5), fc2.zip and fc3.zip "
+        "(lecture 6), lenet5.zip (lecture 7); "
         "the course: " + MOOC,
         (("import tensorflow as tf", "import autograd_mini.compat.v1 as tf"),)),
     "TF2": Edition(
@@ -187,10 +187,11 @@ CATALOGUE: tuple[Program, ...] = (
             (PY2_PRINT,), "course-regularization"),
     Program("tf1_ch5_mnist_fc", "TF1", "5", "手写数字识别", "MNIST digits",
             ("fc1/mnist_forward.py", "fc1/mnist_backward.py", "fc1/mnist_test.py",
-             "fc2/mnist_backward.py"),
+             "fc3/mnist_backward.py"),
             "the 784-500-10 net in three modules: forward, backward with decaying rate, "
             "moving averages, L2 and checkpoints, and a test that restores the averages; "
-            "fc2's backward resumes from the last checkpoint (断点续训, lecture 6.1)",
+            "fc3's backward resumes from the last checkpoint (断点续训, lecture 6.1; fc2's "
+            "copy mixes tabs and spaces, which Python 3 refuses)",
             ("tf.placeholder", "tf.Variable", "tf.truncated_normal", "tf.zeros", "tf.matmul",
              "tf.nn.relu", "tf.nn.sparse_softmax_cross_entropy_with_logits", "tf.argmax",
              "tf.reduce_mean", "tf.train.exponential_decay",
@@ -200,7 +201,9 @@ CATALOGUE: tuple[Program, ...] = (
              "tf.cast", "tf.Session", "tf.global_variables_initializer") + _L2,
             "the trio, fewer steps: trains, tests, trains on from the checkpoint, tests",
             "ran here: mnist_backward trained (13,001 of its 50,000 steps in a minute) and "
-            "saved; mnist_test restored the averages: test accuracy 0.9786",
+            "saved; mnist_test restored the averages: test accuracy 0.9786; fc3's backward "
+            "resumed a 1,001-step run to step 2,002: 0.9589 (TensorFlow 0.959, its own "
+            "unseeded weights)",
             (("from tensorflow.examples.tutorials.mnist import input_data",
               "from autograd_mini.datasets import input_data"),)),
     Program("tf1_ch7_lenet5", "TF1", "7", "卷积网络基础", "CNN basics",
