@@ -219,7 +219,7 @@ def run(quick: bool) -> list[Row]:
     out = []
     for name in ("numpy im2col", "PyTorch eager, 1 thread", "PyTorch eager"):
         if name not in pairs:
-            out.append(skipped("W6", f"autograd_mini vs {name}", "epoch", "not installed"))
+            out.append(skipped("W6", name, "epoch", "not installed"))
             continue
         times = pairs[name]["autograd_mini"]
         row = Row("W6", "autograd_mini", "epoch", best(times["autograd_mini"]), name,
