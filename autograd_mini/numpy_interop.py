@@ -76,14 +76,14 @@ _OP_NAMES: dict[str, OpSpec] = {}  # numpy name -> op, from the ops' ``numpy=`` 
 
 def _numpy_name(name: str) -> Any:
     """The function numpy's ``name`` reaches on Tensors, or None."""
-    fn = _HELPERS.get(name)
-    if fn is not None:
-        return fn
     spec = _OP_NAMES.get(name)
-    if spec is None or OPS.get(spec.name) is not spec:  # an op registered or removed since
-        _OP_NAMES.clear()
-        _OP_NAMES.update({n: op for op in OPS.values() for n in op.numpy})
-        spec = _OP_NAMES.get(name)
+    if spec is not None and OPS.get(spec.name) is spec:
+        return spec.public
+    if name in _HELPERS:
+        return _HELPERS[name]
+    _OP_NAMES.clear()  # an op registered or removed since the table was read off OPS
+    _OP_NAMES.update({n: op for op in OPS.values() for n in op.numpy})
+    spec = _OP_NAMES.get(name)
     return None if spec is None else spec.public
 
 
