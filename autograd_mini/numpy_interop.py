@@ -1,8 +1,9 @@
 """Plain numpy code on Tensors: numpy's ``__array_ufunc__`` / ``__array_function__`` hooks.
 
 ``np.exp(t)``, ``np.dot(z, W) + b`` and ``np.sum(t, axis=0)`` reach the matching op and
-record; comparisons and other non-differentiable functions compute plainly on the data;
-anything else raises rather than silently dropping the graph.
+record (an op names the numpy functions that reach it: ``@op(numpy="exp")``); comparisons
+and other non-differentiable functions compute plainly on the data; anything else raises
+rather than silently dropping the graph.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ import numpy as np
 from . import ops
 from .errors import NoGradientError
 from .graph import Node, data_of, shape_of
+from .ops import OPS, OpSpec
 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """``ufunc(*inputs)`` on Tensors: the matching op, a plain result, or a clear error."""
-    fn = _UFUNCS.get(ufunc.__name__)
-    if method == "__call__" and not kwargs and fn is not None:
-        return fn(*inputs)
-    if method == "__call__" and not kwargs and ufunc.__name__ in _PLAIN_UFUNCS:
-        return ufunc(*[data_of(x) for x in inputs])
+    if method == "__call__" and not kwargs:
+        if ufunc.__name__ in _PLAIN_UFUNCS:
+            return ufunc(*[data_of(x) for x in inputs])
+        fn = _numpy_name(ufunc.__name__)
+        if fn is not None:
+            return fn(*inputs)
     raise NoGradientError(
         f"np.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not "
         f"supported on Tensors{' with ' + ', '.join(kwargs) if kwargs else ''}; "
@@ -34,7 +37,7 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
     name = func.__name__
     if name in _PLAIN_FUNCTIONS:
         return func(*_plain(args), **_plain(kwargs))
-    fn = _FUNCTIONS.get(name)
+    fn = _numpy_name(name)
     if fn is None:
         raise NoGradientError(
             f"np.{name} is not supported on Tensors (it would drop the graph); use the "
@@ -65,24 +68,29 @@ def _expand_dims(x, axis):
     return ops.reshape(x, np.expand_dims(data_of(x), axis).shape)
 
 
-_UFUNCS = {
-    "add": ops.add, "subtract": ops.sub, "multiply": ops.mul, "divide": ops.div,
-    "true_divide": ops.div, "power": ops.pow, "negative": ops.neg, "exp": ops.exp,
-    "log": ops.log, "sqrt": ops.sqrt, "square": ops.square, "tanh": ops.tanh, "sin": ops.sin,
-    "cos": ops.cos, "absolute": ops.abs, "maximum": ops.maximum, "minimum": ops.minimum,
-    "matmul": ops.matmul, "positive": lambda x: x,
-}
+# numpy names that reach a function which is not an op of its own
+_HELPERS = {"dot": ops.dot, "squeeze": _squeeze, "expand_dims": _expand_dims,
+            "positive": lambda x: x}
+_OP_NAMES: dict[str, OpSpec] = {}  # numpy name -> op, from the ops' ``numpy=`` declarations
+
+
+def _numpy_name(name: str) -> Any:
+    """The function numpy's ``name`` reaches on Tensors, or None."""
+    spec = _OP_NAMES.get(name)
+    if spec is not None and OPS.get(spec.name) is spec:
+        return spec.public
+    if name in _HELPERS:
+        return _HELPERS[name]
+    _OP_NAMES.clear()  # an op registered or removed since the table was read off OPS
+    _OP_NAMES.update({n: op for op in OPS.values() for n in op.numpy})
+    spec = _OP_NAMES.get(name)
+    return None if spec is None else spec.public
+
+
 _PLAIN_UFUNCS = {
     "greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "isnan",
     "isinf", "isfinite", "sign", "logical_and", "logical_or", "logical_not", "floor", "ceil",
     "rint",
-}
-_FUNCTIONS = {
-    "dot": ops.dot, "matmul": ops.matmul, "sum": ops.sum, "mean": ops.mean, "max": ops.max,
-    "amax": ops.max, "min": ops.min, "amin": ops.min, "reshape": ops.reshape,
-    "transpose": ops.transpose, "concatenate": ops.concatenate, "stack": ops.stack,
-    "where": ops.where, "clip": ops.clip, "broadcast_to": ops.broadcast_to,
-    "squeeze": _squeeze, "expand_dims": _expand_dims,
 }
 _PLAIN_FUNCTIONS = {
     "shape", "ndim", "size", "allclose", "isclose", "array_equal", "argmax", "argmin",

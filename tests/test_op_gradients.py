@@ -1,7 +1,8 @@
 """Every registered op's VJP against central differences, to first and second order.
 
-Parametrized over the ops the package registers: a new op without an entry in
-``OP_ARGS`` (autograd_mini/testing/op_table.py) fails the coverage test, so no op goes
+Parametrized over the ops the package registers: a new op with no way to draw its
+arguments (an op with settings names its recipe, ``@op(args=...)``, one of
+``RECIPES`` in autograd_mini/testing/op_table.py) fails the coverage test, so no op goes
 unchecked. Arguments come from ``op_args``: broadcast shapes, float32 and float64,
 non-contiguous arrays, and Values for the elementwise ops.
 """
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from autograd_mini.ops import OPS
 from autograd_mini.testing import gradcheck, gradgradcheck
+from autograd_mini.testing.op_table import RECIPES
 from autograd_mini.testing.strategies import OP_ARGS, op_args
 
 # ops the package itself registers (ops that tests register for a while are left out)
@@ -24,10 +26,49 @@ DIFFERENTIABLE = [name for name in PACKAGE_OPS if OPS[name].differentiable]
 SCALAR = [name for name in DIFFERENTIABLE if name in OP_ARGS and OP_ARGS[name].scalar]
 
 
+def without_recipe(names: list[str]) -> str:
+    """What each of these ops lacks to get its arguments drawn; empty when none lacks it."""
+    lines = []
+    for name in names:
+        spec = OPS[name]
+        if name in OP_ARGS:
+            continue
+        if spec.args is not None:
+            lines.append(f"'{name}' declares args={spec.args!r}, which is not a recipe")
+        else:
+            what = f"settings {', '.join(spec.settings)}" if spec.settings else "variadic inputs"
+            lines.append(f"'{name}' has {what}: declare its recipe with @op(args=...)")
+    if not lines:
+        return ""
+    return (f"ops without a gradient check: {'; '.join(lines)}. Recipes: {sorted(RECIPES)} "
+            "(a new one goes into RECIPES in autograd_mini/testing/op_table.py)")
+
+
 def test_every_registered_op_has_an_argument_strategy():
-    missing = [name for name in PACKAGE_OPS if name not in OP_ARGS]
-    assert not missing, (f"ops without a gradient check: {missing}; add an entry for each to "
-                         "OP_ARGS in autograd_mini/testing/op_table.py")
+    missing = without_recipe(PACKAGE_OPS)
+    assert not missing, missing
+
+
+def test_an_op_with_settings_and_no_recipe_is_reported_with_what_to_declare(register_op):
+    @register_op
+    def pick(x, axis=0):
+        """x along axis."""
+        return x
+
+    @register_op(args="no_such_recipe")
+    def pick_too(x, axis=0):
+        """x along axis."""
+        return x
+
+    @register_op
+    def square_again(x):
+        """x ** 2.  d/dx = 2*x"""
+        return x * x
+
+    missing = without_recipe(["pick", "pick_too", "square_again"])
+    assert "'pick' has settings axis: declare its recipe with @op(args=...)" in missing
+    assert "'pick_too' declares args='no_such_recipe', which is not a recipe" in missing
+    assert "square_again" not in missing and "'reduce'" in missing
 
 
 @pytest.mark.parametrize("name", DIFFERENTIABLE)

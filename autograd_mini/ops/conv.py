@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import OpError, ShapeError
 from ..graph import data_of, shape_of
 from .pool import avg_pool2d, max_pool2d
-from .registry import op
+from .registry import op, public_wrapper
 from .shape import getitem, reshape
 from .windows import (
     _LAYOUTS,
@@ -51,7 +51,7 @@ __all__ = ["avg_pool2d", "conv2d", "conv2d_filter_grad", "conv2d_transpose", "dr
 PATCH_BYTES = 1 << 27  # an im2col buffer above 128 MiB is built a slice of the batch at a time
 
 
-@op(name="conv2d")
+@op(name="conv2d", args="conv")
 def _conv2d(x, w, *, stride, padding, dilation, data_format):
     """x correlated with filters w.  d/dx = conv2d_transpose(g, w), d/dw = filter_grad(x, g)"""
     # a cross-correlation (the filters are not flipped), as in TensorFlow and PyTorch
@@ -93,7 +93,7 @@ def _patches(x: np.ndarray, size: tuple, stride: tuple, padding: tuple,
     return blocks.reshape(-1, np.prod(blocks.shape[3:])), True, blocks.shape[3:]
 
 
-@op
+@op(args="conv")
 def conv2d_transpose(g, w, *, input_size, stride, padding, dilation, data_format):
     """conv2d's input gradient.  d/dg = conv2d(u, w), d/dw = conv2d_filter_grad(u, g)"""
     # each output pixel's g spread back over its window by the filters, into an input of
@@ -108,7 +108,7 @@ def conv2d_transpose(g, w, *, input_size, stride, padding, dilation, data_format
                                    stride, dilation, padding), data_format)
 
 
-@op
+@op(args="conv")
 def conv2d_filter_grad(x, g, *, kernel_size, stride, padding, dilation, data_format):
     """conv2d's filter gradient.  d/dx = conv2d_transpose(g, u), d/dg = conv2d(x, u)"""
     # the correlation of x's windows with g, summed over the batch and the output pixels
@@ -142,7 +142,7 @@ conv2d_filter_grad.defvjp(
 # ----- pad, dropout -------------------------------------------------------------------------
 
 
-@op(name="pad", nin=1)
+@op(name="pad", nin=1, args="pad")
 def _pad(x, pad_width, value):
     """x with constant ``value`` cells around it.  d/dx = the middle of g"""
     return _padded(np.asarray(x), pad_width, value)
@@ -152,7 +152,7 @@ _pad.defvjp(lambda g, out, x, *, pad_width, value: getitem(g, index=tuple(
     slice(b, b + n) for n, (b, _) in zip(shape_of(x), pad_width))), reads_out=False)
 
 
-@op(name="dropout", nin=1)
+@op(name="dropout", nin=1, args="dropout")
 def _dropout(x, mask):
     """x * mask, the mask drawn by ``dropout`` (0 or 1 / (1 - rate)).  d/dx = g * mask"""
     return x * mask
@@ -163,6 +163,7 @@ _dropout.defvjp(lambda g, out, x, *, mask: g * mask, reads_out=False)
 # ----- the public functions: check, normalise, call the op --------------------------------
 
 
+@public_wrapper(_conv2d)
 def conv2d(x: Any, w: Any, stride: Any = 1, padding: Any = "VALID", dilation: Any = 1,
            data_format: str = "NHWC") -> Any:
     """2-D convolution (cross-correlation, as TensorFlow and PyTorch), no bias.
@@ -199,6 +200,7 @@ def conv2d(x: Any, w: Any, stride: Any = 1, padding: Any = "VALID", dilation: An
                 f" (a {kernel[0]}x{kernel[1]} filter, dilation {dil})")
     return _conv2d(x, w, stride=st, padding=pads, dilation=dil, data_format=fmt)
 
+@public_wrapper(_pad)
 def pad(x: Any, pad_width: Any, value: float = 0.0) -> Any:
     """``x`` with ``value`` around it, as ``np.pad(x, pad_width, constant_values=value)``:
     ``pad_width`` is n, (before, after), or one (before, after) pair per axis."""
@@ -215,6 +217,7 @@ def pad(x: Any, pad_width: Any, value: float = 0.0) -> Any:
     return _pad(x, pad_width=tuple((int(b), int(a)) for b, a in pairs), value=value)
 
 
+@public_wrapper(_dropout)
 def dropout(x: Any, rate: float, seed: int | np.random.Generator | None = None,
             training: bool = True) -> Any:
     """Zero each element with probability ``rate``, scale the rest by 1 / (1 - rate).

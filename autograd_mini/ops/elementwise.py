@@ -11,12 +11,12 @@ import math
 import numpy as np
 
 from ..graph import data_of
-from .registry import op
+from .registry import op, public_wrapper
 
 # ----- binary (numpy broadcasting) ------------------------------------------------------
 
 
-@op
+@op(numpy="add")
 def add(x, y):
     """x + y.  d/dx = 1, d/dy = 1"""
     return x + y
@@ -26,7 +26,7 @@ add.defvjp(lambda g, out, x, y: g,
            lambda g, out, x, y: g, reads_out=False)
 
 
-@op
+@op(numpy="subtract")
 def sub(x, y):
     """x - y.  d/dx = 1, d/dy = -1"""
     return x - y
@@ -36,7 +36,7 @@ sub.defvjp(lambda g, out, x, y: g,
            lambda g, out, x, y: -g, reads_out=False)
 
 
-@op
+@op(numpy="multiply")
 def mul(x, y):
     """x * y.  d/dx = y, d/dy = x"""
     return x * y
@@ -46,7 +46,7 @@ mul.defvjp(lambda g, out, x, y: g * y,
            lambda g, out, x, y: g * x, reads_out=False)
 
 
-@op
+@op(numpy=("divide", "true_divide"), tf_node="truediv", args="nonzero_divisor")
 def div(x, y):
     """x / y.  d/dx = 1/y, d/dy = -x/y**2"""
     return x / y
@@ -78,7 +78,7 @@ def _power(a, b):
     return float(np.float64(a) ** b) if type(out) is complex else out
 
 
-@op(scalar=_power)
+@op(scalar=_power, numpy="power", args="positive_base")
 def pow(x, y):  # noqa: A001  (numpy's name)
     """x ** y.  d/dx = y*x**(y-1), d/dy = log(x)*x**y"""
     return x**y
@@ -113,7 +113,7 @@ def _pow_dy(g, out, x, y):
 pow.defvjp(_pow_dx, _pow_dy)
 
 
-@op
+@op(ties=True, numpy="maximum", tf_node="Maximum")
 def maximum(x, y):
     """Elementwise max.  d/dx = [x >= y], d/dy = [x < y]"""
     return np.maximum(x, y)
@@ -123,7 +123,7 @@ maximum.defvjp(lambda g, out, x, y: g * (x >= y),
                lambda g, out, x, y: g * (x < y))
 
 
-@op
+@op(ties=True, numpy="minimum", tf_node="Minimum")
 def minimum(x, y):
     """Elementwise min.  d/dx = [x <= y], d/dy = [x > y]"""
     return np.minimum(x, y)
@@ -136,7 +136,7 @@ minimum.defvjp(lambda g, out, x, y: g * (x <= y),
 # ----- unary ----------------------------------------------------------------------------
 
 
-@op
+@op(numpy="negative", tf_node="Neg")
 def neg(x):
     """-x.  d/dx = -1"""
     return -x
@@ -145,7 +145,7 @@ def neg(x):
 neg.defvjp(lambda g, out, x: -g, reads_out=False)
 
 
-@op(scalar=math.exp)
+@op(scalar=math.exp, numpy="exp", tf_node="Exp")
 def exp(x):
     """e ** x.  d/dx = exp(x)"""
     return np.exp(x)
@@ -154,7 +154,7 @@ def exp(x):
 exp.defvjp(lambda g, out, x: g * out)
 
 
-@op(scalar=math.log, domain=(0.0, None))
+@op(scalar=math.log, domain=(0.0, None), numpy="log", tf_node="Log")
 def log(x):
     """Natural logarithm.  d/dx = 1/x"""
     return np.log(x)
@@ -163,7 +163,7 @@ def log(x):
 log.defvjp(lambda g, out, x: _quotient(g, x))
 
 
-@op(scalar=math.sqrt, domain=(0.0, None))
+@op(scalar=math.sqrt, domain=(0.0, None), numpy="sqrt", tf_node="Sqrt")
 def sqrt(x):
     """Square root.  d/dx = 1/(2*sqrt(x))"""
     return np.sqrt(x)
@@ -172,7 +172,7 @@ def sqrt(x):
 sqrt.defvjp(lambda g, out, x: _quotient(g, 2 * out))
 
 
-@op
+@op(numpy="square", tf_node="Square")
 def square(x):
     """x ** 2.  d/dx = 2*x"""
     return x * x
@@ -181,7 +181,7 @@ def square(x):
 square.defvjp(lambda g, out, x: g * (x + x), reads_out=False)  # 2*g*x exactly, 1 op fewer
 
 
-@op(scalar=abs)
+@op(scalar=abs, kinks=(0.0,), numpy="absolute", tf_node="Abs")
 def abs(x):  # noqa: A001  (numpy's name)
     """|x|.  d/dx = sign(x)"""
     return np.abs(x)
@@ -190,7 +190,7 @@ def abs(x):  # noqa: A001  (numpy's name)
 abs.defvjp(lambda g, out, x: g * np.sign(data_of(x)))
 
 
-@op(scalar=math.sin)
+@op(scalar=math.sin, numpy="sin")
 def sin(x):
     """Sine.  d/dx = cos(x)"""
     return np.sin(x)
@@ -199,7 +199,7 @@ def sin(x):
 sin.defvjp(lambda g, out, x: g * cos(x))
 
 
-@op(scalar=math.cos)
+@op(scalar=math.cos, numpy="cos")
 def cos(x):
     """Cosine.  d/dx = -sin(x)"""
     return np.cos(x)
@@ -208,7 +208,7 @@ def cos(x):
 cos.defvjp(lambda g, out, x: -g * sin(x))
 
 
-@op(scalar=math.tanh)
+@op(scalar=math.tanh, numpy="tanh", tf_node="Tanh")
 def tanh(x):
     """Hyperbolic tangent.  d/dx = 1 - tanh(x)**2"""
     return np.tanh(x)
@@ -224,7 +224,7 @@ def _sigmoid_scalar(x: float) -> float:
     return e / (1.0 + e)
 
 
-@op(scalar=_sigmoid_scalar)
+@op(scalar=_sigmoid_scalar, tf_node="Sigmoid")
 def sigmoid(x):
     """Logistic 1/(1+exp(-x)).  d/dx = sigmoid(x)*(1-sigmoid(x))"""
     with np.errstate(over="ignore"):  # exp(-x) = inf gives the right limit, 0
@@ -234,7 +234,7 @@ def sigmoid(x):
 sigmoid.defvjp(lambda g, out, x: g * out * (1 - out))
 
 
-@op(scalar=lambda x: x if x > 0.0 else 0.0)
+@op(scalar=lambda x: x if x > 0.0 else 0.0, kinks=(0.0,), tf_node="Relu")
 def relu(x):
     """max(x, 0).  d/dx = [x > 0]"""
     return np.maximum(x, 0)
@@ -243,18 +243,19 @@ def relu(x):
 relu.defvjp(lambda g, out, x: g * (x > 0))
 
 
-def clip(x, low=None, high=None):
-    """x limited to [low, high] (either may be None), as ``np.clip``."""
-    return _clip(x, low=data_of(low), high=data_of(high))
-
-
-@op(name="clip")
+@op(name="clip", args="clip", numpy="clip")
 def _clip(x, *, low=None, high=None):
     """x limited to [low, high].  d/dx = [low <= x <= high]"""
     return np.clip(x, low, high)
 
 
 _clip.defvjp(lambda g, out, x, *, low, high: g * _inside(data_of(x), low, high))
+
+
+@public_wrapper(_clip)
+def clip(x, low=None, high=None):
+    """x limited to [low, high] (either may be None), as ``np.clip``."""
+    return _clip(x, low=data_of(low), high=data_of(high))
 
 
 def _inside(x, low, high):
@@ -271,12 +272,7 @@ def _factor(mask):
     return mask if np.ndim(mask) else float(mask)
 
 
-def where(condition, x, y):
-    """x where condition holds, else y, as ``np.where``; the condition gets no gradient."""
-    return _where(x, y, condition=np.asarray(data_of(condition), dtype=bool))
-
-
-@op(name="where")
+@op(name="where", args="where", numpy="where")
 def _where(x, y, *, condition):
     """x where condition holds, else y.  d/dx = [condition], d/dy = [not condition]"""
     return np.where(condition, x, y)
@@ -284,3 +280,9 @@ def _where(x, y, *, condition):
 
 _where.defvjp(lambda g, out, x, y, *, condition: g * _factor(condition),
               lambda g, out, x, y, *, condition: g * _factor(~condition))
+
+
+@public_wrapper(_where)
+def where(condition, x, y):
+    """x where condition holds, else y, as ``np.where``; the condition gets no gradient."""
+    return _where(x, y, condition=np.asarray(data_of(condition), dtype=bool))

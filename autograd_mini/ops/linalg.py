@@ -53,7 +53,7 @@ def _as_row_last(g):
     return reshape(g, shape[:-1] + (1,) + shape[-1:])
 
 
-@op
+@op(args="matmul", numpy="matmul", tf_node="MatMul")
 def matmul(x, y):
     """Matrix product x @ y.  d/dx = g @ y.T, d/dy = x.T @ g"""
     return np.matmul(x, y)

@@ -25,7 +25,7 @@ def _logsumexp(x, axis):
     return np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True)) + m
 
 
-@op
+@op(args="along_axis")
 def logsumexp(x, axis=-1, keepdims=False):
     """log(sum(exp(x))) over an axis, without overflow.  d/dx = softmax(x)"""
     out = _logsumexp(x, axis)
@@ -36,7 +36,7 @@ logsumexp.defvjp(lambda g, out, x, *, axis, keepdims:
                  _spread(g, x, axis, keepdims) * exp(x - _spread(out, x, axis, keepdims)))
 
 
-@op
+@op(args="along_axis", tf_node="Softmax")
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) over an axis.  d/dx = s * (g - sum(g*s))"""
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
@@ -46,7 +46,7 @@ def softmax(x, axis=-1):
 softmax.defvjp(lambda g, out, x, *, axis: out * (g - sum(g * out, axis=axis, keepdims=True)))
 
 
-@op
+@op(args="along_axis")
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) over an axis.  d/dx = g - softmax(x) * sum(g)"""
     shifted, _ = _shifted(x, axis)  # (x - m) - log(sum): no cancellation of m, as in TF

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..graph import data_of, shape_of
-from .registry import op
+from .registry import op, public_wrapper
 from .windows import (
     Pads,
     Pair,
@@ -41,7 +41,7 @@ def _lowest(x: np.ndarray) -> float:
     return np.iinfo(x.dtype).min if x.dtype.kind in "iu" else -np.inf
 
 
-@op(name="max_pool2d")
+@op(name="max_pool2d", args="pool", ties=True)
 def _max_pool2d(x, *, size, stride, padding, data_format):
     """The largest value of each window.  d/dx = g at the window's first maximum, 0 elsewhere"""
     # "SAME" pads with -inf; a tie goes to the first maximum in row-major window order
@@ -65,7 +65,7 @@ def _first_max(x: np.ndarray, out: np.ndarray, size: Pair, stride: Pair, padding
     return first
 
 
-@op(nin=1)
+@op(nin=1, args="pool")
 def max_pool2d_scatter(g, first, input_size, size, stride, padding, data_format):
     """max_pool2d's gradient.  d/dg = max_pool2d_gather(u, first)"""
     # each g goes to the pixel at offset `first` (NHWC order) of its window
@@ -74,7 +74,7 @@ def max_pool2d_scatter(g, first, input_size, size, stride, padding, data_format)
         first == i * size[1] + j), size, stride, (1, 1), padding), data_format)
 
 
-@op(nin=1)
+@op(nin=1, args="pool")
 def max_pool2d_gather(x, first, size, stride, padding, data_format):
     """The pixel at offset ``first`` of each window of x.  d/dx = max_pool2d_scatter(g)"""
     xp, out = _padded(_nhwc(x, data_format), _nhwc_pads(padding)), None
@@ -105,7 +105,7 @@ def _real_counts(input_size: Pair, size: Pair, stride: Pair, padding: Pads,
     return np.multiply.outer(*per_axis).astype(dtype)[:, :, None]
 
 
-@op(name="avg_pool2d")
+@op(name="avg_pool2d", args="pool")
 def _avg_pool2d(x, *, size, stride, padding, data_format):
     """The mean of each window's real pixels.  d/dx = avg_pool2d_transpose(g)"""
     # padded cells are not counted, as in TensorFlow
@@ -117,7 +117,7 @@ def _avg_pool2d(x, *, size, stride, padding, data_format):
                       data_format)
 
 
-@op
+@op(args="pool")
 def avg_pool2d_transpose(g, *, input_size, size, stride, padding, data_format):
     """avg_pool2d's gradient: g shared out over each window's real pixels.  d/dg = avg_pool2d(u)"""
     gn = _nhwc(g, data_format)
@@ -151,6 +151,7 @@ def _pool_settings(name: str, x: Any, size: Any, stride: Any, padding: Any,
     return {"size": window, "stride": st, "padding": pads, "data_format": fmt}
 
 
+@public_wrapper(_max_pool2d)
 def max_pool2d(x: Any, size: Any = 2, stride: Any = None, padding: Any = "VALID",
                data_format: str = "NHWC") -> Any:
     """The maximum of each ``size`` window, moved by ``stride`` (default: ``size``).
@@ -163,6 +164,7 @@ def max_pool2d(x: Any, size: Any = 2, stride: Any = None, padding: Any = "VALID"
                                            data_format))
 
 
+@public_wrapper(_avg_pool2d)
 def avg_pool2d(x: Any, size: Any = 2, stride: Any = None, padding: Any = "VALID",
                data_format: str = "NHWC") -> Any:
     """The mean of each ``size`` window, moved by ``stride`` (default: ``size``).

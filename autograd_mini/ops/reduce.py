@@ -42,7 +42,7 @@ def _share(x, out, axis, keepdims):
     return hit / np.sum(hit, axis=axis, keepdims=True)
 
 
-@op
+@op(args="reduce", numpy="sum", tf_node="Sum")
 def sum(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
     """Sum over axes.  d/dx = 1 on every summed element"""
     return sum_array(x, axis=axis, keepdims=keepdims)
@@ -52,7 +52,7 @@ sum.defvjp(lambda g, out, x, *, axis, keepdims: _spread(g, x, axis, keepdims),
            reads_out=False)
 
 
-@op
+@op(args="reduce", numpy="mean", tf_node="Mean")
 def mean(x, axis=None, keepdims=False):
     """Mean over axes.  d/dx = 1/n on every averaged element"""
     # the sum over the count: a list of Values sums to a Value (which has no .size), and
@@ -73,7 +73,7 @@ def _mean_vjp(g, out, x, *, axis, keepdims):
 mean.defvjp(_mean_vjp, reads_out=False)
 
 
-@op
+@op(args="reduce", ties=True, numpy=("max", "amax"), tf_node="Max")
 def max(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
     """Largest element over axes.  d/dx = 1 at the max (shared among ties), else 0"""
     return np.max(x, axis=axis, keepdims=keepdims)
@@ -83,7 +83,7 @@ max.defvjp(lambda g, out, x, *, axis, keepdims:
            _spread(g, x, axis, keepdims) * _share(x, out, axis, keepdims))
 
 
-@op
+@op(args="reduce", ties=True, numpy=("min", "amin"), tf_node="Min")
 def min(x, axis=None, keepdims=False):  # noqa: A001  (numpy's name)
     """Smallest element over axes.  d/dx = 1 at the min (shared among ties), else 0"""
     return np.min(x, axis=axis, keepdims=keepdims)

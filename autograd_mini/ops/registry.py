@@ -38,8 +38,22 @@ class OpSpec:
         vjp_argnum: for variadic ops, ``vjp(i, g, out, *inputs, **kwargs)`` instead.
         scalar: an optional faster forward for Python floats (``math.exp``).
         domain: ``(low, high)`` of inputs the op is defined on; used by property tests.
+        kinks: the inputs where the op is not differentiable (relu's and abs's ``(0.0,)``,
+            multiples of 1/4): its tests draw inputs away from them.
+        ties: True for ops whose gradient picks one of equal inputs (max, maximum): their
+            tests draw no two inputs (or elements) alike.
+        args: the name of the recipe that draws the op's test arguments (``"reduce"``,
+            ``"along_axis"``, see ``testing.op_table.RECIPES``); None for an elementwise op
+            without settings, whose inputs are drawn from ``domain``.
+        numpy: the numpy ufunc and function names that reach this op on Tensors
+            (``("divide", "true_divide")``); they call ``public``.
+        tf_node: the name TF1 gives the op's graph node where it differs from ``name``
+            (``"MatMul"``, shown as "MatMul:0").
         formula: the local derivative in plain text, for lectures (``"d/dx = 1/x"``).
         differentiable: False for ops that only compute (their results are constants).
+        nin: the number of inputs (None: variadic); settings: the names of the rest.
+        fn: the registered callable; public: the function users call, ``fn`` or the
+            wrapper declared with ``@public_wrapper(fn)`` (``clip``, ``concatenate``).
         reads_out: False when no VJP reads ``out``, so a define-then-run plan need not
             compute a result that only seeds gradients (TF1 skips an unfetched loss too).
         saves: per input, whether some VJP reads that input's values (not only its shape),
@@ -55,8 +69,16 @@ class OpSpec:
     domain: tuple[float | None, float | None] | None = None
     formula: str = ""
     differentiable: bool = True
+    kinks: tuple[float, ...] = ()
+    ties: bool = False
+    args: str | None = None
+    numpy: tuple[str, ...] = ()
+    tf_node: str | None = None
     reads_out: bool = True
+    nin: int | None = None
+    settings: tuple[str, ...] = ()
     fn: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
+    public: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         # the ``_ctx`` shared by every node of this op that has no settings: one object
@@ -151,21 +173,32 @@ OPS: dict[str, OpSpec] = {}
 
 def op(forward: Callable | None = None, *, name: str | None = None, nin: int | None = None,
        scalar: Callable | None = None, domain: tuple[float | None, float | None] | None = None,
-       differentiable: bool = True) -> Any:
+       differentiable: bool = True, kinks: Sequence[float] = (), ties: bool = False,
+       args: str | None = None, numpy: str | Sequence[str] = (),
+       tf_node: str | None = None) -> Any:
     """Register ``forward`` as an op; returns the callable users call.
 
     The callable computes plainly on plain inputs and records a node when any input is
     a ``Value`` or ``Tensor``. Attach gradients with ``f.defvjp(...)``. The inputs are
     the leading positional parameters without defaults (or the first ``nin``); the
     parameters after them (``axis``, ``shape``) are settings, passed to the VJPs by name.
+
+    The rest declares what the rest of the package reads off the op (see ``OpSpec``):
+    ``domain``, ``kinks`` and ``ties`` keep its tests and random expressions where finite
+    differences hold; ``args`` names the recipe drawing its test arguments (needed for an
+    op with settings); ``numpy="exp"`` makes ``np.exp(t)`` reach it; ``tf_node="Exp"`` is
+    its TF1 node name. ``@op(scalar=math.exp, numpy="exp", tf_node="Exp")`` says it all.
     """
 
     def register(forward: Callable) -> Callable:
         doc = (forward.__doc__ or "").strip()
         formula = doc.split("  ", 1)[1].strip() if doc and "  " in doc.splitlines()[0] else ""
-        spec = OpSpec(name or forward.__name__, forward, scalar=scalar, domain=domain,
-                      formula=formula, differentiable=differentiable)
         n_in, settings = _split_signature(forward, nin)
+        spec = OpSpec(name or forward.__name__, forward, scalar=scalar, domain=domain,
+                      formula=formula, differentiable=differentiable, kinks=tuple(kinks),
+                      ties=ties, args=args,
+                      numpy=(numpy,) if isinstance(numpy, str) else tuple(numpy),
+                      tf_node=tf_node, nin=n_in, settings=tuple(settings))
         defaults = {k: v for k, v in settings.items() if v is not inspect.Parameter.empty}
         names = list(settings)
 
@@ -200,11 +233,22 @@ def op(forward: Callable | None = None, *, name: str | None = None, nin: int | N
         call.spec = spec  # type: ignore[attr-defined]
         call.defvjp = spec.defvjp  # type: ignore[attr-defined]
         call.defvjp_argnum = spec.defvjp_argnum  # type: ignore[attr-defined]
-        spec.fn = call
+        spec.fn = spec.public = call
         OPS[spec.name] = spec
         return call
 
     return register(forward) if forward is not None else register
+
+
+def public_wrapper(registered: Callable) -> Callable[[Callable], Callable]:
+    """Declare the decorated function as the one users call for the op ``registered``
+    (it converts its arguments, then calls it): numpy's names of the op reach it."""
+
+    def declare(wrapper: Callable) -> Callable:
+        registered.spec.public = wrapper  # type: ignore[attr-defined]
+        return wrapper
+
+    return declare
 
 
 def _split_signature(forward: Callable, nin: int | None) -> tuple[int | None, dict]:

@@ -16,7 +16,7 @@ import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import strategies as st
 
-from ..ops import OPS
+from ..ops import OPS, OpSpec
 
 MARGIN = 0.05  # how far from a kink, tie or clip bound a drawn value must stay
 TAME = 4.0  # operands larger than this in magnitude go through tanh first
@@ -117,15 +117,18 @@ def _binary(name: str) -> Callable[[_Program], Any]:
                              else [p.operand(), p.pick()])
 
 
-def _div(p: _Program) -> int:
-    return p.apply("div", [p.operand(), p.away_from_zero(p.pick())])
+def _div(name: str) -> Callable[[_Program], Any]:
+    return lambda p: p.apply(name, [p.operand(), p.away_from_zero(p.pick())])
 
 
-def _pow(p: _Program) -> int:
-    base = p.inside(p.pick(), (0.0, None))
-    if p.draw(st.booleans()):
-        return p.apply("pow", [base, p.draw(st.sampled_from([-1.0, 0.5, 1.5, 2.0, 3.0]))])
-    return p.apply("pow", [p.draw(st.sampled_from([base, 2.0])), p.pick()])
+def _pow(name: str) -> Callable[[_Program], Any]:
+    def rule(p: _Program) -> int:
+        base = p.inside(p.pick(), (0.0, None))
+        if p.draw(st.booleans()):
+            return p.apply(name, [base, p.draw(st.sampled_from([-1.0, 0.5, 1.5, 2.0, 3.0]))])
+        return p.apply(name, [p.draw(st.sampled_from([base, 2.0])), p.pick()])
+
+    return rule
 
 
 def _kink(name: str, arity: int, distance: Callable) -> Callable[[_Program], Any]:
@@ -140,26 +143,36 @@ def _kink(name: str, arity: int, distance: Callable) -> Callable[[_Program], Any
     return rule
 
 
-def _clip(p: _Program) -> int:
-    i, low = p.pick(), p.draw(st.floats(-2.0, 0.0))
-    high = low + p.draw(st.floats(0.5, 2.0))
-    v = p.values[i]
-    if min(np.min(np.abs(v - low)), np.min(np.abs(v - high))) >= MARGIN:
-        return p.apply("clip", [i], low=low, high=high)
-    return p.apply("sigmoid", [i])
+def _distance_to(kinks: tuple) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda x: np.min([np.abs(x - k) for k in kinks], axis=0)
 
 
-def _where(p: _Program) -> int:
-    x, y = p.pick(), p.pick()
-    shape = np.broadcast(p.values[x], p.values[y]).shape
-    return p.apply("where", [x, y], condition=p.draw(hnp.arrays(bool, shape)))
+def _clip(name: str) -> Callable[[_Program], Any]:
+    def rule(p: _Program) -> int:
+        i, low = p.pick(), p.draw(st.floats(-2.0, 0.0))
+        high = low + p.draw(st.floats(0.5, 2.0))
+        v = p.values[i]
+        if min(np.min(np.abs(v - low)), np.min(np.abs(v - high))) >= MARGIN:
+            return p.apply(name, [i], low=low, high=high)
+        return p.apply("sigmoid", [i])
+
+    return rule
+
+
+def _where(name: str) -> Callable[[_Program], Any]:
+    def rule(p: _Program) -> int:
+        x, y = p.pick(), p.pick()
+        shape = np.broadcast(p.values[x], p.values[y]).shape
+        return p.apply(name, [x, y], condition=p.draw(hnp.arrays(bool, shape)))
+
+    return rule
 
 
 def _reduce(name: str) -> Callable[[_Program], Any]:
     def rule(p: _Program) -> int:
         i = p.pick()
         axis, v, op = p.axis(i), p.values[i], name
-        if name in ("max", "min"):  # the extreme must be unique, a margin from the next
+        if OPS[name].ties:  # max, min: the extreme must be unique, a margin from the next
             extreme = (np.max if name == "max" else np.min)(v, axis, keepdims=True)
             if np.max(np.sum(np.abs(v - extreme) < MARGIN, axis=axis)) > 1:
                 op = "sum"
@@ -173,26 +186,40 @@ def _along_axis(name: str) -> Callable[[_Program], Any]:
         i = p.pick()
         if p.values[i].ndim == 0:
             return p.apply("tanh", [i])
-        extra = {"keepdims": True} if name == "logsumexp" else {}
+        extra = {"keepdims": True} if "keepdims" in OPS[name].settings else {}
         return p.apply(name, [i], axis=p.axis(i, tuples=False), **extra)
 
     return rule
 
 
-# elementwise rules work on Values and Tensors; the others need arrays
-ELEMENTWISE_RULES: dict[str, Callable[[_Program], Any]] = {
-    **{name: _unary(name) for name in
-       ["neg", "exp", "log", "sqrt", "square", "sin", "cos", "tanh", "sigmoid"]},
-    **{name: _binary(name) for name in ["add", "sub", "mul"]},
-    "div": _div, "pow": _pow, "clip": _clip, "where": _where,
-    "relu": _kink("relu", 1, np.abs), "abs": _kink("abs", 1, np.abs),
-    "maximum": _kink("maximum", 2, lambda x, y: np.abs(x - y)),
-    "minimum": _kink("minimum", 2, lambda x, y: np.abs(x - y)),
-}
-ARRAY_RULES: dict[str, Callable[[_Program], Any]] = {
-    **{name: _reduce(name) for name in ["sum", "mean", "max", "min"]},
-    **{name: _along_axis(name) for name in ["softmax", "log_softmax", "logsumexp"]},
-}
+# the rules of the ops' argument recipes (``@op(args=...)``) that expressions use:
+# elementwise ones work on Values and Tensors, the others need arrays
+_ELEMENTWISE_RECIPES = {"nonzero_divisor": _div, "positive_base": _pow, "clip": _clip,
+                        "where": _where}
+_ARRAY_RECIPES = {"reduce": _reduce, "along_axis": _along_axis}
+
+
+def _rule(spec: OpSpec, arrays: bool) -> Callable[[_Program], Any] | None:
+    """The rule that appends ``spec``'s op, read off its declarations; None if expressions
+    leave it out (ops with settings of their own, elementwise ops of 3 or more inputs)."""
+    if spec.args is None and spec.nin is not None and not spec.settings:  # elementwise
+        if spec.nin == 1:
+            return _kink(spec.name, 1, _distance_to(spec.kinks)) if spec.kinks else \
+                _unary(spec.name)
+        if spec.nin == 2 and spec.ties:
+            return _kink(spec.name, 2, lambda x, y: np.abs(x - y))
+        if spec.nin == 2 and spec.domain is None and not spec.kinks:
+            return _binary(spec.name)
+        return None
+    make = {**_ELEMENTWISE_RECIPES, **(_ARRAY_RECIPES if arrays else {})}.get(spec.args or "")
+    return make(spec.name) if make is not None else None
+
+
+def rules(arrays: bool) -> dict[str, Callable[[_Program], Any]]:
+    """Op name -> the rule appending it, for every registered op an expression may use:
+    the elementwise ones (on Values too) and, with ``arrays``, reductions and softmaxes."""
+    found = {name: _rule(spec, arrays) for name, spec in OPS.items()}
+    return {name: rule for name, rule in found.items() if rule is not None}
 
 
 # ----- heads: an optional last step that changes the shape -------------------------------------
@@ -240,13 +267,14 @@ HEADS: dict[str, Callable[[_Program], Any]] = {
 def grow(draw: Callable, values: list[np.ndarray], n_steps: int, arrays: bool) -> Expression:
     """An expression of ``n_steps`` ops on inputs with these ``values``, plus maybe a head.
 
-    Only ops present in ``OPS`` are used; ``arrays`` allows reductions and heads.
+    The ops are the registered ones, chosen by their declarations (see ``rules``); ``arrays``
+    allows reductions and heads.
     """
-    rules = {**ELEMENTWISE_RULES, **(ARRAY_RULES if arrays else {})}
-    names = sorted(name for name in rules if name in OPS)
+    usable = rules(arrays)
+    names = sorted(usable)
     p = _Program(draw, values)
     for _ in range(n_steps):
-        rules[draw(st.sampled_from(names))](p)
+        usable[draw(st.sampled_from(names))](p)
     heads = sorted(name for name in HEADS if name in OPS) if arrays else []
     if heads and draw(st.booleans()):
         HEADS[draw(st.sampled_from(heads))](p)

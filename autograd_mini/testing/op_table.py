@@ -1,21 +1,25 @@
 """``OP_ARGS``: how to draw the arguments of each registered op for its gradient tests.
 
-One entry per op name: input shapes (broadcasting for binary ops), values inside the op's
-domain and away from kinks (relu, abs), ties (max, maximum) and clip bounds, and the
-op's settings (axes, shapes, indices). A test fails for any op of the package missing here.
+Each op's ``@op`` block names its recipe (``args="reduce"``; an elementwise op without
+settings needs none) and declares its ``domain``, ``kinks`` (relu, abs) and ``ties`` (max,
+maximum); the recipes here turn those into input shapes (broadcasting for binary ops),
+values inside the domain and away from kinks, ties and clip bounds, and the op's settings
+(axes, shapes, indices). A test fails for any op of the package without a recipe.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import strategies as st
+
+from ..ops import OPS, OpSpec
 
 REAL = st.floats(-2.0, 2.0)
 POSITIVE = st.floats(0.25, 3.0)
@@ -60,13 +64,27 @@ def _broadcastable(n: int) -> st.SearchStrategy:
         lambda b: b.input_shapes)
 
 
+def _declared_elements(spec: OpSpec, n: int) -> list[st.SearchStrategy[float]]:
+    """Each input's values for an elementwise op: in its domain, away from its kinks or
+    (two inputs) never tied."""
+    if spec.ties:
+        return [OFF_GRID, ON_GRID]
+    if spec.kinks:
+        if any(k * 4 != round(k * 4) for k in spec.kinks):
+            raise ValueError(f"{spec.name}: kinks {spec.kinks} are not multiples of 1/4; "
+                             "declare a recipe of its own with @op(args=...)")
+        return [OFF_GRID] * n
+    return [_domain_elements(spec.domain)] * n
+
+
 @st.composite
 def elementwise(draw, spec, scalar, elements=None):
-    """Inputs for an elementwise op: broadcastable shapes, values in ``spec.domain``."""
+    """Inputs for an elementwise op: broadcastable shapes, values in ``spec.domain`` and
+    away from ``spec.kinks`` and ``spec.ties``."""
     params = inspect.signature(spec.forward).parameters.values()
     n = len([p for p in params if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD])
     shapes = [()] * n if scalar else draw(_broadcastable(n))
-    return _arrays(draw, shapes, elements or [_domain_elements(spec.domain)] * n), {}
+    return _arrays(draw, shapes, elements or _declared_elements(spec, n)), {}
 
 
 @st.composite
@@ -85,7 +103,8 @@ def _clip(draw, spec, scalar):
 
 
 @st.composite
-def _reduce(draw, spec, scalar, elements=REAL, unique=False):
+def _reduce(draw, spec, scalar):
+    elements, unique = (DISTINCT, True) if spec.ties else (REAL, False)  # max, min: no ties
     shape = _shape(draw)
     axis = draw(st.none() | st.integers(-len(shape), len(shape) - 1) | hnp.valid_tuple_axes(
         len(shape), min_size=1)) if shape else None
@@ -94,10 +113,10 @@ def _reduce(draw, spec, scalar, elements=REAL, unique=False):
 
 
 @st.composite
-def _along_axis(draw, spec, scalar, keepdims=False):
+def _along_axis(draw, spec, scalar):
     shape = _shape(draw, min_dims=1)
     settings = {"axis": draw(st.integers(-len(shape), len(shape) - 1))}
-    if keepdims:
+    if "keepdims" in spec.settings:
         settings["keepdims"] = draw(st.booleans())
     return _arrays(draw, [shape], [REAL]), settings
 
@@ -196,24 +215,28 @@ def _geometry(draw, pool=False):
 
 
 @st.composite
-def _conv(draw, spec, scalar, inputs=("x", "w")):
+def _conv(draw, spec, scalar):
+    """conv2d and its VJP ops: the inputs (``x``, ``w`` or ``g``) are named as in _geometry."""
     shapes, settings = draw(_geometry())
-    if spec.name == "conv2d_transpose":
+    if "input_size" in spec.settings:
         settings["input_size"] = shapes["input_size"]
-    elif spec.name == "conv2d_filter_grad":
+    elif "kernel_size" in spec.settings:
         settings["kernel_size"] = shapes["size"]
+    inputs = list(inspect.signature(spec.forward).parameters)[:spec.nin]
     return _arrays(draw, [shapes[i] for i in inputs], [REAL] * len(inputs)), settings
 
 
 @st.composite
-def _pool(draw, spec, scalar, elements=REAL, unique=False):
+def _pool(draw, spec, scalar):
+    """The pools and their VJP ops; max_pool2d (``ties``) without ties in a window."""
+    elements, unique = (MANY_DISTINCT, True) if spec.ties else (REAL, False)
     shapes, settings = draw(_geometry(pool=True))
     settings["size"] = shapes["size"]
-    if spec.name in ("max_pool2d_scatter", "max_pool2d_gather"):  # which pixel of a window
+    if "first" in spec.settings:  # which pixel of a window (max_pool2d's VJP ops)
         g = shapes["g"]
         settings["first"] = draw(hnp.arrays(np.intp, g if settings["data_format"] == "NHWC" else (
             g[0], *g[2:], g[1]), elements=st.integers(0, np.prod(shapes["size"]) - 1)))
-    if spec.name.endswith(("transpose", "scatter")):
+    if "input_size" in spec.settings:  # from the output's gradient back to the input
         settings["input_size"] = shapes["input_size"]
         return _arrays(draw, [shapes["g"]], [REAL]), settings
     return _arrays(draw, [shapes["x"]], [elements], unique), settings
@@ -233,25 +256,17 @@ def _dropout(draw, spec, scalar):
     return _arrays(draw, [shape], [REAL]), {"mask": mask}
 
 
-_ELEMENTWISE = OpArgs(elementwise, scalar=True)
-_BETWEEN = OpArgs(functools.partial(elementwise, elements=[OFF_GRID, ON_GRID]), scalar=True)
-_AWAY_FROM_0 = OpArgs(functools.partial(elementwise, elements=[OFF_GRID]), scalar=True)
-
-OP_ARGS: dict[str, OpArgs] = {
-    # elementwise: inputs from the op's domain, away from kinks (relu, abs), ties
-    # (maximum, minimum), clip bounds and zero denominators
-    **dict.fromkeys(["add", "sub", "mul", "neg", "exp", "log", "sqrt", "square", "sin", "cos",
-                     "tanh", "sigmoid"], _ELEMENTWISE),
-    "div": OpArgs(functools.partial(elementwise, elements=[REAL, NONZERO]), scalar=True),
-    "pow": OpArgs(functools.partial(elementwise, elements=[POSITIVE, REAL]), scalar=True),
-    "maximum": _BETWEEN, "minimum": _BETWEEN, "relu": _AWAY_FROM_0, "abs": _AWAY_FROM_0,
+RECIPES: dict[str, OpArgs] = {
+    # elementwise: inputs from the op's domain, away from kinks (relu, abs) and ties
+    # (maximum, minimum); away from zero denominators, clip bounds; positive bases
+    "elementwise": OpArgs(elementwise, scalar=True),
+    "nonzero_divisor": OpArgs(functools.partial(elementwise, elements=[REAL, NONZERO]),
+                              scalar=True),
+    "positive_base": OpArgs(functools.partial(elementwise, elements=[POSITIVE, REAL]),
+                            scalar=True),
     "clip": OpArgs(_clip, scalar=True), "where": OpArgs(_where, scalar=True),
-    # reductions: axis None, int, negative or tuple; max and min without ties
-    "sum": OpArgs(_reduce), "mean": OpArgs(_reduce),
-    "max": OpArgs(functools.partial(_reduce, elements=DISTINCT, unique=True)),
-    "min": OpArgs(functools.partial(_reduce, elements=DISTINCT, unique=True)),
-    "softmax": OpArgs(_along_axis), "log_softmax": OpArgs(_along_axis),
-    "logsumexp": OpArgs(functools.partial(_along_axis, keepdims=True)),
+    # reductions: axis None, int, negative or tuple (max and min without ties); softmax's
+    "reduce": OpArgs(_reduce), "along_axis": OpArgs(_along_axis),
     # shape ops and products
     "reshape": OpArgs(_reshape), "transpose": OpArgs(_transpose),
     "broadcast_to": OpArgs(_broadcast_to), "getitem": OpArgs(_getitem),
@@ -259,10 +274,33 @@ OP_ARGS: dict[str, OpArgs] = {
     "stack": OpArgs(functools.partial(_join, new_axis=True)), "matmul": OpArgs(_matmul),
     # convolutional nets: small windows with every stride, dilation and padding; max_pool2d
     # without ties; dropout with a drawn mask (the op's setting)
-    "conv2d": OpArgs(_conv), "conv2d_transpose": OpArgs(functools.partial(_conv, inputs=(
-        "g", "w"))), "conv2d_filter_grad": OpArgs(functools.partial(_conv, inputs=("x", "g"))),
-    "max_pool2d": OpArgs(functools.partial(_pool, elements=MANY_DISTINCT, unique=True)),
-    "avg_pool2d": OpArgs(_pool), "avg_pool2d_transpose": OpArgs(_pool),
-    "max_pool2d_scatter": OpArgs(_pool), "max_pool2d_gather": OpArgs(_pool),
-    "pad": OpArgs(_pad), "dropout": OpArgs(_dropout),
+    "conv": OpArgs(_conv), "pool": OpArgs(_pool), "pad": OpArgs(_pad),
+    "dropout": OpArgs(_dropout),
 }
+
+
+def recipe_of(spec: OpSpec) -> OpArgs | None:
+    """How to draw ``spec``'s arguments: the recipe its ``args=`` names, "elementwise" for
+    an op with a fixed number of inputs and no settings, None otherwise."""
+    if spec.args is not None:
+        return RECIPES.get(spec.args)
+    return RECIPES["elementwise"] if spec.nin is not None and not spec.settings else None
+
+
+class _OpArgs(Mapping[str, OpArgs]):
+    """Op name -> its ``OpArgs``, read from ``OPS`` on each look-up (test-time ops too)."""
+
+    def __getitem__(self, name: str) -> OpArgs:
+        found = recipe_of(OPS[name]) if name in OPS else None
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, spec in list(OPS.items()) if recipe_of(spec) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+OP_ARGS: Mapping[str, OpArgs] = _OpArgs()

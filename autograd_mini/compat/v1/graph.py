@@ -141,15 +141,6 @@ def reset_default_graph() -> None:
 # ----- graph elements ----------------------------------------------------------------------------
 
 
-# the names TF1 gives an op's result where they differ from the engine's op names
-# (``a + b`` is "add" in both; ``tf.matmul(x, w)`` is "MatMul:0")
-TF_NAMES = {"matmul": "MatMul", "div": "truediv", "neg": "Neg", "exp": "Exp", "log": "Log",
-            "sqrt": "Sqrt", "square": "Square", "tanh": "Tanh", "sigmoid": "Sigmoid",
-            "relu": "Relu", "abs": "Abs", "sum": "Sum", "mean": "Mean", "max": "Max",
-            "min": "Min", "maximum": "Maximum", "minimum": "Minimum", "softmax": "Softmax",
-            "reshape": "Reshape", "getitem": "strided_slice", "concatenate": "concat"}
-
-
 class GraphElement(Node):
     """A node of a ``Graph``; drawn like an eager node (``parents``, ``op``, ``name``, ...).
 
@@ -352,7 +343,8 @@ class SymbolicTensor(GraphElement):
         known = [p.data if isinstance(p, Constant) else None for p in parents]
         shape, out_dtype = infer(spec, parents, kwargs, dtype, known)
         differentiable = spec.differentiable and any(p.requires_grad for p in parents)
-        return cls(TF_NAMES.get(spec.name, spec.name), out_dtype, shape, parents, op=spec.name,
+        # TF1's node name where the op declares one (tf.matmul gives 'MatMul:0')
+        return cls(spec.tf_node or spec.name, out_dtype, shape, parents, op=spec.name,
                    requires_grad=differentiable, ctx=(spec, kwargs), graph=graph)
 
     # ----- sugar that Node leaves to Tensor -----------------------------------------------------
