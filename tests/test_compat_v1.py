@@ -441,6 +441,10 @@ def test_a_graph_tensor_prints_as_tf1_prints_it():
         assert str(x) == 'Tensor("Placeholder:0", shape=(?, 2), dtype=float32)'
         w = tf.Variable(np.ones((2, 3), np.float32))
         assert str(tf.matmul(x, w)) == 'Tensor("MatMul_1:0", shape=(?, 3), dtype=float32)'
+        hits = tf.equal(tf.argmax(x, 1), tf.argmax(x, 1))
+        assert str(hits) == 'Tensor("Equal:0", shape=(?,), dtype=bool)'
+        assert str(tf.cast(hits, tf.float32)).startswith('Tensor("Cast:0"')
+        assert hits.parents[0].name == "ArgMax" and hits.parents[1].name == "ArgMax_1"
 
 
 def test_repr_unknown_ranks_and_variables_as_tf1_shows_them():

@@ -26,9 +26,12 @@ int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 
 
-def graph_op(name: str, forward: Callable, *vjps: Callable | None) -> Callable:
-    """A graph-only op: ``forward`` on the input values; no VJPs: no gradient."""
-    spec = OpSpec(name, forward, vjps=vjps, differentiable=any(v is not None for v in vjps))
+def graph_op(name: str, forward: Callable, *vjps: Callable | None,
+             tf_node: str | None = None) -> Callable:
+    """A graph-only op: ``forward`` on the input values; no VJPs: no gradient. ``tf_node``:
+    TF1's name for its node where it differs from ``name``."""
+    spec = OpSpec(name, forward, vjps=vjps, differentiable=any(v is not None for v in vjps),
+                  tf_node=tf_node)
     return lambda *inputs, **settings: SymbolicTensor._apply(spec, inputs, settings)
 
 
@@ -53,8 +56,8 @@ def _tensor(value: Any, dtype: Any, what: str) -> SymbolicTensor:
 # ----- dtypes ---------------------------------------------------------------------------------
 
 _cast_float = graph_op("cast", lambda x, *, dtype: x.astype(dtype),
-                       lambda g, out, x, *, dtype: g.astype(x.dtype))
-_cast_other = graph_op("cast", lambda x, *, dtype: x.astype(dtype))
+                       lambda g, out, x, *, dtype: g.astype(x.dtype), tf_node="Cast")
+_cast_other = graph_op("cast", lambda x, *, dtype: x.astype(dtype), tf_node="Cast")
 
 
 def cast(x: Any, dtype: Any, name: str | None = None) -> SymbolicTensor:
@@ -69,8 +72,8 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> SymbolicTensor:
 # ----- comparisons (no gradient) --------------------------------------------------------------
 
 
-def _comparison(name: str, compare: Callable) -> Callable:
-    op = graph_op(name, compare)
+def _comparison(name: str, compare: Callable, tf_node: str) -> Callable:
+    op = graph_op(name, compare, tf_node=tf_node)
 
     def compare_graph(x: Any, y: Any, name: str | None = None) -> SymbolicTensor:
         return apply(op, list(_tensors(x, y, compare_graph.__name__)), name)
@@ -82,16 +85,17 @@ def _comparison(name: str, compare: Callable) -> Callable:
 
 _SYMBOLS = {"equal": "==", "not_equal": "!=", "greater": ">", "greater_equal": ">=",
             "less": "<", "less_equal": "<="}
-equal = _comparison("equal", np.equal)
-not_equal = _comparison("not_equal", np.not_equal)
-greater = _comparison("greater", np.greater)
-greater_equal = _comparison("greater_equal", np.greater_equal)
-less = _comparison("less", np.less)
-less_equal = _comparison("less_equal", np.less_equal)
+equal = _comparison("equal", np.equal, "Equal")
+not_equal = _comparison("not_equal", np.not_equal, "NotEqual")
+greater = _comparison("greater", np.greater, "Greater")
+greater_equal = _comparison("greater_equal", np.greater_equal, "GreaterEqual")
+less = _comparison("less", np.less, "Less")
+less_equal = _comparison("less_equal", np.less_equal, "LessEqual")
 
 
-def _arg(name: str, pick: Callable) -> Callable:
-    op = graph_op(name, lambda x, *, axis, dtype: pick(x, axis=axis).astype(dtype))
+def _arg(name: str, pick: Callable, tf_node: str) -> Callable:
+    op = graph_op(name, lambda x, *, axis, dtype: pick(x, axis=axis).astype(dtype),
+                  tf_node=tf_node)
 
     def arg_graph(input: Any, axis: int | None = None, name: str | None = None,  # noqa: A002
                   dimension: int | None = None, output_type: Any = int64) -> SymbolicTensor:
@@ -107,9 +111,9 @@ def _arg(name: str, pick: Callable) -> Callable:
     return arg_graph
 
 
-argmax = _arg("argmax", np.argmax)
+argmax = _arg("argmax", np.argmax, "ArgMax")
 argmax.__doc__ = "The index of the largest entry along ``axis`` (0 by default), as int64."
-argmin = _arg("argmin", np.argmin)
+argmin = _arg("argmin", np.argmin, "ArgMin")
 argmin.__doc__ = "The index of the smallest entry along ``axis`` (0 by default), as int64."
 
 
