@@ -36,10 +36,10 @@ from .windows import (
     _nhwc_pads,
     _offsets,
     _padded,
-    _padding,
     _pair,
     _spatial,
     _windows,
+    resolve_padding,
 )
 
 __all__ = ["avg_pool2d", "conv2d", "conv2d_filter_grad", "conv2d_transpose", "dropout",
@@ -195,7 +195,7 @@ def conv2d(x: Any, w: Any, stride: Any = 1, padding: Any = "VALID", dilation: An
     st, dil = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
     kernel, size = _kernel(ws, fmt), _spatial(shape, fmt)
     extent = ((kernel[0] - 1) * dil[0] + 1, (kernel[1] - 1) * dil[1] + 1)
-    pads = _padding(padding, size, extent, st, "conv2d")
+    pads = resolve_padding(padding, size, extent, st, "conv2d")
     _check_fits("conv2d", shape, size, pads, extent, "" if dil == (1, 1) else
                 f" (a {kernel[0]}x{kernel[1]} filter, dilation {dil})")
     return _conv2d(x, w, stride=st, padding=pads, dilation=dil, data_format=fmt)

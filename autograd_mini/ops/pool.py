@@ -28,9 +28,9 @@ from .windows import (
     _offsets,
     _out_size,
     _padded,
-    _padding,
     _pair,
     _spatial,
+    resolve_padding,
 )
 
 # ----- pooling --------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def _pool_settings(name: str, x: Any, size: Any, stride: Any, padding: Any,
     window = _pair(size, "size", name)
     st = window if stride is None else _pair(stride, "stride", name)
     input_size = _spatial(shape, fmt)
-    pads = _padding(padding, input_size, window, st, name)
+    pads = resolve_padding(padding, input_size, window, st, name)
     if any(p >= k for pair, k in zip(pads, window) for p in pair):
         raise ShapeError(f"{name}: padding {pads} must be smaller than the {window[0]}x"
                          f"{window[1]} window on each side, or some windows hold no pixel")

@@ -138,7 +138,7 @@ def _pair(v: Any, what: str, name: str) -> Pair:
     return int(pair[0]), int(pair[1])
 
 
-def _padding(padding: Any, input_size: Pair, extent: Pair, stride: Pair, name: str) -> Pads:
+def resolve_padding(padding: Any, input_size: Pair, extent: Pair, stride: Pair, name: str) -> Pads:
     """``padding`` as ((top, bottom), (left, right)); "SAME" as TensorFlow pads: the output
     has ceil(n / stride) pixels and an odd total puts the extra pixel at the bottom/right."""
     if isinstance(padding, str) and padding.upper() in ("SAME", "VALID"):

@@ -17,6 +17,7 @@ import numpy as np
 
 from ... import ops
 from ...errors import DTypeError, ShapeError
+from ...ops.windows import resolve_padding
 from .array_ops import cast, graph_op
 from .graph import GraphElement, SymbolicTensor, convert_to_tensor
 from .math_ops import apply
@@ -150,13 +151,7 @@ def _pads(padding: str | tuple, shape: tuple, fmt: str, extent: tuple, stride: P
     if None in sizes:
         raise ShapeError(f"{what}: the input's height and width must be known when the graph "
                          f"is built, got shape {shape}")
-    if padding == "VALID":
-        pads = ((0, 0), (0, 0))
-    elif padding == "SAME":
-        totals = [max((-(-n // s) - 1) * s + k - n, 0) for n, k, s in zip(sizes, extent, stride)]
-        pads = tuple((t // 2, t - t // 2) for t in totals)
-    else:
-        pads = padding
+    pads = resolve_padding(padding, sizes, extent, stride, what)  # the ops' own rule
     padded = [n + a + b for n, (a, b) in zip(sizes, pads)]
     if any(p < k for p, k in zip(padded, extent)):
         raise ShapeError(f"{what}: the {extent[0]}x{extent[1]} window is larger than the "
