@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .errors import GraphError, ShapeError
-from .recording import ANOMALY, check_finite, recording
+from .recording import ANOMALY, check_finite, enable_grad, no_grad
 from .versions import check_unchanged, next_id
 
 _MANY = object()  # Node._in1 when the op has three or more inputs, all held in _in0
@@ -192,7 +192,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     """
     order = toposort(root, expand)  # 1. every node before its parents
     grads: dict[Node, Any] = {root: seed}  # 2. d(root)/d(root)
-    with recording(create_graph):
+    with enable_grad() if create_graph else no_grad():  # record the VJPs, or not
         for node in order:  # 3. each op's VJPs, output first, leaves last
             if node.is_leaf or (expand is not None and not expand(node)):
                 if on_step is not None and node in grads:  # a leaf: it sends nothing on

@@ -68,16 +68,6 @@ def enable_grad() -> _RecordingSwitch:
 
 
 @contextmanager
-def recording(on: bool) -> Iterator[None]:
-    """Record (``on``, with this context's tapes) or not inside the block."""
-    token = RECORDING.set(recording_state(on))
-    try:
-        yield
-    finally:
-        RECORDING.reset(token)
-
-
-@contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Check every forward result and every gradient for NaN/inf and name the op that made it."""
     token = ANOMALY.set(True)
