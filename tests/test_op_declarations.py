@@ -53,7 +53,7 @@ def test_an_op_declared_in_one_block_is_fuzzed_and_named_in_tf_graphs(register_o
     @quick
     @given(call=op_args(log1p.spec))
     def gradient_is_checked_inside_its_domain(call):
-        assert (call.inputs[0].data > -0.75).all()
+        assert (call.inputs[0].data >= -0.75).all()  # the domain's low end + its 0.25 margin
         assert gradcheck(call, *call.inputs)
 
     gradient_is_checked_inside_its_domain()
