@@ -84,6 +84,7 @@ class Code:
                                          to_array=partial(to_array, noted=self.noted))
         self._taken = set(helpers) | _RESERVED
         self._bound: dict[int, str] = {}  # id(object) -> its global name
+        self._next: dict[str, int] = {}  # stem -> the next number to try after it
         self._depth = 2  # inside `def run(...):` and `try:`
 
     def fresh(self, base: str) -> str:
@@ -91,10 +92,11 @@ class Code:
         stem = re.sub(r"\W", "_", base) or "_"
         if stem[0].isdigit() or keyword.iskeyword(stem):
             stem = "_" + stem
-        name, n = stem, 1
+        name, n = stem, self._next.get(stem, 1)
         while name in self._taken:
             n += 1
             name = f"{stem}_{n}"
+        self._next[stem] = n
         self._taken.add(name)
         return name
 
@@ -199,21 +201,26 @@ def tuple_source(names: list[str]) -> str:
 
 def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: list[str],
                calls: list[tuple[int, str, str, bool]], guarded: bool,
-               static: bool = False) -> None:
+               static: bool = False, fits: bool = True,
+               inline: Callable[[int, list[str]], str | None] | None = None) -> None:
     """Write an op's VJPs: for each ``(i, input value, input gradient, first)`` in
     ``calls``, input ``i``'s gradient from ``g`` (the op's own gradient), summed back to
     the input's shape where numpy broadcast it (a site), and added to what already
     arrived unless it is the ``first`` to arrive. ``guarded``: under ``if g is not
     None:``. ``static``: a traced backward, where every call is known to give a
-    gradient, so there is no None to test for.
+    gradient, so there is no None to test for. ``fits=False``: the inputs are floats,
+    which never need summing back. ``inline(i, args)`` may give input ``i``'s VJP as an
+    expression to write instead of a call.
     """
     args = [g, out, *inputs]
     if guarded:
         code.line(f"if {g} is not None:")
     with code.indented(1 if guarded else 0):
         for i, value, grad, first in calls:
-            vjp = code.call(code.bind(spec.vjp(i), f"{spec.name}_vjp{i}"), args, settings)
-            site = code.site()
+            vjp = inline(i, args) if inline is not None else None
+            if vjp is None:
+                vjp = code.call(code.bind(spec.vjp(i), f"{spec.name}_vjp{i}"), args, settings)
+            site = code.site() if fits else None
             misfit = f"type({{0}}) is not ndarray or {{0}}.shape != {value}.shape"
             fitted = f"{{0}} = fit({{0}}, {value}, {site})"
             if first:
