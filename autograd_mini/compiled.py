@@ -149,7 +149,19 @@ class Compiled:
         self._cache[key] = (entry, keep)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
-        return plain(out)
+        return _detached(out, trace)
+
+
+def _detached(x: Any, trace: Trace) -> Any:
+    """What the traced call returned, as replays return it: nodes made in the call cut
+    from their graph, traced values plain."""
+    if isinstance(x, Node) and x._id >= trace.start:
+        return _fast.constant(type(x), node_slot(x, "data"))
+    if type(x) in (list, tuple):
+        return type(x)(_detached(v, trace) for v in x)
+    if type(x) is dict:
+        return {k: _detached(v, trace) for k, v in x.items()}
+    return plain(x)
 
 
 def _kind(x: Any, inputs: list, keep: list) -> Any:
@@ -237,7 +249,7 @@ class _Writer:
         self.objects: dict[int, str] = {}  # id(node) -> the expression for the node itself
         self.values: dict[int, str] = {}  # id(node or traced value) -> its value's name
         self.grads: dict[int, str] = {}  # id(node) -> its .grad now (for nodes we know)
-        self.dirty: dict[int, tuple[Node, str]] = {}  # state to store back: (node, attr)
+        self.dirty: dict[tuple, tuple[Node, str]] = {}  # state to store back: (node, attr)
         self.changed: set[int] = set()  # existing nodes whose data the events change
         # nodes made in the call whose .grad the step reads (others need no .grad lines)
         self.grad_read = {id(e.node) for e in trace.events
@@ -431,7 +443,7 @@ class _Writer:
                 self.code.line(f"{name} = {add}({before}, {g}, {dtype})")
             self.grads[id(node)] = name
             if self.existing(node) or id(node) in self.objects:
-                self.dirty[id(node)] = (node, "grad")
+                self.dirty[id(node), "grad"] = (node, "grad")
 
     def gradient(self, e: Gradient) -> None:
         rows = [self.walk(w) for w in e.walks]
@@ -488,7 +500,7 @@ class _Writer:
             self.values[id(e.node)] = value
             self.changed.add(id(e.node))
         if self.existing(e.node) or id(e.node) in self.objects:
-            self.dirty[id(e.node)] = (e.node, e.attr)
+            self.dirty[id(e.node), e.attr] = (e.node, e.attr)
 
     def numeric(self, e: Numeric) -> None:
         args = [self.value(a) for a in e.args]
