@@ -291,9 +291,16 @@ class _Writer:
                 self.code.line(f"{name} = {self.obj(x)}.data")
                 self.values[id(x)] = name
                 return name
-            data = node_slot(x, "data")  # made in the call from numbers: a constant
-            name = self.code.literal(_frozen(data) if isinstance(data, np.ndarray) else data,
-                                     "const")
+            # made in the call from numbers: a constant, under its own name if it has one
+            data = node_slot(x, "data")
+            label = getattr(x, "name", None) or self.names.get(id(x))
+            if isinstance(data, np.ndarray):
+                name = self.code.bind(_frozen(data), self._label(x, "const"))
+            elif label and is_literal(data):
+                name = self.code.local(str(label))
+                self.code.line(f"{name} = {data!r}")
+            else:
+                name = self.code.literal(data, "const")
             self.values[id(x)] = name
             return name
         if isinstance(x, (TracedFloat, TracedArray)):
@@ -340,8 +347,9 @@ class _Writer:
         ins = [self.value(p) for p in e.parents]
         out = self.code.local(self._label(e.node, e.spec.name))
         is_value = type(node_slot(e.node, "data")) is float
-        expr = inline(self.code, e.spec.scalar or e.spec.forward, ins) \
-            if is_value and not e.settings else None
+        expr = None if e.settings else (inline(self.code, e.spec.scalar or e.spec.forward, ins)
+                                        if is_value else inline(self.code, e.spec.forward, ins,
+                                                                arrays=True))
         if expr is None:
             fn = _scalar(e.spec) if is_value else e.spec.forward
             fn = self.code.bind(fn, f"{e.spec.name}_{'scalar' if is_value else 'forward'}")
@@ -407,8 +415,9 @@ class _Writer:
             spec = event.spec
             write_vjps(code, spec, event.settings, grads[id(node)], self.value(node), ins, calls,
                        guarded=False, static=True, fits=not floats,
-                       inline=(lambda i, args, spec=spec: inline(code, spec.vjp(i), args))
-                       if floats and not event.settings else None)
+                       inline=None if event.settings else (
+                           lambda i, args, spec=spec: inline(code, spec.vjp(i), args,
+                                                             arrays=not floats)))
             for p, g in firsts:  # a leaf's gradient must not alias another array
                 own = code.bind(private, "private")
                 dtype = node_slot(p, "data").dtype

@@ -1,11 +1,12 @@
 """An op's forward or VJP written into generated code as an expression, not a call.
 
-A compiled ``Value`` step spends most of its time calling small functions on floats
-(``lambda g, out, x, y: g * y``). Where such a function is one expression of float
-arithmetic that cannot raise (``+``, ``-``, ``*``, comparisons, ``a if c else b``, calls of
-the functions it names), ``inline`` gives that expression with the arguments put in,
-read from the op's own source: the op stays defined in one place. Anything else (a
-division, which raises on zero, or a numpy call) stays a call.
+A compiled step spends much of its time calling small functions (``lambda g, out, x, y:
+g * y``). Where such a function is one expression, ``inline`` gives that expression with
+the arguments put in, read from the op's own source: the op stays defined in one place.
+On floats (a ``Value`` step) only arithmetic that cannot raise is inlined (``+``, ``-``,
+``*``, comparisons, ``a if c else b``, calls of the functions it names): Python's ``/``
+raises on zero where the op gives inf. On arrays numpy never raises, so ``/``, ``**`` and
+module functions (``np.exp``) are inlined too.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+_ARRAYS = (ast.Div, ast.Pow, ast.Attribute)  # safe on arrays only
 _SAFE = (ast.Expression, ast.Name, ast.Load, ast.Constant, ast.BinOp, ast.Add, ast.Sub,
          ast.Mult, ast.UnaryOp, ast.USub, ast.UAdd, ast.Not, ast.Compare, ast.Gt, ast.GtE,
          ast.Lt, ast.LtE, ast.Eq, ast.NotEq, ast.IfExp, ast.BoolOp, ast.And, ast.Or, ast.Call)
 
 
-def inline(code: Any, fn: Callable, args: list[str]) -> str | None:
+def inline(code: Any, fn: Callable, args: list[str], arrays: bool = False) -> str | None:
     """``fn(*args)`` as an expression for ``code`` (a ``codegen.Code``), or None.
-    ``args`` are names or literals, as generated code passes them."""
-    found = template(fn)
+    ``args`` are names or literals, as generated code passes them; ``arrays``: they hold
+    numpy arrays, not floats."""
+    found = template(fn, arrays)
     if found is None or len(found[0]) != len(args):
         return None
     params, form, names = found
@@ -35,7 +38,7 @@ def inline(code: Any, fn: Callable, args: list[str]) -> str | None:
 
 
 @functools.cache
-def template(fn: Callable) -> tuple[tuple[str, ...], str, list[str]] | None:
+def template(fn: Callable, arrays: bool = False) -> tuple[tuple[str, ...], str, list[str]] | None:
     """``(parameters, form, globals)`` of a function that is one safe expression (else
     None): ``form`` has ``{0}``, ``{1}``... for the parameters, then for the globals."""
     c = getattr(fn, "__code__", None)
@@ -62,7 +65,7 @@ def template(fn: Callable) -> tuple[tuple[str, ...], str, list[str]] | None:
             continue
         if tuple(a.arg for a in node.args.args) != params or node.args.defaults:
             continue
-        if not _same_code(node.args, body, c) or not _safe(body, params, fn):
+        if not _same_code(node.args, body, c) or not _safe(body, params, fn, arrays):
             continue
         return _form(body, params)
     return None
@@ -108,13 +111,18 @@ def _same_code(args: ast.arguments, body: ast.expr, c: Any) -> bool:
         made.co_code == c.co_code and made.co_names == c.co_names
 
 
-def _safe(body: ast.expr, params: tuple[str, ...], fn: Callable) -> bool:
-    """Only float arithmetic that cannot raise, and calls of named functions."""
+def _safe(body: ast.expr, params: tuple[str, ...], fn: Callable, arrays: bool) -> bool:
+    """Only arithmetic that cannot raise, and calls of named functions (on arrays, also
+    division, powers and a module's functions: ``np.exp``)."""
     names = getattr(fn, "__globals__", {})
     for node in ast.walk(body):
-        if not isinstance(node, _SAFE):
+        if not isinstance(node, _SAFE) and not (arrays and isinstance(node, _ARRAYS)):
             return False
-        if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name):
+        if isinstance(node, ast.Attribute) and not (
+                isinstance(node.value, ast.Name) and node.value.id in names
+                and inspect.ismodule(names[node.value.id])):
+            return False
+        if isinstance(node, ast.Call) and not isinstance(node.func, (ast.Name, ast.Attribute)):
             return False
         if isinstance(node, ast.Name) and node.id not in params and node.id not in names:
             return False
