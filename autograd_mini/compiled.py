@@ -33,6 +33,7 @@ import functools
 import inspect
 import operator
 import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -88,19 +89,21 @@ class _Entry:
         self.fast_source: str | None = None
         self._replays = 0
         self._checked: Callable | None = None
+        self._lock = threading.Lock()  # one replay at a time: they share their buffers
 
     def __call__(self, inputs: list) -> Any:
-        if ANOMALY.get():
-            if self._checked is None:
-                self._checked = self._write(anomaly=True)[1]
-            return self._checked(*inputs)
-        out = self.run(*inputs)
-        self._replays += 1
-        if self._replays == 1:  # after a first replay: leave out the checks that slept
-            skip = set(range(1, self._sites + 1)) - self._noted
-            if skip:
-                self.fast_source, self.run = self._write(skip=skip)[:2]
-        return out
+        with self._lock:
+            if ANOMALY.get():
+                if self._checked is None:
+                    self._checked = self._write(anomaly=True)[1]
+                return self._checked(*inputs)
+            out = self.run(*inputs)
+            self._replays += 1
+            if self._replays == 1:  # after a first replay: leave out the checks that slept
+                skip = set(range(1, self._sites + 1)) - self._noted
+                if skip:
+                    self.fast_source, self.run = self._write(skip=skip)[:2]
+            return out
 
 
 class Compiled:
@@ -242,7 +245,7 @@ class _local_names:  # noqa: N801  (a context manager)
 class _Writer:
     """The events of a trace as lines of one function (see ``_write``)."""
 
-    def __init__(self, trace: Trace, inputs: list, names: dict[int, str], code: Code,
+    def __init__(self, trace: Trace, inputs: list, out: Any, names: dict[int, str], code: Code,
                  anomaly: bool):
         self.trace, self.code, self.names, self.anomaly = trace, code, names, anomaly
         self.ops = {id(e.node): e for e in trace.events if isinstance(e, Op)}
@@ -254,6 +257,7 @@ class _Writer:
         # nodes made in the call whose .grad the step reads (others need no .grad lines)
         self.grad_read = {id(e.node) for e in trace.events
                           if isinstance(e, Read) and e.attr == "grad"}
+        self.private = _private_arrays(trace, out)
         for x in inputs:
             if id(x) not in self.objects:
                 name = code.param(self._label(x, "x"))
@@ -531,6 +535,11 @@ class _Writer:
         else:
             fn = self.code.bind(e.fn, getattr(e.fn, "__name__", "fn"))
             settings = "".join(f", {k}={self.value(v)}" for k, v in e.kwargs.items())
+            if id(e.out) in self.private and isinstance(e.fn, np.ufunc) and not e.kwargs:
+                # a temporary of a fixed shape that never leaves the step: one buffer for
+                # every replay, so a large update allocates no memory (numpy would)
+                buffer = self.code.bind(np.empty(e.out.shape, e.out.dtype), "buffer")
+                settings = f", out={buffer}"
             expr = f"{fn}({', '.join(args)}{settings})"
         self.code.line(f"{self.define(e.out, 'value')} = {expr}")
 
@@ -557,7 +566,7 @@ def _write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: An
     """The trace's events as one function: its source, the function, its noted sites."""
     code = Code(skip)
     code.kind = "compiled step"
-    w = _Writer(trace, inputs, names, code, anomaly)
+    w = _Writer(trace, inputs, out, names, code, anomaly)
     for e in trace.events:
         kind = type(e)
         if kind is Op:
@@ -581,6 +590,41 @@ def _write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: An
     _check_state(trace, w)
     source, fn = code.finish(w.returned(out), name="step")
     return source, fn, code.noted, code.sites
+
+
+def _private_arrays(trace: Trace, out: Any) -> set[int]:
+    """ids of the traced arrays that user arithmetic made and only user arithmetic reads:
+    not stored, passed to the library, made into a Tensor, or returned."""
+    made, escaped = set(), set()
+
+    def escape(x: Any) -> None:
+        for v in _walk(x):
+            escaped.add(id(v))
+            if isinstance(v, np.ndarray) and v.base is not None:
+                escaped.add(id(v.base))
+
+    for e in trace.events:
+        if isinstance(e, Numeric):
+            if e.into is None and isinstance(e.out, TracedArray) and e.out.ndim:
+                made.add(id(e.out))
+        elif isinstance(e, Write):
+            escape(e.value)
+        elif isinstance(e, Call):
+            escape(e.args)
+        elif isinstance(e, Leaf):
+            escape(e.source)
+        elif isinstance(e, Accumulate):
+            escape(e.gradient)
+    escape(out)
+    return made - escaped
+
+
+def _walk(x: Any) -> list:
+    if type(x) in (list, tuple):
+        return [w for v in x for w in _walk(v)]
+    if type(x) is dict:
+        return [w for v in x.values() for w in _walk(v)]
+    return [x]
 
 
 def _check_state(trace: Trace, w: _Writer) -> None:
