@@ -39,10 +39,10 @@ _numbers = count(1)
 
 
 def fit(c: Any, like: Any, site: int, noted: set) -> Any:
-    """A VJP's result summed back to the shape of ``like`` (the input numpy broadcast);
-    notes that the check at ``site`` found work to do."""
+    """A VJP's result summed back to the shape of ``like`` (the input numpy broadcast, or
+    its shape); notes that the check at ``site`` found work to do."""
     noted.add(site)
-    return unbroadcast(c, np.shape(like))
+    return unbroadcast(c, like if type(like) is tuple else np.shape(like))
 
 
 def to_array(value: Any, site: int, noted: set) -> np.ndarray:
@@ -53,6 +53,9 @@ def to_array(value: Any, site: int, noted: set) -> np.ndarray:
 
 HELPERS = {"ndarray": np.ndarray, "asarray": np.asarray, "zeros_like": np.zeros_like,
            "ones_like": np.ones_like, "check_finite": check_finite}
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_ASSIGN = re.compile(r"([A-Za-z_]\w*) = (.*)$")
+_SITE = re.compile(r"if (.*?): (.*)$")  # `if <check>: x = ...`, a site's one-line update
 _RESERVED = {"run", "explain", "type", "locals", "e", "c", "error", "fetched", "fit",
              "to_array", "float", "None", "True", "False"}
 
@@ -152,6 +155,44 @@ class Code:
         finally:
             self._depth -= levels
 
+    def prune(self, returns: str) -> int:
+        """Drop the lines whose results nothing reads (dead-result pruning): a loss that
+        only seeds its gradient, say. Only for straight-line code (one statement a line,
+        no blocks); a line that is not ``name = ...`` (a call, a store into an object) is
+        kept with all it reads. Returns how many lines went."""
+        if any(not line.startswith("    " * self._depth) or line[4 * self._depth] == " "
+               or line.rstrip().endswith(":") for line in self._lines):
+            return 0  # blocks: not straight-line
+        live = set(_IDENTIFIER.findall(returns))
+        keep = [False] * len(self._lines)
+        for i in range(len(self._lines) - 1, -1, -1):
+            text = self._lines[i].strip()
+            site = _SITE.match(text)
+            assigned = _ASSIGN.match(site.group(2) if site else text)
+            if assigned is None:  # an effect: always kept
+                keep[i] = True
+                live.update(_IDENTIFIER.findall(text))
+                continue
+            target = assigned.group(1)
+            if target not in live:
+                continue
+            keep[i] = True
+            if not site:
+                live.discard(target)
+            live.update(_IDENTIFIER.findall(site.group(1) if site else ""))
+            live.update(_IDENTIFIER.findall(assigned.group(2)))
+        old = self._lines
+        self._lines = [line for line, k in zip(old, keep) if k]
+        moved = {}
+        position = 0
+        for i, k in enumerate(keep):
+            if k:
+                position += 1
+                if i + 3 in self._blame:
+                    moved[position + 2] = self._blame[i + 3]
+        self._blame = moved
+        return len(old) - len(self._lines)
+
     def finish(self, returns: str, name: str = "run") -> tuple[str, Callable]:
         """The source and the function, ``exec``-ed once; tracebacks show its lines."""
         source = "\n".join([f"def {name}({', '.join(self.params)}):", "    try:",
@@ -202,7 +243,8 @@ def tuple_source(names: list[str]) -> str:
 def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: list[str],
                calls: list[tuple[int, str, str, bool]], guarded: bool,
                static: bool = False, fits: bool = True,
-               inline: Callable[[int, list[str]], str | None] | None = None) -> None:
+               inline: Callable[[int, list[str]], str | None] | None = None,
+               shapes: dict[int, tuple] | None = None) -> None:
     """Write an op's VJPs: for each ``(i, input value, input gradient, first)`` in
     ``calls``, input ``i``'s gradient from ``g`` (the op's own gradient), summed back to
     the input's shape where numpy broadcast it (a site), and added to what already
@@ -210,9 +252,10 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
     None:``. ``static``: a traced backward, where every call is known to give a
     gradient, so there is no None to test for. ``fits=False``: the inputs are floats,
     which never need summing back. ``inline(i, args)`` may give input ``i``'s VJP as an
-    expression to write instead of a call.
+    expression to write instead of a call. ``shapes``: the inputs' shapes where they are
+    known when writing (a traced step's), so the checks need not read the inputs.
     """
-    args = [g, out, *inputs]
+    args = [g, out if spec.reads_out else "None", *inputs]  # (never read: not kept alive)
     if guarded:
         code.line(f"if {g} is not None:")
     with code.indented(1 if guarded else 0):
@@ -221,8 +264,10 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
             if vjp is None:
                 vjp = code.call(code.bind(spec.vjp(i), f"{spec.name}_vjp{i}"), args, settings)
             site = code.site() if fits else None
-            misfit = f"type({{0}}) is not ndarray or {{0}}.shape != {value}.shape"
-            fitted = f"{{0}} = fit({{0}}, {value}, {site})"
+            shape = f"{value}.shape" if shapes is None else repr(shapes[i])
+            like = value if shapes is None else shape
+            misfit = f"type({{0}}) is not ndarray or {{0}}.shape != {shape}"
+            fitted = f"{{0}} = fit({{0}}, {like}, {site})"
             if first:
                 code.line(f"{grad} = {vjp}")
                 if site is not None:

@@ -348,6 +348,12 @@ class _Writer:
     # ----- the events ---------------------------------------------------------------------
 
     def op(self, e: Op) -> None:
+        for v in e.settings.values():
+            if isinstance(v, np.ndarray) and isinstance(v.base, TracedArray):
+                raise TraceError(f"compile: '{e.spec.name}' takes a setting (an index or "
+                                 "mask) computed from the step's values; a replay would "
+                                 "reuse the traced one. Index with an op (am.where) or keep "
+                                 "the step free of data-dependent shapes")
         ins = [self.value(p) for p in e.parents]
         out = self.code.local(self._label(e.node, e.spec.name))
         is_value = type(node_slot(e.node, "data")) is float
@@ -421,7 +427,9 @@ class _Writer:
                        guarded=False, static=True, fits=not floats,
                        inline=None if event.settings else (
                            lambda i, args, spec=spec: inline(code, spec.vjp(i), args,
-                                                             arrays=not floats)))
+                                                             arrays=not floats)),
+                       shapes={i: np.shape(node_slot(event.parents[i], "data"))
+                               for i, _ in sends})
             for p, g in firsts:  # a leaf's gradient must not alias another array
                 own = code.bind(private, "private")
                 dtype = node_slot(p, "data").dtype
@@ -588,7 +596,9 @@ def _write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: An
         # a Backprop of its own belongs to an Accumulate or a Gradient
     w.store()
     _check_state(trace, w)
-    source, fn = code.finish(w.returned(out), name="step")
+    returns = w.returned(out)
+    code.prune(returns)
+    source, fn = code.finish(returns, name="step")
     return source, fn, code.noted, code.sites
 
 

@@ -7,18 +7,19 @@ values of that run, each gradient summed back to its input's shape when numpy
 broadcast that input (as the eager core does), added up where several arrive::
 
     d_loss = ones_loss
-    d_square = mean_vjp0(d_loss, loss, square, axis=None, keepdims=False)
+    d_square = mean_vjp0(d_loss, None, square, axis=None, keepdims=False)
     if d_square is not None and (... d_square.shape != square.shape): d_square = fit(...)
     if d_square is not None:
         d_sub = square_vjp0(d_square, square, sub)
         ...
     if d_add is not None:
-        c = add_vjp1(d_add, add, matmul, w)    # w is used twice: gradients add up
+        c = add_vjp1(d_add, None, matmul, w)   # w is used twice: gradients add up
         if c is not None:
             if type(c) is not ndarray or c.shape != w.shape: c = fit(c, w, 7)
             d_w = c if d_w is None else d_w + c
 
-(A VJP may return None, "no gradient": nodes no gradient reached are skipped.)
+(A VJP may return None, "no gradient": nodes no gradient reached are skipped. An op
+whose VJPs do not read its result gets None for it, so the result need not be kept.)
 """
 
 from __future__ import annotations
