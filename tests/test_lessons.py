@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,12 @@ def test_notebooks_are_what_build_writes_from_the_sources():
     assert build.stale() == [], "run `python lessons/build.py` and commit the notebooks"
 
 
+def test_the_lessons_readme_lists_every_lesson():
+    readme = (LESSONS / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in NAMES)
+    assert "jupyter lab lessons/" in readme and "pip install -e '.[demos]' jupyter" in readme
+
+
 def test_build_refuses_prose_without_its_translation_and_unknown_cells(tmp_path):
     build = load_build()
     lone = tmp_path / "lone.txt"
@@ -158,6 +165,10 @@ def kernel_dir(tmp_path_factory) -> Path:
     pytest.importorskip("nbclient", reason="running the lessons needs nbclient, nbformat and "
                                            "ipykernel (pip install nbclient nbformat ipykernel)")
     pytest.importorskip("ipykernel", reason="running the lessons needs ipykernel")
+    pytest.importorskip("matplotlib", reason="the lessons plot with matplotlib (the demos extra)")
+    if shutil.which("dot") is None:
+        pytest.skip("the lessons draw graphs inline: Graphviz's dot is not installed "
+                    "(apt-get install graphviz)")
     folder = tmp_path_factory.mktemp("kernels")
     (folder / "python3").mkdir()
     (folder / "python3" / "kernel.json").write_text(json.dumps({
@@ -212,7 +223,7 @@ def mnist_or_skip() -> None:
 def check_descent(run: Run) -> None:
     for line in SEED_003_OUTPUT.splitlines():  # the seed's 40 lines, word for word
         assert line + "\n" in run.text
-    assert "w: 5 - 0.2*12 = 2.6" in run.text  # explain_backward's update line
+    assert "5 - 0.2*12 = 2.6" in run.text  # explain_backward's update line
 
 
 def check_neuron(run: Run) -> None:
@@ -237,8 +248,7 @@ def check_tf1_net(run: Run) -> None:
 def check_numpy_layer(run: Run) -> None:
     assert "W1==W: True \nb1==b:  True" in run.text  # the seed's last two lines
     assert run.probe["loss"] < 1e-15
-    assert "gradient 0 (for 'z', shape (2, 2))" in run.text  # the seed's dz lacks its 1/N
-    assert "yours is 2 times the right one" in run.text
+    assert "wrong: {'dz': 2.0}" in run.text  # the seed's dz lacks the 1/N, N = 2
 
 
 def check_xor_mnist(run: Run) -> None:
@@ -274,7 +284,9 @@ def test_lesson_runs_top_to_bottom_prints_its_figures_and_grades_its_exercises(
     run = execute(name, lang, kernel_dir, tmp_path, PROBES.get(name, {}))
     CHECKS[name](run)
     assert "image/svg+xml" in run.mimes  # a graph drawn inline by draw_graph
-    assert "| step | node | upstream |" in run.text  # an explain_backward table
+    assert "text/markdown" in run.mimes  # an explain_backward table
+    if lang == "en":  # (the Chinese notebooks' library messages may be translated)
+        assert "| step | node | upstream |" in run.text
     assert run.graders and all("not done yet" in g for g in run.graders), run.graders
     assert len(run.answers) == len(run.graders)
     assert all("correct" in a and "not done" not in a for a in run.answers), run.answers
