@@ -193,12 +193,26 @@ def _mnist_or_skip() -> None:
 def test_mnist_quick_run_trains_and_draws_predictions(tmp_path, capsys):
     _mnist_or_skip()
     code, out = run("mnist", ["--quick", "--out", str(tmp_path)], capsys)
-    assert "training on 600 images, testing on 10000" in out
+    assert "training on 10000 images, testing on 10000" in out
     assert re.search(r"^Epoch 1, Loss: ", out, re.M)
-    assert float(re.search(r"Test Accuracy: ([\d.]+)%", out)[1]) > 15  # chance is 10
-    assert frames(tmp_path / "mnist_predictions.png") == 1
-    assert frames(tmp_path / "mnist_training.png") == 1
+    assert float(re.search(r"Test Accuracy: ([\d.]+)%", out)[1]) > 80  # chance is 10
+    assert frames(tmp_path / "mnist_predictions_scaled.png") == 1
+    assert frames(tmp_path / "mnist_training_scaled.png") == 1
     assert code == 0
+
+
+def test_mnist_quick_run_says_it_is_not_the_seeds_settings(tmp_path, capsys):
+    _mnist_or_skip()
+    _, out = run("mnist", ["--quick", "--epochs", "1", "--out", str(tmp_path)], capsys)
+    assert "--quick: a short run" in out and "init scaled, lr 0.02" in out
+    assert "without --quick" in out  # where the seed's own settings are
+
+
+def test_mnist_quick_keeps_the_settings_given(tmp_path, capsys):
+    _mnist_or_skip()
+    _, out = run("mnist", ["--quick", "--limit", "128", "--epochs", "1", "--init", "seed",
+                           "--lr", "0.1", "--out", str(tmp_path)], capsys)
+    assert "training on 128 images, testing on 10000; 1 epochs, batch 64, lr 0.1, init seed" in out
 
 
 def test_mnist_engine_step_equals_the_seeds_hand_derived_step(tmp_path, capsys):
