@@ -9,6 +9,7 @@ from io import StringIO
 
 import numpy as np
 import pytest
+import seed000 as S
 from seed003 import SEED_003_OUTPUT
 
 import autograd_mini as am
@@ -85,6 +86,32 @@ def test_tf1_net_prints_the_seeds_loss_table_in_its_words(tmp_path, capsys):
     code, out = run("tf1-net", ["--out", str(tmp_path)], capsys)
     for step, loss in zip(range(0, 3000, 500), SEED_000_LOSSES):
         assert f"After {step} training step(s), loss_mse on all data is {loss}\n" in out
+    assert "matches seed 000: yes" in out and code == 0
+
+
+SEED_000_Y_LINE = ("Y_:\n [[1], [0], [0], [1], [1], [1], [1], [0], [1], [1], [1], [0], [0], [0], "
+                   "[0], [0], [0], [1], [0], [0], [1], [1], [0], [1], [0], [1], [1], [1], [1], "
+                   "[1], [0], [1]]\n")  # the seed's printout
+
+
+@pytest.mark.parametrize("style", ["eager", "graph"])
+def test_tf1_net_shows_the_lecture_not_the_input_matrix_by_default(style, tmp_path, capsys):
+    code, out = run("tf1-net", ["--out", str(tmp_path), "--style", style], capsys)
+    assert "X:\n" not in out and "Y_:\n" not in out
+    assert "X: 32 points in the unit square" in out and "--full" in out
+    assert out.index("w1:\n") < out.index("After 0 training step(s)")  # starting weights
+    assert "After 2500 training step(s), loss_mse on all data is 0.390597\n" in out
+    assert "matches seed 000: yes" in out and code == 0
+
+
+@pytest.mark.parametrize("style", ["eager", "graph"])
+def test_tf1_net_full_prints_x_and_y_as_the_seed_does(style, tmp_path, capsys):
+    code, out = run("tf1-net", ["--out", str(tmp_path), "--style", style, "--full"], capsys)
+    assert out.startswith("X:\n [[0.83494319 0.11482951]\n")  # the seed's first row
+    x_block = out[:out.index("Y_:")]
+    assert np.allclose(np.array(re.findall(r"\d\.\d+", x_block), float).reshape(32, 2),
+                       np.round(S.X, 8), rtol=0, atol=0)
+    assert "0.09696069 0.04883936]]\n" + SEED_000_Y_LINE in out  # last row, then the labels
     assert "matches seed 000: yes" in out and code == 0
 
 
