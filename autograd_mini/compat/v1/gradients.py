@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...codegen import write_vjps
 from ...errors import DTypeError, NoGradientError, ShapeError
 from .graph import GraphElement, SymbolicTensor, _check_element
 
@@ -108,27 +109,10 @@ class _Group:
         result summed back to its input's shape; an input with ``once`` one gradient
         arriving takes it as it is, others add theirs up."""
         spec, settings = node._ctx
-        args = [grad[node], code.names[node], *[code.names[p] for p in node.parents]]
-        if not seeded:
-            code.line(f"if {grad[node]} is not None:")
-        with code.indented(0 if seeded else 1):
-            for i, p, vjp in calls:
-                call = code.call(code.bind(vjp, f"{spec.name}_vjp{i}"), args, settings)
-                v, g = code.names[p], grad[p]
-                site = code.site()
-                if p in once:
-                    code.line(f"{g} = {call}")
-                    if site is not None:
-                        code.line(f"if {g} is not None and (type({g}) is not ndarray or "
-                                  f"{g}.shape != {v}.shape): {g} = fit({g}, {v}, {site})")
-                    continue
-                code.line(f"c = {call}")
-                code.line("if c is not None:")
-                with code.indented():
-                    if site is not None:
-                        code.line(f"if type(c) is not ndarray or c.shape != {v}.shape: "
-                                  f"c = fit(c, {v}, {site})")
-                    code.line(f"{g} = c if {g} is None else {g} + c")
+        ins = [code.names[p] for p in node.parents]
+        write_vjps(code, spec, settings, grad[node], code.names[node], ins,
+                   [(i, code.names[p], grad[p], p in once) for i, p, _ in calls],
+                   guarded=not seeded)
 
 
 def seeds_only(order: list, targets: list, fed: set) -> set:
