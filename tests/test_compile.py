@@ -40,7 +40,7 @@ def test_seed_003_prints_its_table_when_its_step_is_compiled():
     lines = []
     for e in range(SEED_003_OUTPUT.count("\n")):
         loss = epoch(0.2)
-        lines.append("After %s epoch,w is %f,loss is %f" % (e, w.numpy(), loss.numpy()))
+        lines.append(f"After {e} epoch,w is {w.numpy():f},loss is {loss.numpy():f}")
     assert "\n".join(lines) + "\n" == SEED_003_OUTPUT
     assert epoch.traces == 1  # one trace, 25 replays
 
@@ -66,7 +66,7 @@ def test_seed_000_eager_net_compiled_reproduces_the_table_and_the_weights():
     np.testing.assert_allclose(w2.data, S0.W2_FINAL, rtol=1e-6, atol=1e-6)
 
 
-# ----- compiled and eager steps agree bit for bit --------------------------------------------------
+# ----- compiled and eager steps agree bit for bit ------------------------------------------------
 
 
 def _hand_sgd_step(params, lr):
@@ -88,7 +88,7 @@ def test_a_tensor_step_updating_data_by_hand_matches_eager_bit_for_bit():
     init = [rng.standard_normal(s).astype(np.float32) for s in ((4, 5), (1, 5), (5, 2))]
     ours, ref = ([Variable(a) for a in init] for _ in range(2))
     compiled, eager = am.compile(_hand_sgd_step(ours, 0.1)), _hand_sgd_step(ref, 0.1)
-    for i in range(6):
+    for _ in range(6):
         x, y = rng.normal(size=(8, 4)), rng.normal(size=(8, 2)).astype(np.float32)
         a, b = compiled(x, y), eager(x, y)
         assert type(a) is Tensor and not a.requires_grad  # a result of the step, detached
@@ -209,7 +209,7 @@ def test_random_value_expressions_replay_the_eager_gradients(case):
     _replayed_gradients(*case)
 
 
-# ----- kinds of arguments ----------------------------------------------------------------------------
+# ----- kinds of arguments ------------------------------------------------------------------------
 
 
 def test_new_shapes_and_numbers_retrace_and_the_cache_keeps_the_newest():
@@ -266,7 +266,7 @@ def test_the_source_names_the_steps_own_variables_and_seed_001s_deltas():
                                atol=1e-6)
 
 
-# ----- what a replay could not repeat: refused while tracing, with the line ------------------------
+# ----- what a replay could not repeat: refused while tracing, with the line ----------------------
 
 
 def test_branching_on_a_computed_value_is_refused_with_the_line():

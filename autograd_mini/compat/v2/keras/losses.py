@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .... import ops
+from ...._namespace import public_dir
 from ....errors import ShapeError
 from ....graph import Node
 from ...missing import missing
@@ -100,3 +101,4 @@ class MeanSquaredError(_Mean):
 
 
 __getattr__ = missing("tf.keras.losses")
+__dir__ = public_dir(globals())
