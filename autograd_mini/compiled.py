@@ -44,7 +44,7 @@ from . import _fast
 from .codegen import Code, is_literal, tuple_source, write_vjps
 from .errors import DTypeError, TraceError
 from .graph import Node
-from .inline import inline
+from .inline import expand
 from .recording import ANOMALY
 from .tensor import as_array, private
 from .tracing import (
@@ -357,9 +357,9 @@ class _Writer:
         ins = [self.value(p) for p in e.parents]
         out = self.code.local(self._label(e.node, e.spec.name))
         is_value = type(node_slot(e.node, "data")) is float
-        expr = None if e.settings else (inline(self.code, e.spec.scalar or e.spec.forward, ins)
-                                        if is_value else inline(self.code, e.spec.forward, ins,
-                                                                arrays=True))
+        values = [node_slot(p, "data") for p in e.parents]
+        expr = expand(self.code, (e.spec.scalar or e.spec.forward) if is_value else
+                      e.spec.forward, ins, values, e.settings, floats=is_value, forward=True)
         if expr is None:
             fn = _scalar(e.spec) if is_value else e.spec.forward
             fn = self.code.bind(fn, f"{e.spec.name}_{'scalar' if is_value else 'forward'}")
@@ -425,9 +425,11 @@ class _Writer:
             spec = event.spec
             write_vjps(code, spec, event.settings, grads[id(node)], self.value(node), ins, calls,
                        guarded=False, static=True, fits=not floats,
-                       inline=None if event.settings else (
-                           lambda i, args, spec=spec: inline(code, spec.vjp(i), args,
-                                                             arrays=not floats)),
+                       inline=lambda i, args, spec=spec, event=event, node=node: expand(
+                           code, spec.vjp(i), args, [w.grads[node], node_slot(node, "data"),
+                                                     *[node_slot(p, "data")
+                                                       for p in event.parents]],
+                           event.settings, floats=floats),
                        shapes={i: np.shape(node_slot(event.parents[i], "data"))
                                for i, _ in sends})
             for p, g in firsts:  # a leaf's gradient must not alias another array
