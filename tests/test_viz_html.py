@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+from graphs import masked
 
 import autograd_mini as am
 from autograd_mini import GraphError, Value
@@ -205,10 +206,16 @@ def test_to_html_leaves_grad_and_the_graph_as_they_were():
     assert by_label(root)["w1"].grad == pytest.approx(1.0)
 
 
-def test_a_graph_released_by_backward_raises_with_the_fix():
+def test_a_page_after_a_plain_backward_is_the_page_before_it():
     root = neuron()
+    root.backward()  # releases the graph
+    assert to_html(root) == to_html(neuron())
+
+
+def test_a_graph_whose_release_freed_an_array_raises_with_the_fix():
+    root = masked()
     root.backward()
-    with pytest.raises(GraphError, match="retain_graph=True"):
+    with pytest.raises(GraphError, match="to_html.*retain_graph=True"):
         to_html(root)
 
 

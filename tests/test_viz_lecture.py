@@ -8,8 +8,9 @@ import shutil
 
 import numpy as np
 import pytest
-from graphs import neuron
+from graphs import masked, neuron
 
+import autograd_mini as am
 from autograd_mini import GraphError, Tensor, Value, Variable, tanh
 from autograd_mini.graph import toposort
 from autograd_mini.viz import BackwardWalk, animate_backward, draw_graph, explain_backward
@@ -71,12 +72,27 @@ def test_walk_touches_no_grad_and_leaves_the_graph_usable():
     assert w1.grad == pytest.approx(1.0)
 
 
-def test_walk_of_a_released_graph_says_what_happened_and_the_fix():
+def test_walk_after_a_plain_backward_shows_the_gradients_backward_computed():
     o = neuron()
-    o.backward()
-    with pytest.raises(GraphError, match=r"released by an earlier backward\(\).*"
+    o.backward()  # releases the graph
+    totals = BackwardWalk(o).totals()
+    nodes = [n for n in toposort(o)]
+    assert len(nodes) == 8 and all(totals[id(n)] == n.grad for n in nodes)
+
+
+def test_walk_after_a_plain_backward_keeps_small_settings_such_as_means_axis():
+    x = Tensor([[1.0, 2.0], [3.0, 5.0]], requires_grad=True)
+    loss = am.mean(am.square(x), axis=0).sum()
+    loss.backward()
+    np.testing.assert_array_equal(BackwardWalk(loss).totals()[id(x)], x.grad)
+
+
+def test_walk_of_a_graph_whose_release_freed_an_array_says_what_happened_and_the_fix():
+    loss = masked()
+    loss.backward()  # frees where's condition
+    with pytest.raises(GraphError, match=r"'where' was released by an earlier backward\(\).*"
                                          r"retain_graph=True"):
-        BackwardWalk(o)
+        BackwardWalk(loss)
 
 
 def test_walk_works_after_backward_with_retain_graph():
@@ -129,11 +145,19 @@ def test_lecture_step_past_the_last_one_is_refused():
         draw_graph(descent(), step=4)
 
 
-def test_lecture_on_a_released_graph_raises_graph_error():
+def test_lecture_after_a_plain_backward_draws_the_gradients_backward_computed():
     o = neuron()
     o.backward()
+    after = draw_graph(o, lecture=True).source
+    assert after == draw_graph(neuron(), lecture=True).source
+    assert "#1  o" in after and 'grad 0.5"' in after
+
+
+def test_lecture_on_a_graph_whose_release_freed_an_array_raises_graph_error():
+    loss = masked()
+    loss.backward()
     with pytest.raises(GraphError, match="draw_graph"):
-        draw_graph(o, lecture=True)
+        draw_graph(loss, lecture=True)
 
 
 # ----- explain_backward -----------------------------------------------------------------------
@@ -202,8 +226,14 @@ def test_explain_rejects_an_unknown_format():
         explain_backward(descent(), fmt="html")
 
 
-def test_explain_on_a_released_graph_says_how_to_fix_it():
+def test_explain_after_a_plain_backward_gives_the_same_table():
     loss = descent()
+    loss.backward()
+    assert explain_backward(loss, file=None) == explain_backward(descent(), file=None)
+
+
+def test_explain_on_a_graph_whose_release_freed_an_array_says_how_to_fix_it():
+    loss = masked()
     loss.backward()
     with pytest.raises(GraphError, match="explain_backward.*retain_graph=True"):
         explain_backward(loss, file=None)
@@ -257,8 +287,14 @@ def test_animation_shows_inline_as_an_html_image(tmp_path):
     assert anim._repr_html_().startswith('<img src="data:image/gif;base64,')
 
 
-def test_animate_on_a_released_graph_raises_graph_error(tmp_path):
+def test_animate_after_a_plain_backward_writes_every_frame(tmp_path):
     loss = descent()
+    loss.backward()
+    assert animate_backward(loss, tmp_path / "d.gif", dpi=30).frames == 4
+
+
+def test_animate_on_a_graph_whose_release_freed_an_array_raises_graph_error(tmp_path):
+    loss = masked()
     loss.backward()
     with pytest.raises(GraphError, match="animate_backward"):
         animate_backward(loss, tmp_path / "x.gif")

@@ -112,8 +112,8 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
         show_data, show_grad: write each value's data / gradient in its box.
         lecture: number the nodes in the order ``backward()`` visits them and write on
             each edge the gradient it carries back. The gradients are computed by
-            walking the graph (no ``.grad`` is touched), so the graph must not have been
-            released by a plain ``backward()``. A ``BackwardWalk`` may be passed to reuse it.
+            walking the graph (no ``.grad`` is touched), before or after a ``backward()``.
+            A ``BackwardWalk`` may be passed to reuse it.
         step: in lecture mode, show the pass after this many steps (0: none yet), the
             node being visited outlined in red.
         collapse: an ``nn.Module``: each call of a module below it (each layer) and of a
@@ -126,7 +126,8 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
         legend: add a key to the colours.
 
     Raises:
-        GraphError: more than ``max_nodes`` to draw, or lecture mode on a released graph.
+        GraphError: more than ``max_nodes`` to draw, or lecture mode on a graph whose
+            plain ``backward()`` freed an array the walk needs (``BackwardWalk``).
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, "

@@ -49,8 +49,8 @@ def to_html(root: Node, path: str | Path | None = None, *, title: str | None = N
         interval_ms: time per step when Play is on.
 
     Raises:
-        GraphError: ``root`` has more than one element; the graph was released by a
-            plain ``backward()`` (draw the page first, or use
+        GraphError: ``root`` has more than one element; a plain ``backward()`` freed an
+            array the walk needs (draw the page first, or use
             ``backward(retain_graph=True)``); or it is too big to draw and no
             ``collapse`` was given.
     """

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._io import atomic_path
 from ..errors import GraphError
-from ..graph import Node, backprop, toposort
+from ..graph import NO_SETTINGS, Node, Released, backprop, toposort
 from ..ops import OPS
 from .table import BackwardTable, Row, Update
 from .text import GraphView, drawing_root, expression
@@ -48,29 +48,27 @@ class BackwardWalk:
     """The backward pass from ``root``, computed without touching ``.grad``.
 
     ``visits[k]`` is step ``k + 1``, in the order ``backward()`` visits the nodes. The
-    graph is left as it was, so it can be walked, drawn or backpropagated again.
+    graph is left as it was, so it can be walked, drawn or backpropagated again. After a
+    plain ``backward()`` the walk replays the same VJPs on the same saved data, so it
+    gives the gradients that backward computed (an in-place write since is refused).
 
     Raises:
-        GraphError: a node's graph was released by an earlier ``backward()``.
+        GraphError: that ``backward()`` freed an array an op's VJP needs (``where``'s
+            condition, a dropout mask: see ``graph.Released``).
     """
 
     def __init__(self, root: Node, what: str = "the backward walk"):
         self.root = root = drawing_root(root)
-        order = toposort(root)
-        for node in order:
-            if node.parents and node._ctx is None:
-                raise GraphError(
-                    f"{what}: the graph through '{node.op}' was released by an earlier "
-                    "backward(), so its steps cannot be replayed; call it before backward(), "
-                    "or call backward(retain_graph=True)")
+        self._contexts = {id(n): _context(n, what) for n in toposort(root) if n.parents}
         self.visits: list[Visit] = []
         self._totals: dict[int, Any] = {}
-        backprop(root, root._seed(None), retain_graph=True, on_step=self._visit)
+        backprop(root, root._seed(None), on_step=self._visit,
+                 context=lambda node: self._contexts[id(node)])
         self.step = {id(v.node): k + 1 for k, v in enumerate(self.visits)}
 
     def _visit(self, node: Node, g: Any, sent: list[tuple[int, Any]]) -> None:
         """``backprop``'s step hook: keep what ``node`` sent to each input, with totals."""
-        spec, settings = node._ctx or (None, None)  # a leaf sends nothing
+        spec, settings = self._contexts.get(id(node), (None, None))  # a leaf sends nothing
         inputs = [p.data for p in node.parents]
         sends = []
         for i, carried in sent:
@@ -95,6 +93,22 @@ class BackwardWalk:
         """What each edge ``(id(node), input index)`` carried in the first ``steps`` steps."""
         visits = self.visits if steps is None else self.visits[:steps]
         return {(id(v.node), s.index): s.gradient for v in visits for s in v.sends}
+
+
+def _context(node: Node, what: str) -> tuple[Any, dict]:
+    """The ``(spec, settings)`` to replay ``node``'s op with: its ``_ctx``, or after a plain
+    ``backward()`` released it, the op found by name and the small settings kept
+    (``graph.Released``). Raises when the release freed an array the VJP needs."""
+    ctx = node._ctx
+    if ctx is not None and type(ctx) is not Released:
+        return ctx
+    spec, kept = (OPS.get(node.op), NO_SETTINGS) if ctx is None else ctx
+    if spec is None or set(spec.settings) - set(kept):
+        raise GraphError(
+            f"{what}: the graph through '{node.op}' was released by an earlier "
+            "backward(), so its steps cannot be replayed; call it before backward(), "
+            "or call backward(retain_graph=True)")
+    return spec, kept
 
 
 def _input_grad(spec: Any, i: int, g: Any, out: Any, inputs: list, settings: dict) -> Any:
@@ -122,7 +136,7 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
         fmt: ``"text"`` or ``"latex"``.
 
     Raises:
-        GraphError: the graph was released by an earlier ``backward()``.
+        GraphError: an earlier ``backward()`` freed an array the walk needs.
     """
     if fmt not in ("text", "latex"):
         raise ValueError(f"explain_backward: fmt must be 'text' or 'latex', got {fmt!r}")
@@ -194,7 +208,7 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
         draw: more options for ``draw_graph`` (``show_data``, ``collapse``, ...).
 
     Raises:
-        GraphError: the graph was released by an earlier ``backward()``.
+        GraphError: an earlier ``backward()`` freed an array the walk needs.
         ImportError: Pillow is not installed.
     """
     try:
