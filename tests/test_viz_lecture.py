@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 
@@ -14,6 +15,7 @@ import autograd_mini as am
 from autograd_mini import GraphError, Tensor, Value, Variable, tanh
 from autograd_mini.graph import toposort
 from autograd_mini.viz import BackwardWalk, animate_backward, draw_graph, explain_backward
+from autograd_mini.viz.lecture import backward_frames
 from autograd_mini.viz.text import GraphView
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -38,8 +40,10 @@ def labels(source: str) -> dict[str, str]:
 
 
 def edge_labels(source: str) -> dict[tuple[str, str], str]:
+    """The gradients written on edges (not those laid out unseen for later steps)."""
     return {(m.group(1), m.group(2)): m.group(3)
-            for m in re.finditer(r'^\t(\w+) -> (\w+) \[label=" (.*?) "', source, re.M)}
+            for m in re.finditer(r'^\t(\w+) -> (\w+) \[label=" (.*?) "(?! fontcolor=transparent)',
+                                 source, re.M)}
 
 
 # ----- the walk -----------------------------------------------------------------------------
@@ -282,11 +286,26 @@ def test_animation_frames_change_as_the_gradient_flows(tmp_path):
 
 
 @needs_dot
+def test_animation_frames_share_one_layout_so_the_loop_does_not_jump():
+    frames = [json.loads(f.pipe(format="json0")) for f in backward_frames(neuron())]
+    layouts = {(f["bb"], tuple((o["name"], o["pos"], o["width"]) for o in f["objects"]))
+               for f in frames}
+    assert len(frames) == 9 and len(layouts) == 1
+
+
+def test_a_lecture_step_lays_out_the_labels_of_edges_still_to_carry_unseen():
+    source = draw_graph(descent(), step=0).source
+    assert source.count('[label=" 12 " fontcolor=transparent]') == 2
+    assert 'fontcolor="#d7191c"' not in source
+
+
+@needs_dot
 def test_animation_shows_inline_as_an_html_image(tmp_path):
     anim = animate_backward(descent(), tmp_path / "d.gif", dpi=30)
     assert anim._repr_html_().startswith('<img src="data:image/gif;base64,')
 
 
+@needs_dot
 def test_animate_after_a_plain_backward_writes_every_frame(tmp_path):
     loss = descent()
     loss.backward()

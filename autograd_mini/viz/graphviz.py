@@ -9,6 +9,7 @@ needs nothing installed; rendering needs Graphviz's ``dot`` program.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,8 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
             raise ValueError(f"draw_graph: step must be between 0 and {len(walk.visits)} "
                              f"(the number of backward steps), got {step}")
         grads, carried = walk.totals(step), walk.carried(step)
+        if step is not None:  # room for what every edge will carry: one layout for all steps
+            carried = {edge: carried.get(edge, _Later(g)) for edge, g in walk.carried().items()}
         current = walk.visits[step - 1].node if step else None
     used = set()
     for i, node in enumerate(view.nodes):
@@ -227,10 +230,19 @@ def _edges(g: GraphDrawing, view: GraphView, group_of: dict[int, int], carried: 
                 g.edge(src, dst)
 
 
+@dataclass(frozen=True)
+class _Later:
+    """A gradient an edge carries in a later step: its label takes its room, unseen."""
+
+    gradient: Any
+
+
 def _carried_label(gradient: Any) -> dict[str, str]:
     if gradient is None:
         return {}
-    return {"label": _label(f" {fmt(gradient)} ".split("\n")), "fontcolor": RED}
+    later = isinstance(gradient, _Later)
+    text = fmt(gradient.gradient if later else gradient)
+    return {"label": _label(f" {text} ".split("\n")), "fontcolor": "transparent" if later else RED}
 
 
 def _legend(g: GraphDrawing, kinds: list[str], walk: BackwardWalk | None) -> None:

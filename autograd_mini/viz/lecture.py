@@ -8,6 +8,7 @@ keeps, through its step hook, what every edge carried; no ``.grad`` is touched.
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -216,15 +217,10 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
     except ImportError as e:
         raise ImportError("animate_backward needs Pillow to write the GIF and PDF: "
                           "pip install pillow") from e
-    from .graphviz import draw_graph  # graphviz.py imports this module
-
-    walk = BackwardWalk(root, "animate_backward")
-    images = []
-    for k in range(len(walk.visits) + 1):
-        drawing = draw_graph(root, rankdir=rankdir, lecture=walk, step=k, **draw)
+    frames = []
+    for drawing in backward_frames(root, rankdir, **draw):  # one layout: frames of one size
         drawing.graph_attr["dpi"] = str(dpi)
-        images.append(Image.open(io.BytesIO(drawing.pipe(format="png"))).convert("RGB"))
-    frames = _same_size(images, Image)
+        frames.append(Image.open(io.BytesIO(drawing.pipe(format="png"))).convert("RGB"))
     path = Path(path)
     gif, pdf = path.with_suffix(".gif"), path.with_suffix(".pdf")
     times = [duration] * (len(frames) - 1) + [3 * duration]
@@ -237,13 +233,22 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
     return Animation(gif, pdf, len(frames))
 
 
-def _same_size(images: list, Image: Any) -> list:
-    """Pad every frame with white to the largest width and height, so frames do not jump."""
-    width = max(im.width for im in images)
-    height = max(im.height for im in images)
-    out = []
-    for im in images:
-        canvas = Image.new("RGB", (width, height), "white")
-        canvas.paste(im, ((width - im.width) // 2, (height - im.height) // 2))
-        out.append(canvas)
-    return out
+def backward_frames(root: Node, rankdir: str = "LR", **draw: Any) -> list:
+    """``draw_graph(root, lecture=True, step=k)`` for every step ``k`` (0: none yet), all in
+    one layout: each node as big as its biggest frame needs, each edge's label laid out
+    (unseen) before the step that sends it, so nothing moves from frame to frame."""
+    from .graphviz import draw_graph  # graphviz.py imports this module
+
+    walk = BackwardWalk(root, "animate_backward")
+    frames = [draw_graph(root, rankdir=rankdir, lecture=walk, step=k, **draw)
+              for k in range(len(walk.visits) + 1)]
+    sizes: dict[str, tuple[float, float]] = {}
+    for frame in frames:
+        for node in json.loads(frame.pipe(format="json0"))["objects"]:
+            if "width" in node:  # a node, not a subgraph
+                w, h = sizes.get(node["name"], (0.0, 0.0))
+                sizes[node["name"]] = max(w, float(node["width"])), max(h, float(node["height"]))
+    fixed = [f'\t{name} [fixedsize=true width={w} height={h}]\n' for name, (w, h) in sizes.items()]
+    for frame in frames:
+        frame.body += fixed
+    return frames
