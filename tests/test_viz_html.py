@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -204,6 +205,19 @@ def test_to_html_leaves_grad_and_the_graph_as_they_were():
     assert all(n.grad == 0.0 for n in by_label(root).values())
     root.backward()  # the graph was not released
     assert by_label(root)["w1"].grad == pytest.approx(1.0)
+
+
+def test_a_tall_drawing_gets_the_words_beside_it_and_a_wide_one_below():
+    assert '<main class="side">' in to_html(tf1_net()) and "<main>" in to_html(neuron())
+
+
+def test_a_page_shows_inline_in_a_notebook_as_an_iframe_of_itself():
+    page = to_html(neuron())
+    frame = page._repr_html_()
+    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" [^>]*></iframe>',
+                          frame)
+    assert srcdoc and html.unescape(srcdoc.group(1)) == page and "<script" not in frame
+    assert isinstance(page, str) and len(repr(page)) < 100
 
 
 def test_a_page_after_a_plain_backward_is_the_page_before_it():

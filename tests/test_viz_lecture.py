@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+import types
 
 import numpy as np
 import pytest
@@ -223,6 +224,36 @@ def test_explain_latex_is_a_tabular_with_escaped_names():
 def test_explain_shows_as_markdown_in_jupyter():
     md = explain_backward(descent(), lr=0.2, file=None)._repr_markdown_()
     assert "| step | node |" in md and "`w: 5 - 0.2*12 = 2.6`" in md
+
+
+@pytest.fixture
+def notebook(monkeypatch):
+    """A stand-in for the IPython shell running a cell, and what IPython's display shows."""
+    IPython = pytest.importorskip("IPython")
+    display = pytest.importorskip("IPython.display")
+    cell, shown = types.SimpleNamespace(execution_count=7), []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: cell)
+    monkeypatch.setattr(display, "display", lambda *data, **kw: shown.extend(data))
+    return cell, shown
+
+
+def test_explain_in_a_notebook_cell_shows_the_table_once(notebook, capsys):
+    from IPython.core.formatters import DisplayFormatter
+
+    cell, shown = notebook
+    table = explain_backward(descent())  # printed into the cell's output...
+    assert DisplayFormatter().format(table) == ({}, {}) and shown == []  # ...and not echoed
+    cell.execution_count += 1  # `table` alone in a later cell
+    DisplayFormatter().format(table)
+    assert capsys.readouterr().out.count("backward pass from loss") == 1
+    assert "| step | node |" in shown[0]["text/markdown"]
+
+
+def test_explain_without_printing_shows_in_the_notebook(notebook):
+    from IPython.core.formatters import DisplayFormatter
+
+    DisplayFormatter().format(explain_backward(descent(), file=None))
+    assert len(notebook[1]) == 1
 
 
 def test_explain_rejects_an_unknown_format():

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +21,7 @@ from .._io import atomic_path
 from ..errors import GraphError
 from ..graph import NO_SETTINGS, Node, Released, backprop, toposort
 from ..ops import OPS
-from .table import BackwardTable, Row, Update
+from .table import BackwardTable, Row, Update, ipython_cell
 from .text import GraphView, drawing_root, expression
 
 
@@ -146,6 +146,8 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
         file = sys.stdout
     if file is not None:
         print(table.to_text() if fmt == "text" else table.to_latex(), file=file)
+        if file is sys.stdout:  # a notebook cell's output shows it: not echoed again
+            table = replace(table, printed_in=ipython_cell())
     return table
 
 
@@ -195,7 +197,7 @@ class Animation:
         return f'<img src="data:image/gif;base64,{data}" alt="backward pass, step by step"/>'
 
 
-def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
+def animate_backward(root: Node, path: str | Path, rankdir: str = "auto",
                      duration: int = 1200, dpi: int = 110, **draw: Any) -> Animation:
     """Draw one frame per backward step and write them as an animated GIF and a PDF.
 
@@ -233,15 +235,17 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
     return Animation(gif, pdf, len(frames))
 
 
-def backward_frames(root: Node, rankdir: str = "LR", **draw: Any) -> list:
+def backward_frames(root: Node, rankdir: str = "auto", **draw: Any) -> list:
     """``draw_graph(root, lecture=True, step=k)`` for every step ``k`` (0: none yet), all in
-    one layout: each node as big as its biggest frame needs, each edge's label laid out
-    (unseen) before the step that sends it, so nothing moves from frame to frame."""
+    one layout: the last frame's ``rankdir``, each node as big as its biggest frame needs,
+    each edge's label laid out (unseen) before the step that sends it, so nothing moves
+    from frame to frame."""
     from .graphviz import draw_graph  # graphviz.py imports this module
 
     walk = BackwardWalk(root, "animate_backward")
-    frames = [draw_graph(root, rankdir=rankdir, lecture=walk, step=k, **draw)
-              for k in range(len(walk.visits) + 1)]
+    last = draw_graph(root, rankdir=rankdir, lecture=walk, step=len(walk.visits), **draw)
+    frames = [draw_graph(root, rankdir=last.layout, lecture=walk, step=k, **draw)
+              for k in range(len(walk.visits))] + [last]
     sizes: dict[str, tuple[float, float]] = {}
     for frame in frames:
         for node in json.loads(frame.pipe(format="json0"))["objects"]:
