@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ShapeError
-from .graph import _MANY, Node, check_unchanged, data_of, link, released_check
+from .graph import _MANY, NO_SETTINGS, Node, check_unchanged, data_of, link, released_check
 from .recording import ANOMALY, GENERAL, RECORDING, TRACE, check_finite, recording_state
 from .versions import last_write
 
@@ -85,9 +85,11 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             ctx = node._ctx
             if ctx is None:
                 released_check(node, retain_graph)  # raises: the graph was released
-            if not retain_graph:
-                node._ctx = None
             spec, kwargs = ctx
+            if kwargs is not NO_SETTINGS:  # raises if released; releases all but small settings
+                released_check(node, retain_graph)
+            elif not retain_graph:
+                node._ctx = None
             g = grads.get(node)
             if g is None:
                 continue

@@ -31,6 +31,7 @@ from .recording import ANOMALY, check_finite, enable_grad, no_grad
 from .versions import check_unchanged, next_id
 
 _MANY = object()  # Node._in1 when the op has three or more inputs, all held in _in0
+NO_SETTINGS: dict[str, Any] = {}  # shared by calls of ops without settings; never mutated
 
 
 class Node:
@@ -182,12 +183,15 @@ _creation = operator.attrgetter("_id")
 
 
 def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph: bool = False,
-             expand: Expand | None = None, on_step: Step | None = None) -> dict[Node, Any]:
+             expand: Expand | None = None, on_step: Step | None = None,
+             context: Callable[[Node], Any] | None = None) -> dict[Node, Any]:
     """Propagate ``seed`` from ``root`` to every node; return each node's total gradient.
 
     With ``create_graph`` the VJPs get graph nodes and record what they compute, so the
     gradients are themselves differentiable; otherwise they get raw floats and arrays.
-    ``on_step(node, g, sends)`` sees each step (the lecture tables and animations).
+    ``on_step(node, g, sends)`` sees each step (the lecture tables and animations), and
+    ``context(node)`` gives a node's ``(spec, settings)`` instead of its ``_ctx``, which is
+    then neither read nor released (the lectures replay a released graph this way).
     Does not touch ``.grad``: ``Node.backward`` and ``Tape.gradient`` decide that.
     """
     order = toposort(root, expand)  # 1. every node before its parents
@@ -198,7 +202,8 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 if on_step is not None and node in grads:  # a leaf: it sends nothing on
                     on_step(node, grads[node], [])
                 continue
-            spec, settings = released_check(node, retain_graph)
+            spec, settings = (released_check(node, retain_graph) if context is None
+                              else context(node))
             g = grads.get(node)
             if g is None:  # no path from the root brought a gradient here
                 continue
@@ -224,16 +229,36 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     return grads
 
 
+class Released(tuple):
+    """``(spec, settings)`` that a plain backward leaves in ``_ctx`` of a node whose op has
+    settings: only the small ones (an axis, a shape, a slice), so drawings can still replay
+    the op's local derivatives; arrays saved for the VJP (``where``'s condition, a dropout
+    mask, an index array) are freed. An op without settings leaves None: ``node.op``
+    names it, and the parents' ``data`` that its VJPs read stays with the graph anyway."""
+
+
+_SMALL = (type(None), bool, int, float, str, slice, type(Ellipsis))
+
+
 def released_check(node: Node, retain_graph: bool) -> Any:
     """The node's ``(spec, settings)``, released unless ``retain_graph``; raises if gone."""
     ctx = node._ctx
-    if ctx is None:
+    if ctx is None or type(ctx) is Released:
         raise GraphError(
             f"backward through '{node.op}' a second time: its graph was released by an "
             "earlier backward(); call backward(retain_graph=True) the first time")
     if not retain_graph:
-        node._ctx = None
+        spec, settings = ctx
+        node._ctx = None if settings is NO_SETTINGS else Released(
+            (spec, {k: v for k, v in settings.items() if _small(v)}))
     return ctx
+
+
+def _small(value: Any) -> bool:
+    """Whether a setting is kept after release: a number, a name, a slice, a tuple of them."""
+    if type(value) is tuple:
+        return all(_small(v) for v in value)
+    return type(value) in _SMALL
 
 
 def fit(node: Node, i: int, p: Node, contrib: Any) -> Any:

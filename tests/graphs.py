@@ -1,6 +1,7 @@
 """Small graphs the drawing tests share."""
 
-from autograd_mini import Value
+import autograd_mini as am
+from autograd_mini import Tensor, Value
 
 
 def neuron() -> Value:
@@ -13,3 +14,9 @@ def neuron() -> Value:
     o = n.tanh()
     o.name = "o"
     return o
+
+
+def masked() -> Tensor:
+    """``sum(where(x > 0, x, 0))``: ``where`` saves its condition, an array, for backward."""
+    x = Tensor([1.0, -2.0, 3.0], requires_grad=True, name="x")
+    return am.where(x.data > 0, x, 0.0).sum()

@@ -1,8 +1,9 @@
 """What a backward frees, and when a whole graph goes away (checked with ``weakref``).
 
 The contract: a backward without ``retain_graph`` releases each node's ``_ctx`` (the
-op's record and the settings saved for its VJPs, e.g. ``where``'s condition), while
-``parents``, ``data`` and ``.grad`` stay so the graph can still be drawn. The inputs a
+op's record and the settings saved for its VJPs): arrays such as ``where``'s condition
+are freed, small settings such as an axis stay (``graph.Released``), as do ``parents``,
+``data`` and ``.grad``, so the graph can still be drawn and its steps replayed. The inputs a
 VJP reads are the parents' ``data``, so they live exactly as long as the graph does:
 the graph holds no reference cycles and is freed by reference counting alone as soon
 as the last reference to its output (the loss) is gone.
@@ -18,7 +19,7 @@ import pytest
 
 import autograd_mini as am
 from autograd_mini import Tensor, Value, Variable
-from autograd_mini.graph import toposort
+from autograd_mini.graph import Released, toposort
 from benchmarks import w3_mnist_mlp as w3
 from benchmarks.memory import peak_mb
 
@@ -43,7 +44,15 @@ def test_backward_frees_the_settings_saved_for_the_vjp(no_cycle_collector):
     x, out, condition = _where_node()
     assert condition() is not None
     out.sum().backward()
-    assert out._ctx is None and condition() is None
+    assert type(out._ctx) is Released and condition() is None
+
+
+def test_backward_keeps_the_small_settings_drawings_replay_and_frees_the_rest():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    loss = am.mean(x, axis=0, keepdims=True).sum()
+    loss.backward()
+    assert loss._ctx == (am.ops.OPS["sum"], {"axis": None, "keepdims": False})
+    assert loss.parents[0]._ctx[1] == {"axis": 0, "keepdims": True}
 
 
 def test_backward_with_retain_graph_keeps_them(no_cycle_collector):
@@ -57,7 +66,7 @@ def test_backward_keeps_parents_data_and_grad_so_the_graph_can_be_drawn():
     y = am.sigmoid(x * 3.0)
     loss = y.sum()
     loss.backward()
-    assert all(n._ctx is None for n in toposort(loss) if n.parents)
+    assert all(n._ctx is None or type(n._ctx) is Released for n in toposort(loss) if n.parents)
     assert y.parents[0].parents[0] is x and y.data is not None and y.grad is not None
 
 

@@ -112,6 +112,17 @@ def test_rankdir_option_reaches_the_drawing(tmp_path):
     assert "rankdir=TB" in out.read_text()
 
 
+@needs_dot
+def test_seed_000s_net_is_drawn_for_a_slide_by_default(tmp_path):
+    from PIL import Image
+
+    for flags in ([], ["--lecture"]):
+        out = tmp_path / "net.png"
+        assert graph_command(["tf1-net", "--out", str(out), *flags]) == 0
+        with Image.open(out) as png:  # at 150 dpi; was 3798x560 (5498x612 with --lecture)
+            assert png.width < 2.5 * png.height and png.width < 2400
+
+
 def test_text_and_mermaid_formats_need_no_graphviz(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert graph_command(["descent", "--out", str(tmp_path / "d.txt")]) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -9,6 +10,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+from graphs import masked
 
 import autograd_mini as am
 from autograd_mini import GraphError, Value
@@ -205,10 +207,29 @@ def test_to_html_leaves_grad_and_the_graph_as_they_were():
     assert by_label(root)["w1"].grad == pytest.approx(1.0)
 
 
-def test_a_graph_released_by_backward_raises_with_the_fix():
+def test_a_tall_drawing_gets_the_words_beside_it_and_a_wide_one_below():
+    assert '<main class="side">' in to_html(tf1_net()) and "<main>" in to_html(neuron())
+
+
+def test_a_page_shows_inline_in_a_notebook_as_an_iframe_of_itself():
+    page = to_html(neuron())
+    frame = page._repr_html_()
+    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" [^>]*></iframe>',
+                          frame)
+    assert srcdoc and html.unescape(srcdoc.group(1)) == page and "<script" not in frame
+    assert isinstance(page, str) and len(repr(page)) < 100
+
+
+def test_a_page_after_a_plain_backward_is_the_page_before_it():
     root = neuron()
+    root.backward()  # releases the graph
+    assert to_html(root) == to_html(neuron())
+
+
+def test_a_graph_whose_release_freed_an_array_raises_with_the_fix():
+    root = masked()
     root.backward()
-    with pytest.raises(GraphError, match="retain_graph=True"):
+    with pytest.raises(GraphError, match="to_html.*retain_graph=True"):
         to_html(root)
 
 

@@ -183,6 +183,31 @@ def test_tensor_page_runs_and_shows_shapes(guarded, tmp_path):
     assert guarded.errors == [] and guarded.remote == set()
 
 
+def text_heights(page) -> list[float]:
+    return page.evaluate("() => Array.from(document.querySelectorAll('#graph svg text'))"
+                         ".map(t => t.getBoundingClientRect().height).filter(h => h > 0)")
+
+
+def test_seed_000s_page_is_legible_at_100_percent(guarded, tmp_path):
+    path = tmp_path / "net.html"
+    to_html(tf1_net(), path)
+    page = guarded.open(path)  # 1600 x 900
+    page.keyboard.press("End")
+    heights = sorted(text_heights(page))
+    assert page.locator("#zoom").text_content() == "100%"
+    assert heights[len(heights) // 4] >= 15  # 14-point text drawn 12 px or more; was 10 px
+
+
+def test_a_notebook_shows_the_page_inline_and_it_runs(guarded, tmp_path):
+    path = tmp_path / "notebook.html"
+    path.write_text(f"<html><body>{to_html(neuron())._repr_html_()}</body></html>",
+                    encoding="utf-8")
+    frame = guarded.open(path).frame_locator("iframe")
+    frame.locator("#next").click()
+    sync_api.expect(frame.locator("#counter")).to_have_text("step 1 / 18")
+    assert guarded.errors == [] and guarded.remote == set()
+
+
 def test_plus_key_zooms_the_drawing_beyond_the_window(guarded, neuron_page):
     page = guarded.open(neuron_page[1])
     fit = page.locator("#graph svg").bounding_box()["width"]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
+import types
 
 import numpy as np
 import pytest
-from graphs import neuron
+from graphs import masked, neuron
 
+import autograd_mini as am
 from autograd_mini import GraphError, Tensor, Value, Variable, tanh
 from autograd_mini.graph import toposort
 from autograd_mini.viz import BackwardWalk, animate_backward, draw_graph, explain_backward
+from autograd_mini.viz.lecture import backward_frames
 from autograd_mini.viz.text import GraphView
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -37,8 +41,10 @@ def labels(source: str) -> dict[str, str]:
 
 
 def edge_labels(source: str) -> dict[tuple[str, str], str]:
+    """The gradients written on edges (not those laid out unseen for later steps)."""
     return {(m.group(1), m.group(2)): m.group(3)
-            for m in re.finditer(r'^\t(\w+) -> (\w+) \[label=" (.*?) "', source, re.M)}
+            for m in re.finditer(r'^\t(\w+) -> (\w+) \[label=" (.*?) "(?! fontcolor=transparent)',
+                                 source, re.M)}
 
 
 # ----- the walk -----------------------------------------------------------------------------
@@ -71,12 +77,27 @@ def test_walk_touches_no_grad_and_leaves_the_graph_usable():
     assert w1.grad == pytest.approx(1.0)
 
 
-def test_walk_of_a_released_graph_says_what_happened_and_the_fix():
+def test_walk_after_a_plain_backward_shows_the_gradients_backward_computed():
     o = neuron()
-    o.backward()
-    with pytest.raises(GraphError, match=r"released by an earlier backward\(\).*"
+    o.backward()  # releases the graph
+    totals = BackwardWalk(o).totals()
+    nodes = [n for n in toposort(o)]
+    assert len(nodes) == 8 and all(totals[id(n)] == n.grad for n in nodes)
+
+
+def test_walk_after_a_plain_backward_keeps_small_settings_such_as_means_axis():
+    x = Tensor([[1.0, 2.0], [3.0, 5.0]], requires_grad=True)
+    loss = am.mean(am.square(x), axis=0).sum()
+    loss.backward()
+    np.testing.assert_array_equal(BackwardWalk(loss).totals()[id(x)], x.grad)
+
+
+def test_walk_of_a_graph_whose_release_freed_an_array_says_what_happened_and_the_fix():
+    loss = masked()
+    loss.backward()  # frees where's condition
+    with pytest.raises(GraphError, match=r"'where' was released by an earlier backward\(\).*"
                                          r"retain_graph=True"):
-        BackwardWalk(o)
+        BackwardWalk(loss)
 
 
 def test_walk_works_after_backward_with_retain_graph():
@@ -129,11 +150,19 @@ def test_lecture_step_past_the_last_one_is_refused():
         draw_graph(descent(), step=4)
 
 
-def test_lecture_on_a_released_graph_raises_graph_error():
+def test_lecture_after_a_plain_backward_draws_the_gradients_backward_computed():
     o = neuron()
     o.backward()
+    after = draw_graph(o, lecture=True).source
+    assert after == draw_graph(neuron(), lecture=True).source
+    assert "#1  o" in after and 'grad 0.5"' in after
+
+
+def test_lecture_on_a_graph_whose_release_freed_an_array_raises_graph_error():
+    loss = masked()
+    loss.backward()
     with pytest.raises(GraphError, match="draw_graph"):
-        draw_graph(o, lecture=True)
+        draw_graph(loss, lecture=True)
 
 
 # ----- explain_backward -----------------------------------------------------------------------
@@ -197,13 +226,49 @@ def test_explain_shows_as_markdown_in_jupyter():
     assert "| step | node |" in md and "`w: 5 - 0.2*12 = 2.6`" in md
 
 
+@pytest.fixture
+def notebook(monkeypatch):
+    """A stand-in for the IPython shell running a cell, and what IPython's display shows."""
+    IPython = pytest.importorskip("IPython")
+    display = pytest.importorskip("IPython.display")
+    cell, shown = types.SimpleNamespace(execution_count=7), []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: cell)
+    monkeypatch.setattr(display, "display", lambda *data, **kw: shown.extend(data))
+    return cell, shown
+
+
+def test_explain_in_a_notebook_cell_shows_the_table_once(notebook, capsys):
+    from IPython.core.formatters import DisplayFormatter
+
+    cell, shown = notebook
+    table = explain_backward(descent())  # printed into the cell's output...
+    assert DisplayFormatter().format(table) == ({}, {}) and shown == []  # ...and not echoed
+    cell.execution_count += 1  # `table` alone in a later cell
+    DisplayFormatter().format(table)
+    assert capsys.readouterr().out.count("backward pass from loss") == 1
+    assert "| step | node |" in shown[0]["text/markdown"]
+
+
+def test_explain_without_printing_shows_in_the_notebook(notebook):
+    from IPython.core.formatters import DisplayFormatter
+
+    DisplayFormatter().format(explain_backward(descent(), file=None))
+    assert len(notebook[1]) == 1
+
+
 def test_explain_rejects_an_unknown_format():
     with pytest.raises(ValueError, match="'text' or 'latex'"):
         explain_backward(descent(), fmt="html")
 
 
-def test_explain_on_a_released_graph_says_how_to_fix_it():
+def test_explain_after_a_plain_backward_gives_the_same_table():
     loss = descent()
+    loss.backward()
+    assert explain_backward(loss, file=None) == explain_backward(descent(), file=None)
+
+
+def test_explain_on_a_graph_whose_release_freed_an_array_says_how_to_fix_it():
+    loss = masked()
     loss.backward()
     with pytest.raises(GraphError, match="explain_backward.*retain_graph=True"):
         explain_backward(loss, file=None)
@@ -252,13 +317,34 @@ def test_animation_frames_change_as_the_gradient_flows(tmp_path):
 
 
 @needs_dot
+def test_animation_frames_share_one_layout_so_the_loop_does_not_jump():
+    frames = [json.loads(f.pipe(format="json0")) for f in backward_frames(neuron())]
+    layouts = {(f["bb"], tuple((o["name"], o["pos"], o["width"]) for o in f["objects"]))
+               for f in frames}
+    assert len(frames) == 9 and len(layouts) == 1
+
+
+def test_a_lecture_step_lays_out_the_labels_of_edges_still_to_carry_unseen():
+    source = draw_graph(descent(), step=0).source
+    assert source.count('[label=" 12 " fontcolor=transparent]') == 2
+    assert 'fontcolor="#d7191c"' not in source
+
+
+@needs_dot
 def test_animation_shows_inline_as_an_html_image(tmp_path):
     anim = animate_backward(descent(), tmp_path / "d.gif", dpi=30)
     assert anim._repr_html_().startswith('<img src="data:image/gif;base64,')
 
 
-def test_animate_on_a_released_graph_raises_graph_error(tmp_path):
+@needs_dot
+def test_animate_after_a_plain_backward_writes_every_frame(tmp_path):
     loss = descent()
+    loss.backward()
+    assert animate_backward(loss, tmp_path / "d.gif", dpi=30).frames == 4
+
+
+def test_animate_on_a_graph_whose_release_freed_an_array_raises_graph_error(tmp_path):
+    loss = masked()
     loss.backward()
     with pytest.raises(GraphError, match="animate_backward"):
         animate_backward(loss, tmp_path / "x.gif")

@@ -19,11 +19,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import DTypeError, NoGradientError, ShapeError
-from ..graph import Node, data_of, link
+from ..graph import NO_SETTINGS, Node, data_of, link
 from ..recording import ANOMALY, RECORDING, TRACE, check_finite
 
 Vjp = Callable[..., Any]
-NO_SETTINGS: dict[str, Any] = {}  # shared by calls of ops without settings; never mutated
 
 
 @dataclass(eq=False)

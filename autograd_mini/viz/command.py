@@ -98,8 +98,11 @@ def _parser() -> Parser:
                       help="draw after backward(): data and gradients (the default)")
     when.add_argument("--before-backward", dest="after", action="store_false",
                       help="draw before backward(): data only")
-    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
-                   help="direction of the data flow (default LR: left to right)")
+    p.add_argument("--rankdir", choices=("auto", "LR", "TB", "RL", "BT", "stairs"),
+                   default="auto",
+                   help="direction of the data flow: LR (left to right), TB, RL, BT, stairs "
+                        "(top to bottom, each op beside its result) or auto (the default: "
+                        "LR when it fits a slide, else the layout that fits it best)")
     p.add_argument("--dpi", type=at_least_one, default=150,
                    help="resolution of png, jpg and gif output")
     p.add_argument("--source", action="store_true",

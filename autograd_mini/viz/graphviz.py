@@ -8,11 +8,15 @@ needs nothing installed; rendering needs Graphviz's ``dot`` program.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import graphviz
+import numpy as np
 
 from .._io import atomic_path, write_bytes, write_text
 from ..errors import AutogradError
@@ -23,7 +27,9 @@ from .text import COLORS, MAX_NODES, GraphView, fmt, op_label, visible
 
 FONT = "Helvetica"
 RED = "#d7191c"
-RANKDIRS = ("LR", "TB", "RL", "BT")
+RANKDIRS = ("LR", "TB", "RL", "BT", "stairs", "auto")
+SLIDE_PT = (960.0, 540.0)  # a 16:9 slide in points (13.33 x 7.5 in), text at its drawn size
+LEGIBLE = 0.75  # "auto" keeps left to right while it fits a slide at 3/4 size or more
 LEGEND = {"parameter": "parameter", "input": "input data", "constant": "constant",
           "result": "intermediate", "output": "output", "op": "op", "module": "module"}
 
@@ -41,8 +47,11 @@ class GraphDrawing(graphviz.Digraph):
 
     ``render("graph.svg")`` writes exactly ``graph.svg`` (the format taken from the
     suffix); ``render("graph", format="png")`` keeps graphviz's behaviour (``graph.png``
-    next to the DOT source ``graph``).
+    next to the DOT source ``graph``). ``layout``: the ``rankdir`` ``draw_graph`` drew it
+    with (``"auto"`` resolved: ``"LR"``, ``"stairs"``, ...).
     """
+
+    layout = "LR"
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         return _run_dot(super().pipe, *args, **kwargs)
@@ -101,19 +110,23 @@ def _run_dot(method: Any, *args: Any, **kwargs: Any) -> Any:
         ) from e
 
 
-def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
+def draw_graph(root: Node, rankdir: str = "auto", show_data: bool = True,
                show_grad: bool = True, *, lecture: bool | BackwardWalk = False,
                step: int | None = None, collapse: Any = "auto",
                max_nodes: int | None = MAX_NODES, legend: bool = True) -> GraphDrawing:
     """Draw the graph that computed ``root``: before ``backward()`` (data) or after it.
 
     Args:
-        rankdir: ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
+        rankdir: ``"LR"`` (left to right), ``"TB"``, ``"RL"``, ``"BT"``, ``"stairs"``
+            (top to bottom, each op beside its result: a long chain becomes a staircase)
+            or ``"auto"``: left to right while that fits a 16:9 slide at 3/4 of its size
+            or more (small graphs), else whichever of LR, stairs and TB fits it largest
+            (LR without Graphviz's ``dot``, which measures them). ``.layout`` says which.
         show_data, show_grad: write each value's data / gradient in its box.
         lecture: number the nodes in the order ``backward()`` visits them and write on
             each edge the gradient it carries back. The gradients are computed by
-            walking the graph (no ``.grad`` is touched), so the graph must not have been
-            released by a plain ``backward()``. A ``BackwardWalk`` may be passed to reuse it.
+            walking the graph (no ``.grad`` is touched), before or after a ``backward()``.
+            A ``BackwardWalk`` may be passed to reuse it.
         step: in lecture mode, show the pass after this many steps (0: none yet), the
             node being visited outlined in red.
         collapse: an ``nn.Module``: each call of a module below it (each layer) and of a
@@ -126,7 +139,8 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
         legend: add a key to the colours.
 
     Raises:
-        GraphError: more than ``max_nodes`` to draw, or lecture mode on a released graph.
+        GraphError: more than ``max_nodes`` to draw, or lecture mode on a graph whose
+            plain ``backward()`` freed an array the walk needs (``BackwardWalk``).
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, "
@@ -143,7 +157,8 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
     if walk is None and (lecture or step is not None):
         walk = BackwardWalk(root, "draw_graph(lecture=True)")
     g = GraphDrawing(name="autograd_mini", graph_attr={
-        "rankdir": rankdir, "fontname": FONT, "nodesep": "0.25", "ranksep": "0.35",
+        "rankdir": "TB" if rankdir == "stairs" else "LR" if rankdir == "auto" else rankdir,
+        "fontname": FONT, "nodesep": "0.25", "ranksep": "0.35",
         "bgcolor": "white"}, node_attr={"fontname": FONT, "fontsize": "14"},
         edge_attr={"fontname": FONT, "fontsize": "13", "color": "#555555", "penwidth": "1.3",
                    "arrowsize": "0.8"})
@@ -154,14 +169,17 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
             raise ValueError(f"draw_graph: step must be between 0 and {len(walk.visits)} "
                              f"(the number of backward steps), got {step}")
         grads, carried = walk.totals(step), walk.carried(step)
+        if step is not None:  # room for what every edge will carry: one layout for all steps
+            carried = {edge: carried.get(edge, _Later(sent))
+                       for edge, sent in walk.carried().items()}
         current = walk.visits[step - 1].node if step else None
     used = set()
     for i, node in enumerate(view.nodes):
         if id(node) in group_of:
             continue
-        lines = view.describe(node, show_data, show_grad and walk is None)
+        lines = view.describe(node, show_data, show_grad and walk is None, number=brief)
         if walk is not None and show_grad and node.requires_grad:
-            lines.append(f"grad {fmt(grads[id(node)])}" if id(node) in grads else "grad –")
+            lines.append(f"grad {brief(grads[id(node)])}" if id(node) in grads else "grad –")
         if walk is not None and id(node) in walk.step:
             lines[0] = f"#{walk.step[id(node)]}  {lines[0]}"
         used.add(view.kind(node))
@@ -174,7 +192,51 @@ def draw_graph(root: Node, rankdir: str = "LR", show_data: bool = True,
                fillcolor=fill, color=border, penwidth="2", fontsize="15")
     if legend:
         _legend(g, [k for k in LEGEND if k in used or (k == "module" and boxes)], walk)
-    return g
+    g.layout = "LR" if rankdir == "auto" else rankdir
+    if rankdir == "stairs":
+        _stairs(g, view, group_of)
+    return _fitted(g, view, group_of) if rankdir == "auto" else g
+
+
+def _stairs(g: GraphDrawing, view: GraphView, group_of: dict[int, int]) -> None:
+    """Each op's ellipse on the rank of its result's box (``rankdir=TB``): one rank per op."""
+    g.body += [f"\t{{rank=same; n{i}op; n{i}}}\n" for i, node in enumerate(view.nodes)
+               if node.op and id(node) not in group_of]
+
+
+def _fitted(lr: GraphDrawing, view: GraphView, group_of: dict[int, int]) -> GraphDrawing:
+    """``rankdir="auto"``: ``lr`` if it fits a slide at ``LEGIBLE`` size or more, else the
+    layout among LR, stairs and TB that fits it largest, as ``dot`` lays them out."""
+    if shutil.which("dot") is None:
+        return lr
+    best, best_scale = lr, _slide_scale(lr)
+    if best_scale >= LEGIBLE:
+        return lr
+    for layout in ("stairs", "TB"):
+        g = lr.copy()
+        g.graph_attr["rankdir"], g.layout = "TB", layout
+        if layout == "stairs":
+            _stairs(g, view, group_of)
+        scale = _slide_scale(g)
+        if scale > best_scale:
+            best, best_scale = g, scale
+    return best
+
+
+def _slide_scale(g: GraphDrawing) -> float:
+    """The scale that fits ``g``'s picture, as ``dot`` lays it out, to a slide (< 1: shrunk)."""
+    box = json.loads(g.pipe(format="json0"))["bb"].split(",")
+    return min(SLIDE_PT[0] / max(float(box[2]), 1.0), SLIDE_PT[1] / max(float(box[3]), 1.0))
+
+
+def brief(x: Any) -> str:
+    """``fmt`` for a box or an edge on a slide: up to three numbers in a row written out, a
+    bigger array or any matrix as its range (``-2.44 … 1.48``), never a whole matrix."""
+    if isinstance(x, Node):
+        x = x.data
+    if np.ndim(x) <= 1 and np.size(x) <= 3 or np.size(x) == 0 or np.min(x) == np.max(x):
+        return fmt(x)  # the numbers, "empty" or "all 0.125"
+    return f"{fmt(np.min(x), 3)} … {fmt(np.max(x), 3)}"
 
 
 def _value_node(g: GraphDrawing, key: str, node: Node, kind: str, lines: list[str],
@@ -226,10 +288,19 @@ def _edges(g: GraphDrawing, view: GraphView, group_of: dict[int, int], carried: 
                 g.edge(src, dst)
 
 
+@dataclass(frozen=True)
+class _Later:
+    """A gradient an edge carries in a later step: its label takes its room, unseen."""
+
+    gradient: Any
+
+
 def _carried_label(gradient: Any) -> dict[str, str]:
     if gradient is None:
         return {}
-    return {"label": _label(f" {fmt(gradient)} ".split("\n")), "fontcolor": RED}
+    later = isinstance(gradient, _Later)
+    text = brief(gradient.gradient if later else gradient)
+    return {"label": _label(f" {text} ".split("\n")), "fontcolor": "transparent" if later else RED}
 
 
 def _legend(g: GraphDrawing, kinds: list[str], walk: BackwardWalk | None) -> None:

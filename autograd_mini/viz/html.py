@@ -21,7 +21,7 @@ from ..errors import GraphError
 from ..graph import Node
 from ..ops import OPS
 from ..tensor import Tensor
-from .graphviz import draw_graph
+from .graphviz import brief, draw_graph
 from .lecture import BackwardWalk, backward_table
 from .text import GraphView, drawing_root, expression, fmt
 
@@ -29,10 +29,27 @@ MAX_NODES = 80  # boxes and ellipses a projector can show; bigger graphs need ``
 SMALL = 64  # tensors up to this many elements embed their numbers in the step data
 
 
+class LecturePage(str):
+    """The lecture page's HTML text (a ``str``), which a notebook shows inline, working."""
+
+    HEIGHT = 720  # px: room for the picture, the words and the table at 100% zoom
+
+    def _repr_html_(self) -> str:
+        """The page in a sandboxed iframe: scripts run, isolated from the notebook."""
+        return (f'<iframe srcdoc="{html.escape(self, quote=True)}" sandbox="allow-scripts" '
+                f'style="width: 100%; height: {self.HEIGHT}px; border: 1px solid #ddd">'
+                "</iframe>")
+
+    def __repr__(self) -> str:
+        title = re.search(r"<title>(.*?)</title>", self)
+        return f"<LecturePage {title.group(1) if title else ''!r}, {len(self)} characters>"
+
+
 def to_html(root: Node, path: str | Path | None = None, *, title: str | None = None,
-            rankdir: str = "LR", collapse: Any = None, max_nodes: int | None = MAX_NODES,
-            interval_ms: int = 1500) -> str:
-    """Write the lecture page for ``root``'s graph; return its HTML text.
+            rankdir: str = "auto", collapse: Any = None, max_nodes: int | None = MAX_NODES,
+            interval_ms: int = 1500) -> LecturePage:
+    """Write the lecture page for ``root``'s graph; return its HTML text, which shows the
+    page inline in Jupyter (``LecturePage``).
 
     The page steps through the forward pass (nodes light up in the order they were
     computed) and the backward pass (nodes in the order ``backward()`` visits them, each
@@ -49,8 +66,8 @@ def to_html(root: Node, path: str | Path | None = None, *, title: str | None = N
         interval_ms: time per step when Play is on.
 
     Raises:
-        GraphError: ``root`` has more than one element; the graph was released by a
-            plain ``backward()`` (draw the page first, or use
+        GraphError: ``root`` has more than one element; a plain ``backward()`` freed an
+            array the walk needs (draw the page first, or use
             ``backward(retain_graph=True)``); or it is too big to draw and no
             ``collapse`` was given.
     """
@@ -78,7 +95,7 @@ def to_html(root: Node, path: str | Path | None = None, *, title: str | None = N
     data = page_data(root, view, walk)
     data.update(title=title or f"Backpropagation through {view.label(root)}", note=note,
                 interval_ms=int(interval_ms))
-    page = _page(data, _svg(drawing.pipe(format="svg", encoding="utf-8")))
+    page = LecturePage(_page(data, _svg(drawing.pipe(format="svg", encoding="utf-8"))))
     if path is not None:
         write_text(path, page)
     return page
@@ -176,8 +193,8 @@ def _backward_step(k: int, total: int, visit: Any, view: GraphView,
 
 
 def _lines(x: Any) -> list[str]:
-    """``fmt`` split into the lines ``draw_graph`` puts in a box, each with no padding."""
-    return [part.strip() for part in fmt(x).split("\n")]
+    """``brief`` split into the lines ``draw_graph`` puts in a box, each with no padding."""
+    return [part.strip() for part in brief(x).split("\n")]
 
 
 def _short(x: Any) -> str:
@@ -245,8 +262,13 @@ def _script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+SIDE = 2.2  # a drawing less wide than this for its height gets the words beside it
+
+
 def _page(data: dict[str, Any], svg: str) -> str:
     title = html.escape(data["title"])
+    box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', svg)
+    side = box is not None and float(box.group(1)) < SIDE * float(box.group(2))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -271,7 +293,7 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 </nav>
 </header>
 <p id="note">{html.escape(data["note"])}</p>
-<main>
+<main{' class="side"' if side else ''}>
 <div id="graph">
 {svg}</div>
 <section id="words">

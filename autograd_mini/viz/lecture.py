@@ -8,9 +8,10 @@ keeps, through its step hook, what every edge carried; no ``.grad`` is touched.
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,9 +19,9 @@ import numpy as np
 
 from .._io import atomic_path
 from ..errors import GraphError
-from ..graph import Node, backprop, toposort
+from ..graph import NO_SETTINGS, Node, Released, backprop, toposort
 from ..ops import OPS
-from .table import BackwardTable, Row, Update
+from .table import BackwardTable, Row, Update, ipython_cell
 from .text import GraphView, drawing_root, expression
 
 
@@ -48,29 +49,27 @@ class BackwardWalk:
     """The backward pass from ``root``, computed without touching ``.grad``.
 
     ``visits[k]`` is step ``k + 1``, in the order ``backward()`` visits the nodes. The
-    graph is left as it was, so it can be walked, drawn or backpropagated again.
+    graph is left as it was, so it can be walked, drawn or backpropagated again. After a
+    plain ``backward()`` the walk replays the same VJPs on the same saved data, so it
+    gives the gradients that backward computed (an in-place write since is refused).
 
     Raises:
-        GraphError: a node's graph was released by an earlier ``backward()``.
+        GraphError: that ``backward()`` freed an array an op's VJP needs (``where``'s
+            condition, a dropout mask: see ``graph.Released``).
     """
 
     def __init__(self, root: Node, what: str = "the backward walk"):
         self.root = root = drawing_root(root)
-        order = toposort(root)
-        for node in order:
-            if node.parents and node._ctx is None:
-                raise GraphError(
-                    f"{what}: the graph through '{node.op}' was released by an earlier "
-                    "backward(), so its steps cannot be replayed; call it before backward(), "
-                    "or call backward(retain_graph=True)")
+        self._contexts = {id(n): _context(n, what) for n in toposort(root) if n.parents}
         self.visits: list[Visit] = []
         self._totals: dict[int, Any] = {}
-        backprop(root, root._seed(None), retain_graph=True, on_step=self._visit)
+        backprop(root, root._seed(None), on_step=self._visit,
+                 context=lambda node: self._contexts[id(node)])
         self.step = {id(v.node): k + 1 for k, v in enumerate(self.visits)}
 
     def _visit(self, node: Node, g: Any, sent: list[tuple[int, Any]]) -> None:
         """``backprop``'s step hook: keep what ``node`` sent to each input, with totals."""
-        spec, settings = node._ctx or (None, None)  # a leaf sends nothing
+        spec, settings = self._contexts.get(id(node), (None, None))  # a leaf sends nothing
         inputs = [p.data for p in node.parents]
         sends = []
         for i, carried in sent:
@@ -95,6 +94,22 @@ class BackwardWalk:
         """What each edge ``(id(node), input index)`` carried in the first ``steps`` steps."""
         visits = self.visits if steps is None else self.visits[:steps]
         return {(id(v.node), s.index): s.gradient for v in visits for s in v.sends}
+
+
+def _context(node: Node, what: str) -> tuple[Any, dict]:
+    """The ``(spec, settings)`` to replay ``node``'s op with: its ``_ctx``, or after a plain
+    ``backward()`` released it, the op found by name and the small settings kept
+    (``graph.Released``). Raises when the release freed an array the VJP needs."""
+    ctx = node._ctx
+    if ctx is not None and type(ctx) is not Released:
+        return ctx
+    spec, kept = (OPS.get(node.op), NO_SETTINGS) if ctx is None else ctx
+    if spec is None or set(spec.settings) - set(kept):
+        raise GraphError(
+            f"{what}: the graph through '{node.op}' was released by an earlier "
+            "backward(), so its steps cannot be replayed; call it before backward(), "
+            "or call backward(retain_graph=True)")
+    return spec, kept
 
 
 def _input_grad(spec: Any, i: int, g: Any, out: Any, inputs: list, settings: dict) -> Any:
@@ -122,7 +137,7 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
         fmt: ``"text"`` or ``"latex"``.
 
     Raises:
-        GraphError: the graph was released by an earlier ``backward()``.
+        GraphError: an earlier ``backward()`` freed an array the walk needs.
     """
     if fmt not in ("text", "latex"):
         raise ValueError(f"explain_backward: fmt must be 'text' or 'latex', got {fmt!r}")
@@ -131,6 +146,8 @@ def explain_backward(root: Node, lr: float | None = None, file: TextIO | None = 
         file = sys.stdout
     if file is not None:
         print(table.to_text() if fmt == "text" else table.to_latex(), file=file)
+        if file is sys.stdout:  # a notebook cell's output shows it: not echoed again
+            table = replace(table, printed_in=ipython_cell())
     return table
 
 
@@ -180,7 +197,7 @@ class Animation:
         return f'<img src="data:image/gif;base64,{data}" alt="backward pass, step by step"/>'
 
 
-def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
+def animate_backward(root: Node, path: str | Path, rankdir: str = "auto",
                      duration: int = 1200, dpi: int = 110, **draw: Any) -> Animation:
     """Draw one frame per backward step and write them as an animated GIF and a PDF.
 
@@ -194,7 +211,7 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
         draw: more options for ``draw_graph`` (``show_data``, ``collapse``, ...).
 
     Raises:
-        GraphError: the graph was released by an earlier ``backward()``.
+        GraphError: an earlier ``backward()`` freed an array the walk needs.
         ImportError: Pillow is not installed.
     """
     try:
@@ -202,15 +219,10 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
     except ImportError as e:
         raise ImportError("animate_backward needs Pillow to write the GIF and PDF: "
                           "pip install pillow") from e
-    from .graphviz import draw_graph  # graphviz.py imports this module
-
-    walk = BackwardWalk(root, "animate_backward")
-    images = []
-    for k in range(len(walk.visits) + 1):
-        drawing = draw_graph(root, rankdir=rankdir, lecture=walk, step=k, **draw)
+    frames = []
+    for drawing in backward_frames(root, rankdir, **draw):  # one layout: frames of one size
         drawing.graph_attr["dpi"] = str(dpi)
-        images.append(Image.open(io.BytesIO(drawing.pipe(format="png"))).convert("RGB"))
-    frames = _same_size(images, Image)
+        frames.append(Image.open(io.BytesIO(drawing.pipe(format="png"))).convert("RGB"))
     path = Path(path)
     gif, pdf = path.with_suffix(".gif"), path.with_suffix(".pdf")
     times = [duration] * (len(frames) - 1) + [3 * duration]
@@ -223,13 +235,24 @@ def animate_backward(root: Node, path: str | Path, rankdir: str = "LR",
     return Animation(gif, pdf, len(frames))
 
 
-def _same_size(images: list, Image: Any) -> list:
-    """Pad every frame with white to the largest width and height, so frames do not jump."""
-    width = max(im.width for im in images)
-    height = max(im.height for im in images)
-    out = []
-    for im in images:
-        canvas = Image.new("RGB", (width, height), "white")
-        canvas.paste(im, ((width - im.width) // 2, (height - im.height) // 2))
-        out.append(canvas)
-    return out
+def backward_frames(root: Node, rankdir: str = "auto", **draw: Any) -> list:
+    """``draw_graph(root, lecture=True, step=k)`` for every step ``k`` (0: none yet), all in
+    one layout: the last frame's ``rankdir``, each node as big as its biggest frame needs,
+    each edge's label laid out (unseen) before the step that sends it, so nothing moves
+    from frame to frame."""
+    from .graphviz import draw_graph  # graphviz.py imports this module
+
+    walk = BackwardWalk(root, "animate_backward")
+    last = draw_graph(root, rankdir=rankdir, lecture=walk, step=len(walk.visits), **draw)
+    frames = [draw_graph(root, rankdir=last.layout, lecture=walk, step=k, **draw)
+              for k in range(len(walk.visits))] + [last]
+    sizes: dict[str, tuple[float, float]] = {}
+    for frame in frames:
+        for node in json.loads(frame.pipe(format="json0"))["objects"]:
+            if "width" in node:  # a node, not a subgraph
+                w, h = sizes.get(node["name"], (0.0, 0.0))
+                sizes[node["name"]] = max(w, float(node["width"])), max(h, float(node["height"]))
+    fixed = [f'\t{name} [fixedsize=true width={w} height={h}]\n' for name, (w, h) in sizes.items()]
+    for frame in frames:
+        frame.body += fixed
+    return frames

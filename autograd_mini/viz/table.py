@@ -7,7 +7,8 @@ gradient-descent step) and ``BackwardTable``, printed as text, LaTeX or Markdown
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from typing import Any
 
 from .text import fmt as fmt_value
@@ -51,12 +52,17 @@ class Update:
 
 @dataclass(frozen=True)
 class BackwardTable:
-    """What ``explain_backward`` found: ``rows``, ``updates``, and ways to print them."""
+    """What ``explain_backward`` found: ``rows``, ``updates``, and ways to print them.
+
+    ``printed_in``: the IPython cell (its execution count) whose output already shows the
+    table, printed by ``explain_backward``; that cell does not echo it a second time.
+    """
 
     root: str
     rows: list[Row]
     updates: list[Update]
     lr: float | None = None
+    printed_in: int | None = field(default=None, compare=False, repr=False)
 
     HEADER = ("step", "node", "upstream", "input", "local derivative", "local", "sends",
               "total")
@@ -119,6 +125,21 @@ class BackwardTable:
 
     __str__ = to_text
     _repr_markdown_ = to_markdown
+
+    def _ipython_display_(self) -> None:
+        """Jupyter shows the table as Markdown, unless this cell printed it already."""
+        from IPython.display import display
+
+        if self.printed_in is None or self.printed_in != ipython_cell():
+            display({"text/markdown": self.to_markdown(), "text/plain": self.to_text()},
+                     raw=True)
+
+
+def ipython_cell() -> int | None:
+    """The execution count of the IPython cell running now; None outside IPython."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "execution_count", None)
 
 
 def _cell(x: Any) -> str:

@@ -30,6 +30,7 @@ COLORS = {
     "op": ("#e7d4e8", "#762a83"),
     "module": ("#fff7bc", "#d95f0e"),
 }
+MERMAID_DIRS = {"auto": "LR", "stairs": "TB"}  # draw_graph's layouts Mermaid does not have
 SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
 
@@ -50,8 +51,9 @@ def visible(text: str) -> str:
                    if unicodedata.category(c) in _ESCAPED else c for c in text)
 
 
-def fmt(x: Any, digits: int = 4) -> str:
-    """A number to ``digits`` significant digits; a small array in full, a large one summarised."""
+def fmt(x: Any, digits: int = 4, small: int = SMALL) -> str:
+    """A number to ``digits`` significant digits; an array of up to ``small`` elements in
+    full, a larger one summarised."""
     if isinstance(x, Node):
         x = x.data
     if np.ndim(x) == 0:
@@ -67,7 +69,7 @@ def fmt(x: Any, digits: int = 4) -> str:
     low, high = a.min(), a.max()
     if low == high and a.size > 1:
         return f"all {fmt(low, 3)}"
-    if a.size <= SMALL:
+    if a.size <= small:
         text = np.array2string(a, separator=" ", formatter={"float_kind": lambda v: fmt(v, 3)})
         # a matrix keeps one line per row; a column or a 3-d array goes on one line
         return text if a.ndim == 2 and a.shape[1] > 1 else " ".join(text.split())
@@ -122,10 +124,11 @@ class GraphView:
                 "to draw every node")
 
     def describe(self, node: Node, show_data: bool = True, show_grad: bool = True,
-                 grad: Any = None) -> list[str]:
+                 grad: Any = None, number: Any = fmt) -> list[str]:
         """The lines shown for a node: label, shape and dtype, data, grad.
 
-        ``grad`` replaces ``node.grad`` (lecture mode shows gradients it computed itself).
+        ``grad`` replaces ``node.grad`` (lecture mode shows gradients it computed itself);
+        ``number`` writes the data and the gradient (``fmt``).
         """
         kind = self.kind(node)
         lines = [self.label(node)]
@@ -134,10 +137,10 @@ class GraphView:
         if hasattr(node.data, "dtype") and np.ndim(node.data) > 0:
             lines.append(f"{tuple(node.data.shape)} {node.data.dtype}")
         if show_data:  # a define-then-run node has no data until a run computes it
-            lines.append("not computed yet" if node.data is None else f"data {fmt(node.data)}")
+            lines.append("not computed yet" if node.data is None else f"data {number(node.data)}")
         g = node.grad if grad is None else grad
         if show_grad and node.requires_grad and g is not None:
-            lines.append(f"grad {fmt(g)}")
+            lines.append(f"grad {number(g)}")
         return lines
 
 
@@ -242,10 +245,11 @@ def to_text(root: Node, show_data: bool = True, show_grad: bool = True,
 def to_mermaid(root: Node, rankdir: str = "LR", show_data: bool = True,
                show_grad: bool = True, max_nodes: int | None = MAX_NODES) -> str:
     """Mermaid ``flowchart`` source for Markdown slides: the same nodes, kinds and edges as
-    ``draw_graph``, data flowing along the arrows."""
+    ``draw_graph``, data flowing along the arrows (``rankdir`` as there: "auto" is LR,
+    "stairs" TB)."""
     view = GraphView(root)
     view.check_size(2 * len(view), max_nodes, "to_mermaid")
-    out = [f"flowchart {rankdir}"]
+    out = [f"flowchart {MERMAID_DIRS.get(rankdir, rankdir)}"]
     for i, node in enumerate(view.nodes):
         text = "<br/>".join(_mermaid_escape(s) for s in view.describe(node, show_data, show_grad))
         out.append(f'  n{i}["{text}"]:::{view.kind(node)}')
