@@ -19,6 +19,7 @@ import numpy as np
 from .._io import atomic_path
 from ..errors import GraphError
 from ..graph import Node, backprop, toposort
+from ..i18n import message
 from ..ops import OPS
 from .table import BackwardTable, Row, Update
 from .text import GraphView, drawing_root, expression
@@ -59,10 +60,7 @@ class BackwardWalk:
         order = toposort(root)
         for node in order:
             if node.parents and node._ctx is None:
-                raise GraphError(
-                    f"{what}: the graph through '{node.op}' was released by an earlier "
-                    "backward(), so its steps cannot be replayed; call it before backward(), "
-                    "or call backward(retain_graph=True)")
+                raise GraphError(message("err.walk_released", what=what, op=node.op))
         self.visits: list[Visit] = []
         self._totals: dict[int, Any] = {}
         backprop(root, root._seed(None), retain_graph=True, on_step=self._visit)
