@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import unicodedata
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from . import en, zh
 
@@ -38,6 +40,18 @@ def set_language(lang: str | None) -> None:
         raise ValueError(message("language.unknown", lang=lang,
                                  choices=", ".join(map(repr, LANGUAGES))))
     _chosen = None if lang is None else _code(lang)
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Print in ``lang`` inside the ``with`` block, as before it after (``--lang``, tests)."""
+    global _chosen
+    before = _chosen
+    set_language(lang)
+    try:
+        yield
+    finally:
+        _chosen = before
 
 
 def get_language() -> str:
@@ -74,7 +88,19 @@ def columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def pad(text: str, width: int) -> str:
-    """``text`` followed by spaces up to ``width`` terminal columns (``str.ljust`` for
-    text that may hold Chinese characters)."""
-    return text + " " * (width - columns(text))
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns, after it (``str.ljust``
+    for text that may hold Chinese characters) or, ``right``, before it (``str.rjust``)."""
+    fill = " " * (width - columns(text))
+    return fill + text if right else text + fill
+
+
+def row(*cells: tuple[str, int] | tuple[str, int, bool]) -> str:
+    """A table line of ``(text, width)`` or ``(text, width, right)`` cells, each padded by
+    ``pad``: column titles that line up whatever their language."""
+    return "".join(pad(*cell) for cell in cells)
+
+
+def yes_no(ok: bool) -> str:
+    """``yes`` or ``no`` (是 / 否) in the current language: a demo's verdict."""
+    return message("demo.yes" if ok else "demo.no")

@@ -175,4 +175,128 @@ MESSAGES = {
     "err.page_too_big": (
         "to_html: the graph has {drawn} nodes to draw, more than max_nodes={max_nodes}; pass "
         "collapse=model to draw each module as one box, or max_nodes=None to draw every node"),
+
+    # ----- the command line (cli.py) and the demos' shared lines -------------------------
+    "cli.demo_header": "\n===== {i}/{n} demo {name}: {about}",
+    "cli.ok": "ok",
+    "cli.differs": "differs from its seed",
+    "cli.could_not_run": "could not run (see its output)",
+    "cli.exit_code": "exit code {code}",
+    "cli.could_not_write": "could not write its files",
+    "cli.raised": "raised an error (traceback above)",
+    "cli.summary": "\n===== summary",
+    "cli.summary_line": "  {name}  {verdict} ({seconds} s)",
+    "cli.pictures_in": "pictures in {out}",
+    "cli.list_hint": (
+        "Run one with `autograd-mini demo NAME` (NAME --help for its options), or all with "
+        "`autograd-mini demo all`."),
+    "cli.which_demo": "Which demo? Choose one of these (or `all`):",
+    "cli.no_such_demo": (
+        "autograd-mini demo: no demo named {name!r}; the demos are {demos} (or all); "
+        "`autograd-mini demo --list` describes them"),
+    "plot.wrote": "{what}: wrote {path}",
+    "plot.not_drawn": "{what}: not drawn ({reason})",
+    "plot.no_tqdm": "(no progress bar: tqdm is not installed; {hint})",
+    "what.plot": "plot",
+    "what.picture": "picture",
+    "what.curves": "curves",
+    "what.boundaries": "boundaries",
+    "what.graph": "graph",
+    "demo.yes": "yes",
+    "demo.no": "no",
+    "demo.same": "same",
+    "demo.different": "DIFFERENT",
+    "demo.check": "  {what}: {result}",
+    "demo.matches": "matches seed {seed}: {verdict}",
+    "demo.matches_lines": "matches seed {seed}: {verdict} ({same}/{total} lines)",
+    "demo.line_differs": "  line {n}: ours {ours!r}, seed {seed!r}",
+    "demo.no_mnist": "{demo} demo: no MNIST data.\n{error}",
+    "demo.epoch": "{n} epoch",
+    "demo.epochs": "{n} epochs",
+    "demo.epoch_bar": "epoch {k}/{n}",
+    "demo.test_accuracy": "Test Accuracy: {accuracy}%",
+    "demo.tf_not_compared": (
+        "not compared with TensorFlow 2.21: "
+        "its run was recorded for other steps"),
+    "demo.tf_matches": (
+        "matches TensorFlow 2.21: {verdict} ({same}/{total} figures agree to 5 significant "
+        "figures)"),
+    "demo.beside_tf": "beside TensorFlow 2.21's run ({file}):",
+    "demo.beside_tf_runs": "beside TensorFlow 2.21's runs ({file}):",
+    "col.epoch": "epoch",
+    "col.step": "step",
+    "col.loss": "loss",
+    "col.accuracy": "test accuracy",
+    "col.optimizer": "optimizer",
+    "col.final_loss": "final loss",
+    "col.seconds": "time (s)",
+    "col.mse": "mse alone",
+    "col.mse_l2": "mse + L2",
+
+    # ----- each demo's own lines (the seeds' own prints stay as the seeds wrote them) ----
+    "descent.not_compared": (
+        "not compared with seed 003: "
+        "it printed lr={lr}, {epochs} epochs only"),
+    "descent.final": "final w = {w} (the minimum is at w = -1)",
+    "tf1_net.check_x": "X (8 decimals)",
+    "tf1_net.check_losses": "loss lines (%g)",
+    "tf1_net.check_weights": "final {name} (within {tol}, max diff {diff})",
+    "tf1_net.check_column": "loss column (%g)",
+    "tf1_net.check_tolerance": "final {name} (max diff {diff}, tolerance {tol})",
+    "tf1_net.line_differs": "  ours: {ours}\n  seed: {seed}",
+    "tf1_net.seed_printed": "\nseed 000 printed, at the end:",
+    "tf1_net.graph_missing": (
+        "--style graph needs {name}, the compat.v1 (Session) version of this demo, in "
+        "{folder}, and it is not there. Use --style eager meanwhile."),
+    "tf1_net.not_compared": (
+        "not compared with seed 000: it printed gradient descent only (its last loss "
+        "{seed_last}, {optimizer} here: {last})"),
+    "tf1_net.graph_not_compared": (
+        "not compared with seed 000: it printed gradient descent only ({optimizer} ends at "
+        "{last}, the seed's gradient descent at {seed_last})"),
+    "linreg.hand_check": "engine gradient vs the seed's fc_backword: max difference {diff}",
+    "linreg.report": "\niteration {i}, loss: {loss}, weights: {weights}, bias: {bias}",
+    "linreg.stopped": "stopped after {iters} iterations with loss {loss} > {target}",
+    "linreg.matches": (
+        "matches seed 002: {verdict} (seed printed W1==W: True, b1==b: True; it needed 7398 "
+        "iterations, this run {i}: the data are random)"),
+    "xor.hand_check": (
+        "weights vs the seed's hand-derived update after {epochs} epochs: max difference "
+        "{diff}"),
+    "xor.predictions": "predictions:",
+    "xor.prediction": "  {a} xor {b} -> {p} (rounds to {r})",
+    "xor.verdict": "rounded predictions equal XOR: {verdict}",
+    "mnist.setup": (
+        "training on {n} images, testing on {m}; {epochs} epochs, batch {batch}, lr {lr}, "
+        "init {init}, float32"),
+    "mnist.hand_check": (
+        "first step, engine vs the seed's hand-derived update: max difference {diff}"),
+    "mnist.epoch": (
+        "Epoch {epoch}, Loss: {loss}, test accuracy {accuracy}% (training took {seconds} s)"),
+    "mnist.stuck": (
+        "The net is stuck at chance: its output sigmoids saturated at 0, where they pass back "
+        "no gradient. A smaller step avoids that: try --lr 0.01."),
+    "lenet5.no_dot": (
+        "{what}: not drawn "
+        "(Graphviz's dot is not installed: apt-get install graphviz)"),
+    "lenet5.setup": (
+        "training on {n} images, testing on {m}; {epochs}, batch {batch}, Adam lr {lr} "
+        "(x{decay} per epoch), dropout {dropout}, float32, NHWC; {params} parameters"),
+    "lenet5.epoch": (
+        "Epoch {k}/{n}, loss {loss}, test accuracy {accuracy}% (training took {seconds} s)"),
+    "lenet5.target": "target {target}% test accuracy: {verdict}",
+    "lenet5.reached": "reached",
+    "lenet5.not_reached": "not reached",
+    "iris.setup": "{epochs} epochs of lr {lr} on 120 flowers, tested on 30 ({seconds} s)",
+    "optimizers.setup": "{epochs} epochs each, lr {lr}, on the course's 120 training flowers",
+    "optimizers.beside": (
+        "  {name}epoch {epoch}: loss {loss} (TensorFlow {tf_loss}), test accuracy {accuracy} "
+        "({tf_accuracy})"),
+    "optimizers.rmsprop": (
+        "  (RMSProp at lr 0.1 is chaotic here: float32's last bits part two runs within\n"
+        "  a few epochs, so TensorFlow's was recorded for 2)"),
+    "regularization.setup": (
+        "{steps} steps of Adam (lr {lr}, batches of {batch}) on 300 points, {red} of them red"),
+    "regularization.squares": (
+        "sum of the squared weights: {plain} on mse alone, {penalized} with the penalty"),
 }

@@ -165,4 +165,117 @@ MESSAGES = {
     "err.page_too_big": (
         "to_html：这个计算图要画 {drawn} 个节点，超过了 max_nodes={max_nodes}；"
         "传入 collapse=model 可把每个模块画成一个方框，或传入 max_nodes=None 画出全部节点"),
+
+    # ----- the command line (cli.py) and the demos' shared lines -------------------------
+    "cli.demo_header": "\n===== {i}/{n} 演示 {name}：{about}",
+    "cli.ok": "通过",
+    "cli.differs": "与教程的结果不一致",
+    "cli.could_not_run": "无法运行（见其输出）",
+    "cli.exit_code": "退出码 {code}",
+    "cli.could_not_write": "无法写入它的文件",
+    "cli.raised": "出错了（错误回溯见上方）",
+    "cli.summary": "\n===== 汇总",
+    "cli.summary_line": "  {name}  {verdict}（{seconds} 秒）",
+    "cli.pictures_in": "图片保存在 {out}",
+    "cli.list_hint": (
+        "用 `autograd-mini demo NAME` 运行其中一个（NAME --help 列出它的选项），"
+        "或用 `autograd-mini demo all` 全部运行。"),
+    "cli.which_demo": "要运行哪个演示？请从下面选择一个（或 `all`）：",
+    "cli.no_such_demo": (
+        "autograd-mini demo：没有名为 {name!r} 的演示；可选的演示有 {demos}（或 all）；"
+        "`autograd-mini demo --list` 给出它们的说明"),
+    "plot.wrote": "{what} 已生成：{path}",
+    "plot.not_drawn": "{what}：未绘制（{reason}）",
+    "plot.no_tqdm": "（没有进度条：未安装 tqdm；{hint}）",
+    "what.plot": "曲线图",
+    "what.picture": "图片",
+    "what.curves": "曲线图",
+    "what.boundaries": "决策边界图",
+    "what.graph": "计算图",
+    "demo.yes": "是",
+    "demo.no": "否",
+    "demo.same": "相同",
+    "demo.different": "不同",
+    "demo.check": "  {what}：{result}",
+    "demo.matches": "与教程 {seed} 的结果一致：{verdict}",
+    "demo.matches_lines": "与教程 {seed} 的结果一致：{verdict}（{same}/{total} 行）",
+    "demo.line_differs": "  第 {n} 行：我们的 {ours!r}，教程的 {seed!r}",
+    "demo.no_mnist": "{demo} 演示：没有 MNIST 数据。\n{error}",
+    "demo.epoch": "{n} 轮",
+    "demo.epochs": "{n} 轮",
+    "demo.epoch_bar": "第 {k}/{n} 轮",
+    "demo.test_accuracy": "测试准确率：{accuracy}%",
+    "demo.tf_not_compared": "未与 TensorFlow 2.21 比较：它记录的是其他步数的运行结果",
+    "demo.tf_matches": (
+        "与 TensorFlow 2.21 的结果一致：{verdict}（{same}/{total} 个数值在 5 位有效数字内相同）"),
+    "demo.beside_tf": "与 TensorFlow 2.21 的运行结果对照（{file}）：",
+    "demo.beside_tf_runs": "与 TensorFlow 2.21 的各次运行结果对照（{file}）：",
+    "col.epoch": "轮次",
+    "col.step": "步数",
+    "col.loss": "损失",
+    "col.accuracy": "测试准确率",
+    "col.optimizer": "优化器",
+    "col.final_loss": "最终损失",
+    "col.seconds": "用时（秒）",
+    "col.mse": "仅均方误差",
+    "col.mse_l2": "均方误差+L2",
+
+    # ----- each demo's own lines (the seeds' own prints stay as the seeds wrote them) ----
+    "descent.not_compared": "未与教程 003 比较：它只打印了 lr={lr}、{epochs} 轮的结果",
+    "descent.final": "最终 w = {w}（最小值在 w = -1 处）",
+    "tf1_net.check_x": "X（8 位小数）",
+    "tf1_net.check_losses": "损失函数值各行（%g）",
+    "tf1_net.check_weights": "最终的 {name}（容差 {tol}，最大差 {diff}）",
+    "tf1_net.check_column": "损失函数值一列（%g）",
+    "tf1_net.check_tolerance": "最终的 {name}（最大差 {diff}，容差 {tol}）",
+    "tf1_net.line_differs": "  我们的：{ours}\n  教程的：{seed}",
+    "tf1_net.seed_printed": "\n教程 000 最后打印的是：",
+    "tf1_net.graph_missing": (
+        "--style graph 需要 {folder} 中的 {name}（本演示的 compat.v1 会话版本），但它不在那里。"
+        "请暂时使用 --style eager。"),
+    "tf1_net.not_compared": (
+        "未与教程 000 比较：它只打印了梯度下降的结果（它最后的损失是 {seed_last}，"
+        "这里 {optimizer} 的是 {last}）"),
+    "tf1_net.graph_not_compared": (
+        "未与教程 000 比较：它只打印了梯度下降的结果（{optimizer} 最后是 {last}，"
+        "教程的梯度下降最后是 {seed_last}）"),
+    "linreg.hand_check": "引擎求出的梯度与教程手推的 fc_backword 相比：最大差 {diff}",
+    "linreg.report": "\n迭代{i}次,当前loss:{loss}, 当前权重:{weights},当前偏置{bias}",
+    "linreg.stopped": "迭代 {iters} 次后停止，损失 {loss} > {target}",
+    "linreg.matches": (
+        "与教程 002 的结果一致：{verdict}（教程打印 W1==W: True, b1==b: True；它迭代了 7398 次，"
+        "本次运行 {i} 次：数据是随机的）"),
+    "xor.hand_check": "{epochs} 轮后，权重与教程手推的更新相比：最大差 {diff}",
+    "xor.predictions": "预测值：",
+    "xor.prediction": "  {a} xor {b} -> {p}（四舍五入为 {r}）",
+    "xor.verdict": "四舍五入后的预测值等于 XOR：{verdict}",
+    "mnist.setup": (
+        "用 {n} 张图片训练，{m} 张测试；{epochs} 轮，批大小 {batch}，学习率 {lr}，"
+        "初始化 {init}，float32"),
+    "mnist.hand_check": "第一步，引擎与教程手推的更新相比：最大差 {diff}",
+    "mnist.epoch": "第 {epoch} 轮，损失 {loss}，测试准确率 {accuracy}%（训练用时 {seconds} 秒）",
+    "mnist.stuck": (
+        "网络停在了随机猜测的水平：输出层的 sigmoid 饱和在 0 附近，那里几乎传不回梯度。"
+        "减小步长可以避免：试试 --lr 0.01。"),
+    "lenet5.no_dot": "{what}：未绘制（没有安装 Graphviz 的 dot：apt-get install graphviz）",
+    "lenet5.setup": (
+        "用 {n} 张图片训练，{m} 张测试；{epochs}，批大小 {batch}，Adam 学习率 {lr}"
+        "（每轮乘以 {decay}），dropout {dropout}，float32，NHWC；参数共 {params} 个"),
+    "lenet5.epoch": (
+        "第 {k}/{n} 轮，损失 {loss}，测试准确率 {accuracy}%（训练用时 {seconds} 秒）"),
+    "lenet5.target": "目标测试准确率 {target}%：{verdict}",
+    "lenet5.reached": "已达到",
+    "lenet5.not_reached": "未达到",
+    "iris.setup": "学习率 {lr}，{epochs} 轮，在 120 朵花上训练，30 朵上测试（{seconds} 秒）",
+    "optimizers.setup": "每个优化器 {epochs} 轮，学习率 {lr}，在课程的 120 朵训练用花上",
+    "optimizers.beside": (
+        "  {name}第 {epoch} 轮：损失 {loss}（TensorFlow {tf_loss}），测试准确率 {accuracy}"
+        "（{tf_accuracy}）"),
+    "optimizers.rmsprop": (
+        "  （学习率 0.1 时 RMSProp 在这里是混沌的：float32 最后几位的差别几轮之内就让两次运行\n"
+        "  分道扬镳，所以 TensorFlow 的结果只记录了 2 轮）"),
+    "regularization.setup": (
+        "Adam 优化 {steps} 步（学习率 {lr}，每批 {batch} 个）在 300 个点上，其中 {red} 个是红点"),
+    "regularization.squares": (
+        "权重平方和：仅用均方误差时为 {plain}，加上正则化项后为 {penalized}"),
 }
