@@ -266,8 +266,9 @@ MESSAGES = {
     "lenet5.target": "目标测试准确率 {target}%：{verdict}",
     "lenet5.reached": "已达到",
     "lenet5.not_reached": "未达到",
-    "iris.setup": "学习率 {lr}，{epochs} 轮，在 120 朵花上训练，30 朵上测试（{seconds} 秒）",
-    "optimizers.setup": "每个优化器 {epochs} 轮，学习率 {lr}，在课程的 120 朵训练用花上",
+    "iris.setup": (
+        "学习率 {lr}，训练 {epochs} 轮：120 朵鸢尾花用于训练，30 朵用于测试（{seconds} 秒）"),
+    "optimizers.setup": "每个优化器训练 {epochs} 轮，学习率 {lr}，使用课程的 120 朵训练用鸢尾花",
     "optimizers.beside": (
         "  {name}第 {epoch} 轮：损失 {loss}（TensorFlow {tf_loss}），测试准确率 {accuracy}"
         "（{tf_accuracy}）"),
@@ -275,7 +276,8 @@ MESSAGES = {
         "  （学习率 0.1 时 RMSProp 在这里是混沌的：float32 最后几位的差别几轮之内就让两次运行\n"
         "  分道扬镳，所以 TensorFlow 的结果只记录了 2 轮）"),
     "regularization.setup": (
-        "Adam 优化 {steps} 步（学习率 {lr}，每批 {batch} 个）在 300 个点上，其中 {red} 个是红点"),
+        "用 Adam 优化 {steps} 步（学习率 {lr}，每批 {batch} 个点），共 300 个点，"
+        "其中 {red} 个是红点"),
     "regularization.squares": (
         "权重平方和：仅用均方误差时为 {plain}，加上正则化项后为 {penalized}"),
 }
