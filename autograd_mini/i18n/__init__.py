@@ -1,11 +1,12 @@
 """The words autograd_mini prints, in English and in Chinese (简体中文).
 
 One dict per language (``en.py``, ``zh.py``), the same keys in the same order, each text a
-``str.format`` template: ``message("demo.verdict", seed="003", ...)`` looks the key up in
+``str.format`` template: ``message("demo.matches", seed="003", ...)`` looks the key up in
 the current language and fills its ``{placeholders}``. Callers format the numbers, the
 same in every language; only the words change. The language is the one ``set_language``
 chose, else the ``AUTOGRAD_MINI_LANG`` environment variable's, else the locale's
-(``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh_CN.UTF-8`` means Chinese), else English.
+(``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh_CN.UTF-8`` means Chinese), else English; one
+setting for the whole process. ``columns`` and ``pad`` line up text holding Chinese characters.
 """
 
 from __future__ import annotations
