@@ -24,6 +24,7 @@ from .errors import (
     TraceError,
 )
 from .graph import Node, zero_grad
+from .i18n import get_language, set_language
 from .ops import (
     abs,
     avg_pool2d,
@@ -74,6 +75,7 @@ __all__ = [
     "Value", "Tensor", "Variable", "Tape", "Node", "compile", "grad", "value_and_grad",
     "hessian",
     "no_grad", "enable_grad", "is_recording", "detect_anomaly", "zero_grad",
+    "set_language", "get_language",
     "abs", "avg_pool2d", "clip", "concatenate", "conv2d", "cos", "dot", "dropout", "exp",
     "flatten", "log", "log_softmax", "logsumexp", "matmul", "max", "max_pool2d", "maximum",
     "mean", "min", "minimum", "pad", "relu", "reshape", "sigmoid", "sin",

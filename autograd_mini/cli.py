@@ -20,10 +20,12 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
+from .i18n import LANGUAGES, language, message
+
 DEMOS = ("descent", "tf1-net", "linreg", "xor", "mnist", "lenet5", "course-iris",
          "course-optimizers", "course-regularization")  # the order `demo all` runs them
 DEFAULT_OUT = Path("autograd_mini_out")
-_VERDICTS = {0: "ok", 1: "differs from its seed", 2: "could not run (see its output)"}
+_VERDICTS = {0: "cli.ok", 1: "cli.differs", 2: "cli.could_not_run"}  # message keys
 
 
 # ----- the command lines' parts ------------------------------------------------------
@@ -146,22 +148,25 @@ def run_all(out: Path, quick: bool) -> int:
         argv = ["--out", str(out)]
         if quick:
             argv.append("--quick")
-        print(f"\n===== {i}/{len(DEMOS)} demo {name}: {describe(name)}", flush=True)
+        print(message("cli.demo_header", i=i, n=len(DEMOS), name=name, about=describe(name)),
+              flush=True)
         start = time.perf_counter()
         try:
-            verdict = _VERDICTS.get(code := run_demo(name, argv), f"exit code {code}")
+            code = run_demo(name, argv)
+            verdict = message(_VERDICTS.get(code, "cli.exit_code"), code=code)
         except OSError as e:  # a file it could not write: said in one line
             print(f"autograd-mini demo {name}: {e}", file=sys.stderr)
-            code, verdict = 2, "could not write its files"
+            code, verdict = 2, message("cli.could_not_write")
         except Exception:  # one broken demo should not hide the others
             traceback.print_exc()
-            code, verdict = 1, "raised an error (traceback above)"
+            code, verdict = 1, message("cli.raised")
         results.append((name, code, verdict, time.perf_counter() - start))
-    print("\n===== summary")
+    print(message("cli.summary"))
     width = max(map(len, DEMOS))
     for name, _, verdict, seconds in results:
-        print(f"  {name:<{width}}  {verdict} ({seconds:.1f} s)")
-    print(f"pictures in {out}")
+        print(message("cli.summary_line", name=f"{name:<{width}}", verdict=verdict,
+                      seconds=f"{seconds:.1f}"))
+    print(message("cli.pictures_in", out=out))
     return 0 if all(code == 0 for _, code, _, _ in results) else 1
 
 
@@ -169,8 +174,7 @@ def print_list() -> None:
     width = max(map(len, DEMOS))
     for name in DEMOS:
         print(f"  {name:<{width}}  {describe(name)}")
-    print("Run one with `autograd-mini demo NAME` (NAME --help for its options), "
-          "or all with `autograd-mini demo all`.")
+    print(message("cli.list_hint"))
 
 
 # ----- the command line ----------------------------------------------------------------
@@ -183,6 +187,9 @@ def _parser() -> Parser:
         prog="autograd-mini",
         description="autograd_mini: run the demos, list the course's programs, draw graphs.")
     parser.add_argument("--version", action="version", version=f"autograd-mini {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help="print in English (en) or Chinese (zh, 中文); default: "
+                             "$AUTOGRAD_MINI_LANG, else the locale")
     commands = parser.add_subparsers(dest="command", metavar="{demo,course,graph}")
     demo = commands.add_parser(
         "demo", help="run a demo (one per tutorial seed), or all of them",
@@ -225,7 +232,7 @@ def _demo_command(args: argparse.Namespace) -> int:
         print_list()
         return 0
     if args.name is None:
-        print("Which demo? Choose one of these (or `all`):")
+        print(message("cli.which_demo"))
         print_list()
         return 2
     name = args.name.replace("_", "-")
@@ -233,8 +240,7 @@ def _demo_command(args: argparse.Namespace) -> int:
         opts = _all_parser().parse_args(args.args)
         return run_all(opts.out, opts.quick)
     if name not in DEMOS:
-        print(f"autograd-mini demo: no demo named {args.name!r}; the demos are "
-              f"{', '.join(DEMOS)} (or all); `autograd-mini demo --list` describes them",
+        print(message("cli.no_such_demo", name=args.name, demos=", ".join(DEMOS)),
               file=sys.stderr)
         return 2
     return run_demo(name, args.args)
@@ -273,10 +279,31 @@ def _graph_command(argv: list[str]) -> int:
     return 0 if code is None else int(code)
 
 
+def _leading_lang(argv: list[str]) -> tuple[list[str], str | None]:
+    """Split a leading ``--lang zh`` (or ``--lang=zh``) off ``argv``, so that what follows,
+    ``graph ...`` included, is parsed as it would be without it."""
+    head = argv[0] if argv else ""
+    if head == "--lang":
+        return argv[2:], argv[1] if len(argv) > 1 else ""
+    if head.startswith("--lang="):
+        return argv[1:], head.split("=", 1)[1]
+    return argv, None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``autograd-mini`` and ``python -m autograd_mini``; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
+    argv, lang = _leading_lang(argv)
+    if lang is None:
+        return _main(parser, argv)
+    parser.parse_args(["--lang", lang])  # argparse's own error for an unknown language
+    with language(lang):
+        return _main(parser, argv)
+
+
+def _main(parser: Parser, argv: list[str]) -> int:
+    """``main`` after the language is chosen."""
     try:
         if argv[:1] == ["graph"]:  # everything after it belongs to graph_command
             return _graph_command(argv[1:])

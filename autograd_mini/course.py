@@ -12,9 +12,12 @@ autograd_mini. ``autograd-mini course --list`` and ``course show NAME`` print it
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from .i18n import columns as _width
+from .i18n import message, yes_no
+from .i18n import pad as _pad
 
 WIDTH = 100  # the columns the list and the entries fit
 FIGURES = "to 5 significant figures"
@@ -297,24 +300,15 @@ def report(figures: list[tuple[float, float]]) -> bool:
     """Print whether each (ours, TensorFlow's) pair of figures agrees to 5 significant
     figures; True when all do (or there is none to compare)."""
     if not figures:
-        print("not compared with TensorFlow 2.21: its run was recorded for other steps")
+        print(message("demo.tf_not_compared"))
         return True
     same = sum(agrees(ours, theirs) for ours, theirs in figures)
-    print(f"matches TensorFlow 2.21: {'yes' if same == len(figures) else 'no'} "
-          f"({same}/{len(figures)} figures agree to 5 significant figures)")
+    print(message("demo.tf_matches", verdict=yes_no(same == len(figures)), same=same,
+                  total=len(figures)))
     return same == len(figures)
 
 
 # ----- the text `autograd-mini course` prints ---------------------------------------------
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 def chapter(program: Program, lang: str = "both") -> str:

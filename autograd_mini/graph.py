@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .errors import GraphError, ShapeError
+from .i18n import message
 from .recording import ANOMALY, check_finite, enable_grad, no_grad
 from .versions import check_unchanged, next_id
 
@@ -244,9 +245,7 @@ def released_check(node: Node, retain_graph: bool) -> Any:
     """The node's ``(spec, settings)``, released unless ``retain_graph``; raises if gone."""
     ctx = node._ctx
     if ctx is None or type(ctx) is Released:
-        raise GraphError(
-            f"backward through '{node.op}' a second time: its graph was released by an "
-            "earlier backward(); call backward(retain_graph=True) the first time")
+        raise GraphError(message("err.backward_twice", op=node.op))
     if not retain_graph:
         spec, settings = ctx
         node._ctx = None if settings is NO_SETTINGS else Released(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._io import atomic_path
+from .i18n import message
 
 EXTRA_HINT = "pip install 'autograd-mini[demos]'"
 
@@ -194,11 +195,11 @@ def draw(what: str, make: Callable[[], Path | Sequence[Path]]) -> list[Path]:
     try:
         made = make()
     except ModuleNotFoundError as e:
-        print(f"{what}: not drawn ({e})")
+        print(message("plot.not_drawn", what=what, reason=e))
         return []
     paths = [made] if isinstance(made, Path) else list(made)
     for p in paths:
-        print(f"{what}: wrote {p}")
+        print(message("plot.wrote", what=what, path=p))
     return paths
 
 
@@ -218,6 +219,6 @@ def progress(iterable: Iterable, total: int | None = None, desc: str = "") -> It
     except ImportError:
         if not _warned:
             _warned.append(True)
-            print(f"(no progress bar: tqdm is not installed; {EXTRA_HINT})", file=sys.stderr)
+            print(message("plot.no_tqdm", hint=EXTRA_HINT), file=sys.stderr)
         return iterable
     return tqdm(iterable, total=total, desc=desc, leave=False, file=sys.stderr)

@@ -19,6 +19,7 @@ from . import ops
 from ._fast import backprop
 from .errors import DTypeError, ShapeError, TapeError
 from .graph import Node, shape_of
+from .i18n import message
 from .recording import RECORDING, TAPES, is_recording
 from .tensor import Tensor
 from .value import Value
@@ -93,10 +94,9 @@ class Tape:
 
     def __enter__(self) -> Tape:
         if self._token is not None:
-            raise TapeError("this Tape is already recording; nest a new Tape instead")
+            raise TapeError(message("err.tape_recording"))
         if self._used and not self.persistent:
-            raise TapeError("this Tape already gave its gradient and is not persistent; "
-                            "use a new Tape for each step, or Tape(persistent=True)")
+            raise TapeError(message("err.tape_reused"))
         for other in _ACTIVE.get():
             other._shared = self._shared = True
         self._token = _ACTIVE.set(_ACTIVE.get() + (self,))
@@ -132,8 +132,7 @@ class Tape:
     def watch(self, x: Any) -> None:
         """Watch a Tensor or Value (or a list, tuple or dict of them) from now on."""
         if self._token is None:
-            raise TapeError("watch() needs the tape to be recording: call it inside the "
-                            "`with Tape() as tape:` block, before using x")
+            raise TapeError(message("err.watch_outside"))
         for node in _flatten(x):
             if not isinstance(node, Node):
                 raise DTypeError(f"watch() takes Tensors or Values, got {type(node).__name__}")
@@ -281,8 +280,7 @@ class Tape:
                 raise DTypeError(f"{verb}: sources must be Tensors or Values, got "
                                  f"{type(s).__name__}; watch a Tensor made from it instead")
         if self._used and not self.persistent:
-            raise TapeError(f"{verb}(): this Tape already gave a gradient and is not "
-                            "persistent; use Tape(persistent=True) to take more than one")
+            raise TapeError(message("err.gradient_twice", verb=verb))
         self._used = True
         return flat
 

@@ -20,6 +20,7 @@ from . import _fast, numpy_interop, ops
 from ._fast import inlined
 from .errors import DTypeError, GraphError, IndexingError, ShapeError
 from .graph import Node, data_of, link
+from .i18n import message
 from .ops.registry import OpSpec, forward_failed, make_node, mixed_inputs, unbroadcast
 from .recording import TRACE
 
@@ -155,15 +156,14 @@ class Tensor(Node):
     def _seed(self, gradient: Any) -> Any:
         if gradient is None:
             if self.data.size != 1:
-                raise GraphError(
-                    f"backward() on a Tensor of shape {self.shape} needs gradient= of that "
-                    "shape; for a scalar loss reduce first, e.g. t.sum().backward()")
+                raise GraphError(message("err.backward_not_scalar", shape=self.shape))
             return _fast.one(self.data.shape, self.data.dtype)
         if isinstance(gradient, Node) and gradient.requires_grad:
             return gradient
         g = as_array(gradient, self.dtype)
         if g.shape != self.shape:
-            raise ShapeError(f"backward: gradient has shape {g.shape}, expected {self.shape}")
+            raise ShapeError(message("err.backward_gradient_shape", shape=g.shape,
+                                     expected=self.shape))
         return g.copy()  # the caller's array must not become, or alias, a .grad
 
     def _accumulate(self, g: Any) -> None:
@@ -217,7 +217,7 @@ class Tensor(Node):
 
     def __float__(self) -> float:
         if self.data.size != 1:
-            raise ShapeError(f"float() needs a one-element Tensor, got shape {self.shape}")
+            raise ShapeError(message("err.float_not_scalar", shape=self.shape))
         return float(self.data.item())
 
     def __len__(self) -> int:

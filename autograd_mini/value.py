@@ -15,6 +15,7 @@ from . import _fast, ops
 from ._fast import inlined
 from .errors import DTypeError, OpError
 from .graph import Node, link
+from .i18n import message
 from .ops.registry import OpSpec, make_node, mixed_inputs
 from .recording import TRACE
 
@@ -128,8 +129,8 @@ def _to_float(x: Any, what: str) -> float:
     if isinstance(x, numbers.Real) or (hasattr(x, "shape") and x.shape in ((), (1,))
                                         and not isinstance(x, Node)):
         return float(x)
-    raise DTypeError(f"{what} takes a real number, got {type(x).__name__}"
-                     + (" (use Tensor for arrays)" if hasattr(x, "shape") else ""))
+    raise DTypeError(message("err.value_number", what=what, type=type(x).__name__,
+                             hint=message("err.use_tensor") if hasattr(x, "shape") else ""))
 
 
 def _in_float64(spec: OpSpec, args: tuple, kwargs: dict, error: Exception) -> Any:
@@ -150,7 +151,6 @@ def _constant(x: Any, spec: OpSpec) -> Value:
     if isinstance(x, Node):
         raise mixed_inputs(spec, Value, x)
     if not isinstance(x, numbers.Real):
-        raise DTypeError(f"{spec.name}: Value ops take numbers or Values, got "
-                         f"{type(x).__name__}" + (" (use Tensor for arrays)"
-                                                  if hasattr(x, "shape") else ""))
+        raise DTypeError(message("err.value_op_input", op=spec.name, type=type(x).__name__,
+                                 hint=message("err.use_tensor") if hasattr(x, "shape") else ""))
     return Value(x, requires_grad=False)

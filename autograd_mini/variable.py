@@ -14,6 +14,7 @@ import numpy as np
 
 from .errors import DTypeError, ShapeError
 from .graph import Node
+from .i18n import message
 from .tensor import Tensor, as_array
 from .versions import mark_written
 
@@ -77,6 +78,6 @@ class Variable(Tensor):
         if arr.dtype.kind not in "biuf":
             raise DTypeError(f"{verb}: expected real numbers, got dtype {arr.dtype}")
         if arr.shape != self.shape and not (scalar_ok and arr.ndim == 0):
-            raise ShapeError(f"{verb}: a value of shape {arr.shape} does not fit a Variable "
-                             f"of shape {self.shape}")
+            raise ShapeError(message("err.assign_shape", verb=verb, shape=arr.shape,
+                                     expected=self.shape))
         return arr.astype(self.dtype, copy=False)

@@ -13,6 +13,7 @@ import itertools
 from typing import Any
 
 from .errors import GraphError
+from .i18n import message
 
 next_id = itertools.count().__next__
 _last_write = -1  # the tick of the latest in-place write to any node
@@ -40,11 +41,7 @@ def check_unchanged(node: Any, spec: Any) -> None:
         return  # recorded after every in-place write
     for i, p in enumerate(node.parents):
         if getattr(p, "_written", -1) > node._id and spec.saved(i):
-            what = f"{type(p).__name__} '{p.name}'" if p.name else f"a {type(p).__name__}"
-            who = p.name or "it"
-            raise GraphError(
-                f"backward of '{node.op}': input {i} ({what}) was changed in place after "
-                f"'{node.op}' read it, so its gradient would be wrong: the result was "
-                f"computed before an in-place update of {who} (assign, assign_add, "
-                "assign_sub or an optimizer step); call backward() (or tape.gradient) "
-                "before opt.step(), or clone the value first (v.value, Tensor(v.numpy()))")
+            kind = type(p).__name__
+            what = f"{kind} '{p.name}'" if p.name else message("err.inplace_unnamed", kind=kind)
+            who = p.name or message("err.inplace_it")
+            raise GraphError(message("err.inplace", op=node.op, i=i, what=what, who=who))

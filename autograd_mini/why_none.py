@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .graph import Node
+from .i18n import message
 from .tensor import Tensor
 from .variable import Variable
 
@@ -25,45 +26,33 @@ def explain_none(tape: Tape, target: Node, source: Node) -> str:
     who = _label(source)
     if not tape.watches(source):
         if isinstance(source, Variable) and not source.trainable:
-            return (f"{who} is a Variable with trainable=False, which tapes do not "
-                    "watch; call tape.watch() on it inside the with block")
+            return message("why_none.untrainable", who=who)
         if not tape.watch_accessed_variables and source.requires_grad:
-            return (f"{who} was never watched: this Tape has "
-                    "watch_accessed_variables=False; call tape.watch() on it")
-        return (f"{who} was never watched by this tape (it does not require grad); call "
-                "tape.watch() on it inside the with block, or make it a Variable")
+            return message("why_none.no_auto_watch", who=who)
+        return message("why_none.not_watched", who=who)
     if tape.reaches(target, source):
-        return f"{who} is connected to the target through this tape, so its gradient is " \
-               "not None"
+        return message("why_none.connected", who=who)
     if any(n is source for n in _walk(target)):
-        return (f"{who} reaches the target only through ops this tape did not record: "
-                "they ran under tape.stop_recording(), or outside the tape's with block; "
-                "compute the target inside the block")
+        return message("why_none.outside_tape", who=who)
     cut = next((n for n in _walk(target) if n.op and not n.parents), None)
     if cut is not None:
-        return (f"{who} is not connected: '{cut.op}' on the way to the target ran under "
-                "no_grad() (or has no gradient), so it recorded nothing; compute it with "
-                "recording on")
+        return message("why_none.cut", who=who, op=cut.op)
     if not target.parents and target is not source:
-        return (f"{who} is not connected: the target is a constant, made by no recorded "
-                "op (from plain numbers, or from a copy such as .numpy(), float() or a "
-                "comparison's booleans)")
+        return message("why_none.constant_target", who=who)
     if isinstance(source, Tensor) and any(
             isinstance(n, Tensor) and n is not source and not n.parents
             and np.may_share_memory(n.data, source.data) for n in _walk(target)):
-        return (f"{who} reaches the target only as a constant copy of its numbers "
-                "(.numpy(), .data or .detach()), which has no gradient; use the Tensor "
-                "itself in the computation")
-    return (f"{who} is not connected to the target: no recorded op leads from it to the "
-            "target. If the target was computed from it, the link was cut by a comparison "
-            "(x > 0 gives plain booleans), float() or .item()")
+        return message("why_none.copy", who=who)
+    return message("why_none.unconnected", who=who)
 
 
 def _label(node: Node) -> str:
     kind = type(node).__name__
     if node.name:
         return f"{kind} {node.name!r}"
-    return f"the {kind}" + (f" of shape {node.shape}" if isinstance(node, Tensor) else "")
+    if isinstance(node, Tensor):
+        return message("why_none.shaped", kind=kind, shape=node.shape)
+    return message("why_none.unnamed", kind=kind)
 
 
 def _walk(root: Node) -> Iterator[Node]:

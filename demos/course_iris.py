@@ -22,6 +22,7 @@ from autograd_mini import plotting
 from autograd_mini.cli import at_least_one, demo_parser
 from autograd_mini.course import report
 from autograd_mini.datasets import iris
+from autograd_mini.i18n import message, row
 
 LR = 0.1
 EPOCHS = 50  # TensorFlow's run was recorded for 50 epochs
@@ -98,9 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     losses, accuracies = train(epochs=args.epochs)
     seconds = time.perf_counter() - start
-    print(f"{args.epochs} epochs of lr {LR} on 120 flowers, tested on 30 ({seconds:.2f} s)")
-    print("beside TensorFlow 2.21's run (tests/course/reference/tf2_ch1_iris.txt):")
-    print("epoch  loss        TensorFlow  test accuracy  TensorFlow")
+    print(message("iris.setup", epochs=args.epochs, lr=LR, seconds=f"{seconds:.2f}"))
+    print(message("demo.beside_tf", file="tests/course/reference/tf2_ch1_iris.txt"))
+    print(row((message("col.epoch"), 7), (message("col.loss"), 12), ("TensorFlow", 12),
+              (message("col.accuracy"), 15), ("TensorFlow", 0)))
     figures = []
     shown = sorted({e for e in TENSORFLOW if e < args.epochs} | {args.epochs - 1})
     for epoch in shown:
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         if theirs:
             figures += [(losses[epoch], theirs[0]), (accuracies[epoch], theirs[1])]
     ok = report(figures)
-    plotting.draw("curves", lambda: plotting.plot_curves(
+    plotting.draw(message("what.curves"), lambda: plotting.plot_curves(
         args.out / "course_iris.png",
         {"Loss Function Curve": {"loss (mse)": losses},
          "Acc Curve": {"test accuracy": accuracies}},

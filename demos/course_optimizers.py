@@ -18,6 +18,7 @@ import autograd_mini.compat.v2 as tf
 from autograd_mini import plotting
 from autograd_mini.cli import load_demo
 from autograd_mini.course import report
+from autograd_mini.i18n import message, row
 
 iris = load_demo("course-iris")  # lecture 1's data, layer, loop and plain SGD
 LR = iris.LR
@@ -82,26 +83,27 @@ def main(argv: list[str] | None = None) -> int:
     args = iris.epochs_parser("course-optimizers", __doc__).parse_args(argv)
 
     runs = {}
-    print(f"{args.epochs} epochs each, lr {LR}, on the course's 120 training flowers")
-    print("optimizer  final loss  test accuracy  time (s)")
+    print(message("optimizers.setup", epochs=args.epochs, lr=LR))
+    print(row((message("col.optimizer"), 11), (message("col.final_loss"), 12),
+              (message("col.accuracy"), 15), (message("col.seconds"), 0)))
     for name, optimizer in OPTIMIZERS.items():
         start = time.perf_counter()
         runs[name] = losses, accuracies = iris.train(optimizer(), args.epochs)
         print(f"{name:<11}{losses[-1]:<12.8f}{accuracies[-1]:<15.4f}"
               f"{time.perf_counter() - start:.2f}")
 
-    print("beside TensorFlow 2.21's runs (tests/course/reference/tf2_ch2_iris_*.txt):")
+    print(message("demo.beside_tf_runs", file="tests/course/reference/tf2_ch2_iris_*.txt"))
     figures = []
     for name, (epoch, tf_loss, tf_acc) in TENSORFLOW.items():
         if epoch < args.epochs:
             losses, accuracies = runs[name]
-            print(f"  {name:<9}epoch {epoch:>2}: loss {losses[epoch]:.8f} (TensorFlow "
-                  f"{tf_loss:.8f}), test accuracy {accuracies[epoch]:.4f} ({tf_acc:.4f})")
+            print(message("optimizers.beside", name=f"{name:<9}", epoch=f"{epoch:>2}",
+                          loss=f"{losses[epoch]:.8f}", tf_loss=f"{tf_loss:.8f}",
+                          accuracy=f"{accuracies[epoch]:.4f}", tf_accuracy=f"{tf_acc:.4f}"))
             figures += [(losses[epoch], tf_loss), (accuracies[epoch], tf_acc)]
-    print("  (RMSProp at lr 0.1 is chaotic here: float32's last bits part two runs within\n"
-          "  a few epochs, so TensorFlow's was recorded for 2)")
+    print(message("optimizers.rmsprop"))
     ok = report(figures)
-    plotting.draw("curves", lambda: plotting.plot_curves(
+    plotting.draw(message("what.curves"), lambda: plotting.plot_curves(
         args.out / "course_optimizers.png",
         {"loss (mse)": {name: run[0] for name, run in runs.items()},
          "test accuracy": {name: run[1] for name, run in runs.items()}},

@@ -22,6 +22,7 @@ import autograd_mini.compat.v1 as tf
 from autograd_mini import plotting
 from autograd_mini.cli import at_least_one, demo_parser
 from autograd_mini.course import report
+from autograd_mini.i18n import message, row
 
 SEED = 2
 BATCH_SIZE = 30
@@ -90,13 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     steps = args.steps or (QUICK_STEPS if args.quick else STEPS)  # None: not given
 
     X, Y_ = generate()
-    print(f"{steps} steps of Adam (lr {LR}, batches of {BATCH_SIZE}) on 300 points, "
-          f"{int(Y_.sum())} of them red")
+    print(message("regularization.setup", steps=steps, lr=LR, batch=BATCH_SIZE,
+                  red=int(Y_.sum())))
     plain, plain_squares, plain_grid = fit(X, Y_, regularized=False, steps=steps)
     penalized, penalized_squares, penalized_grid = fit(X, Y_, regularized=True, steps=steps)
 
-    print("beside TensorFlow 2.21's run (tests/course/reference/tf1_ch4_7_regularization.txt):")
-    print(" step  mse alone   TensorFlow  mse + L2    TensorFlow")
+    print(message("demo.beside_tf", file="tests/course/reference/tf1_ch4_7_regularization.txt"))
+    print(row((message("col.step"), 5, True), ("", 2), (message("col.mse"), 12),
+              ("TensorFlow", 12), (message("col.mse_l2"), 12), ("TensorFlow", 0)))
     figures = []
     last = max(plain)
     for step in (s for s in plain if s in TENSORFLOW or s % 5000 == 0 or s == last):
@@ -106,10 +108,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{tf_penalized}")
         if theirs:
             figures += [(plain[step], theirs[0]), (penalized[step], theirs[1])]
-    print(f"sum of the squared weights: {plain_squares:.4f} on mse alone, "
-          f"{penalized_squares:.4f} with the penalty")
+    print(message("regularization.squares", plain=f"{plain_squares:.4f}",
+                  penalized=f"{penalized_squares:.4f}"))
     ok = report(figures)
-    plotting.draw("boundaries", lambda: plotting.boundaries(
+    plotting.draw(message("what.boundaries"), lambda: plotting.boundaries(
         args.out / "course_regularization.png", X, ["red" if y else "blue" for y in Y_[:, 0]],
         {f"mse alone, {steps} steps": plain_grid,
          f"mse + L2 (regularizer {REGULARIZER})": penalized_grid}))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import autograd_mini as am
 from autograd_mini import plotting
 from autograd_mini.cli import at_least_one, demo_parser
+from autograd_mini.i18n import message, yes_no
 
 W0 = 5.0  # the seed's tf.constant(5, dtype=tf.float32)
 LR = 0.2
@@ -41,9 +42,10 @@ def compare_with_seed(lines: list[str]) -> bool:
     same = sum(ours == theirs for ours, theirs in zip(lines, seed))
     for i, (ours, theirs) in enumerate(zip(lines, seed)):
         if ours != theirs:
-            print(f"  line {i + 1}: ours {ours!r}, seed {theirs!r}")
+            print(message("demo.line_differs", n=i + 1, ours=ours, seed=theirs))
     ok = same == len(seed) == len(lines)
-    print(f"matches seed 003: {'yes' if ok else 'no'} ({same}/{len(seed)} lines)")
+    print(message("demo.matches_lines", seed="003", verdict=yes_no(ok), same=same,
+                  total=len(seed)))
     return ok
 
 
@@ -61,9 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.lr == LR and args.epochs == EPOCHS:
         ok = compare_with_seed(lines)
     else:
-        print(f"not compared with seed 003: it printed lr={LR}, {EPOCHS} epochs only")
-    print(f"final w = {ws[-1]:.6f} (the minimum is at w = -1)")
-    plotting.draw("plot", lambda: plotting.plot_curves(
+        print(message("descent.not_compared", lr=LR, epochs=EPOCHS))
+    print(message("descent.final", w=f"{ws[-1]:.6f}"))
+    plotting.draw(message("what.plot"), lambda: plotting.plot_curves(
         args.out / f"descent_lr{args.lr:g}.png",
         {"w": {"w after the epoch": ws, "optimum w = -1": [-1.0] * len(ws)},
          "loss = (w + 1)^2": {"loss": losses}},

@@ -30,6 +30,7 @@ import numpy as np
 import autograd_mini as am
 from autograd_mini import nn, optim, plotting
 from autograd_mini.cli import at_least_one, demo_parser
+from autograd_mini.i18n import message
 
 EPOCHS = 3
 BATCH_SIZE = 64
@@ -136,12 +137,12 @@ def draw_layers(out: Path, model: LeNet5, images: np.ndarray, labels: np.ndarray
     from autograd_mini.viz import draw_graph
 
     if shutil.which("dot") is None:
-        print("graph: not drawn (Graphviz's dot is not installed: apt-get install graphviz)")
+        print(message("lenet5.no_dot", what=message("what.graph")))
         return
     model.train()
     loss = nn.softmax_cross_entropy(model(images[:BATCH_SIZE]), labels[:BATCH_SIZE])
     path = draw_graph(loss, collapse=model, show_data=False).render(out / "lenet5_graph.svg")
-    print(f"graph: wrote {path}")
+    print(message("plot.wrote", what=message("what.graph"), path=path))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,35 +167,36 @@ def main(argv: list[str] | None = None) -> int:
         train_images, train_labels, test_images, test_labels = load(
             limit, QUICK_TEST if args.quick else None)
     except DatasetNotFoundError as e:
-        print(f"lenet5 demo: no MNIST data.\n{e}")
+        print(message("demo.no_mnist", demo="lenet5", error=e))
         return 2
     rng = np.random.default_rng(args.seed)
     model = LeNet5(seed=rng)
     opt = optim.Adam(model.parameters(), lr=args.lr)
-    print(f"training on {len(train_images)} images, testing on {len(test_images)}; "
-          f"{epochs} epoch{'s' * (epochs != 1)}, batch {BATCH_SIZE}, Adam lr {args.lr:g} "
-          f"(x{LR_DECAY:g} per epoch), dropout {DROPOUT}, float32, NHWC; "
-          f"{sum(p.data.size for p in model.parameters()):,} parameters")
+    print(message("lenet5.setup", n=len(train_images), m=len(test_images),
+                  epochs=message("demo.epochs" if epochs != 1 else "demo.epoch", n=epochs),
+                  batch=BATCH_SIZE, lr=f"{args.lr:g}", decay=f"{LR_DECAY:g}", dropout=DROPOUT,
+                  params=f"{sum(p.data.size for p in model.parameters()):,}"))
     losses, accuracies = [], []
     for epoch in range(epochs):
         opt.lr = args.lr * LR_DECAY**epoch
         start = time.perf_counter()
         losses.append(train_epoch(model, opt, train_images, train_labels, rng,
-                                  f"epoch {epoch + 1}/{epochs}"))
+                                  message("demo.epoch_bar", k=epoch + 1, n=epochs)))
         seconds = time.perf_counter() - start
         accuracies.append(100 * float(np.mean(predict(model, test_images) == test_labels)))
-        print(f"Epoch {epoch + 1}/{epochs}, loss {losses[-1]:.4f}, test accuracy "
-              f"{accuracies[-1]:.2f}% (training took {seconds:.1f} s)", flush=True)
+        print(message("lenet5.epoch", k=epoch + 1, n=epochs, loss=f"{losses[-1]:.4f}",
+                      accuracy=f"{accuracies[-1]:.2f}", seconds=f"{seconds:.1f}"), flush=True)
 
-    print(f"Test Accuracy: {accuracies[-1]:.2f}%")
-    plotting.draw("picture", lambda: draw(args.out, model, test_images[0], int(test_labels[0]),
-                                          losses, accuracies))
+    print(message("demo.test_accuracy", accuracy=f"{accuracies[-1]:.2f}"))
+    plotting.draw(message("what.picture"), lambda: draw(
+        args.out, model, test_images[0], int(test_labels[0]), losses, accuracies))
     args.out.mkdir(parents=True, exist_ok=True)
     draw_layers(args.out, model, train_images, train_labels)
     if args.quick or args.epochs or args.limit or args.lr != LR or args.seed != SEED:
         return 0  # not the default run: no target to compare with
     reached = accuracies[-1] >= TARGET
-    print(f"target {TARGET}% test accuracy: {'reached' if reached else 'not reached'}")
+    print(message("lenet5.target", target=TARGET,
+                  verdict=message("lenet5.reached" if reached else "lenet5.not_reached")))
     return 0 if reached else 1
 
 

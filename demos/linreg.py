@@ -14,6 +14,7 @@ import numpy as np
 
 import autograd_mini as am
 from autograd_mini.cli import demo_parser
+from autograd_mini.i18n import message, yes_no
 
 W = np.array([[3, 7, 4],
               [5, 2, 6]])  # the true weights and bias the layer has to find
@@ -69,7 +70,7 @@ def train(seed: int = SEED, lr: float = LR, quiet: bool = False):
     W1 = am.Tensor(rng.randn(2, 3), dtype="float64", requires_grad=True, name="W1")
     b1 = am.Tensor(np.zeros([3]), dtype="float64", requires_grad=True, name="b1")
     diff = check_against_hand_derivation(*next_sample(BATCH), W1, b1)
-    print(f"engine gradient vs the seed's fc_backword: max difference {diff:.1e}")
+    print(message("linreg.hand_check", diff=f"{diff:.1e}"))
 
     loss, i = 100.0, 0
     while loss > TARGET_LOSS and i < MAX_ITERS:
@@ -93,7 +94,7 @@ def train(seed: int = SEED, lr: float = LR, quiet: bool = False):
 
 
 def report(i: int, loss: float, W1: am.Tensor, b1: am.Tensor) -> None:
-    print(f"\niteration {i}, loss: {loss}, weights: {W1.numpy()}, bias: {b1.numpy()}")
+    print(message("linreg.report", i=i, loss=loss, weights=W1.numpy(), bias=b1.numpy()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,12 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     W1, b1, i, loss = train(args.seed, args.lr, quiet=args.quick)
     report(i, loss, W1, b1)
     if loss > TARGET_LOSS:
-        print(f"stopped after {MAX_ITERS} iterations with loss {loss:g} > {TARGET_LOSS:g}")
+        print(message("linreg.stopped", iters=MAX_ITERS, loss=f"{loss:g}",
+                      target=f"{TARGET_LOSS:g}"))
     same_W, same_b = np.allclose(W1.numpy(), W), np.allclose(b1.numpy(), b)
     print(f"W1==W: {same_W} \nb1==b:  {same_b}")  # the seed's check, in its words
     ok = same_W and same_b
-    print(f"matches seed 002: {'yes' if ok else 'no'} (seed printed W1==W: True, b1==b: True;"
-          f" it needed 7398 iterations, this run {i}: the data are random)")
+    print(message("linreg.matches", verdict=yes_no(ok), i=i))
     return 0 if ok else 1
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import autograd_mini as am
 from autograd_mini import optim, plotting
 from autograd_mini.cli import at_least_one, demo_parser
+from autograd_mini.i18n import message
 
 INPUT, HIDDEN, OUTPUT = 28 * 28, 128, 10
 EPOCHS = 20
@@ -137,42 +138,40 @@ def main(argv: list[str] | None = None) -> int:
     try:
         train_images, train_labels, test_images, test_labels = load(limit)
     except DatasetNotFoundError as e:
-        print(f"mnist demo: no MNIST data.\n{e}")
+        print(message("demo.no_mnist", demo="mnist", error=e))
         return 2
     n = len(train_images)
     if args.quick:
-        print(f"--quick: a short run that learns in seconds: {_quick_settings()}. The seed's "
-              f"settings (init seed, lr {LR:g}, {EPOCHS} epochs on all 60,000 images) are "
-              "the full run, without --quick.")
-    print(f"training on {n} images, testing on {len(test_images)}; {epochs} epochs, "
-          f"batch {BATCH_SIZE}, lr {args.lr:g}, init {args.init}, float32")
+        print(message("mnist.quick", settings=_quick_settings(), lr=f"{LR:g}", epochs=EPOCHS))
+    print(message("mnist.setup", n=n, m=len(test_images), epochs=epochs, batch=BATCH_SIZE,
+                  lr=f"{args.lr:g}", init=args.init))
     params = init_params(args.init)
     diff = seed_step_difference(train_images[:BATCH_SIZE], train_labels[:BATCH_SIZE], params,
                                 args.lr)
-    print(f"first step, engine vs the seed's hand-derived update: max difference {diff:.1e}")
+    print(message("mnist.hand_check", diff=f"{diff:.1e}"))
 
     opt = optim.SGD(params, lr=args.lr)
     losses, accuracies = [], []
     for epoch in range(epochs):
         start, batch_losses = time.perf_counter(), []
         batches = range(0, n, BATCH_SIZE)
-        for i in plotting.progress(batches, len(batches), f"epoch {epoch + 1}/{epochs}"):
+        desc = message("demo.epoch_bar", k=epoch + 1, n=epochs)
+        for i in plotting.progress(batches, len(batches), desc):
             batch_losses.append(step(train_images[i:i + BATCH_SIZE],
                                      train_labels[i:i + BATCH_SIZE], params, opt))
         seconds = time.perf_counter() - start
         predictions = evaluate(test_images, params)
         losses.append(float(np.mean(batch_losses)))
         accuracies.append(100 * float(np.mean(predictions == test_labels)))
-        print(f"Epoch {epoch}, Loss: {losses[-1]:.6f}, test accuracy {accuracies[-1]:.2f}% "
-              f"(training took {seconds:.1f} s)", flush=True)
+        print(message("mnist.epoch", epoch=epoch, loss=f"{losses[-1]:.6f}",
+                      accuracy=f"{accuracies[-1]:.2f}", seconds=f"{seconds:.1f}"), flush=True)
 
     print(f"Test Accuracy: {accuracies[-1]:.2f}%")  # the seed's last line
     if accuracies[-1] < 20 and abs(losses[-1] - 0.1) < 0.005:  # 0.1: every output is 0
-        print("The net is stuck at chance: its output sigmoids saturated at 0, where they "
-              "pass back no gradient. A smaller step avoids that: try --lr 0.01.")
+        print(message("mnist.stuck"))
     suffix = "" if args.init == "seed" else f"_{args.init}"
-    plotting.draw("picture", lambda: draw(args.out, suffix, test_images, predictions,
-                                          test_labels, losses, accuracies))
+    plotting.draw(message("what.picture"), lambda: draw(
+        args.out, suffix, test_images, predictions, test_labels, losses, accuracies))
     return 0
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import autograd_mini as am
 from autograd_mini import optim
 from autograd_mini.cli import demo_parser
+from autograd_mini.i18n import message, yes_no
 
 BATCH_SIZE = 8
 SEED = 23455
@@ -86,24 +87,26 @@ def compare_with_seed(X, Y_, lines, w1, w2) -> bool:
     """Print the seed's final weights and a verdict per figure; True if all match."""
     seed_X = np.array(SEED_X.split(), dtype=np.float64).reshape(32, 2)
     checks = [
-        ("X (8 decimals)", int(np.sum(np.round(X, 8) == seed_X)), seed_X.size),
+        (message("tf1_net.check_x"), int(np.sum(np.round(X, 8) == seed_X)), seed_X.size),
         ("Y_", sum(a == b for a, b in zip(Y_, SEED_Y)), len(SEED_Y)),
-        ("loss lines (%g)", sum(a == b for a, b in zip(lines, SEED_LOSSES)), len(SEED_LOSSES)),
+        (message("tf1_net.check_losses"), sum(a == b for a, b in zip(lines, SEED_LOSSES)),
+         len(SEED_LOSSES)),
     ]
     for ours, seeds, name in ((w1, SEED_W1, "w1"), (w2, SEED_W2, "w2")):
         diff = np.abs(ours - np.array(seeds))
-        checks.append((f"final {name} (within {WEIGHT_TOL:g}, max diff {diff.max():.1e})",
+        checks.append((message("tf1_net.check_weights", name=name, tol=f"{WEIGHT_TOL:g}",
+                               diff=f"{diff.max():.1e}"),
                        int(np.sum(diff <= WEIGHT_TOL)), diff.size))
     for ours, theirs in zip(lines, SEED_LOSSES):
         if ours != theirs:
-            print(f"  ours: {ours}\n  seed: {theirs}")
-    print("\nseed 000 printed, at the end:")
+            print(message("tf1_net.line_differs", ours=ours, seed=theirs))
+    print(message("tf1_net.seed_printed"))
     print("w1:\n", np.array(SEED_W1, dtype=np.float32))
     print("w2:\n", np.array(SEED_W2, dtype=np.float32))
     for what, same, total in checks:
-        print(f"  {what}: {same}/{total}")
+        print(message("demo.check", what=what, result=f"{same}/{total}"))
     ok = all(same == total for _, same, total in checks)
-    print(f"matches seed 000: {'yes' if ok else 'no'}")
+    print(message("demo.matches", seed="000", verdict=yes_no(ok)))
     return ok
 
 
@@ -111,8 +114,7 @@ def run_graph_style(argv: list[str]) -> int:
     """Hand over to ``tf1_net_graph.py``: the same net through compat.v1's Session."""
     path = Path(__file__).with_name("tf1_net_graph.py")
     if not path.is_file():
-        print(f"--style graph needs {path.name}, the compat.v1 (Session) version of this "
-              f"demo, in {path.parent}, and it is not there. Use --style eager meanwhile.")
+        print(message("tf1_net.graph_missing", name=path.name, folder=path.parent))
         return 2
     spec = importlib.util.spec_from_file_location("autograd_mini_demo_tf1_net_graph", path)
     module = importlib.util.module_from_spec(spec)
@@ -150,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     print("w1:\n", w1)
     print("w2:\n", w2)
     if args.optimizer != "gd":
-        print(f"not compared with seed 000: it printed gradient descent only (its last loss "
-              f"0.390597, {args.optimizer} here: {lines[-1].split()[-1]})")
+        print(message("tf1_net.not_compared", optimizer=args.optimizer,
+                      last=lines[-1].split()[-1], seed_last="0.390597"))
         return 0
     return 0 if compare_with_seed(X, Y_, lines, w1, w2) else 1
 

@@ -16,6 +16,7 @@ import numpy as np
 
 import autograd_mini.compat.v1 as tf
 from autograd_mini.cli import demo_parser
+from autograd_mini.i18n import message, yes_no
 
 BATCH_SIZE = 8
 SEED = 23455
@@ -84,15 +85,16 @@ def run(optimizer: str = "gd", show=print, full: bool = True
 
 def matches_seed(losses: list[str], w1: np.ndarray, w2: np.ndarray) -> bool:
     """Print, per figure, whether it matches seed 000's printout; True if all do."""
-    checks = [("loss column (%g)", losses == SEED_TABLE)]
+    checks = [(message("tf1_net.check_column"), losses == SEED_TABLE)]
     for name, ours, seed in (("w1", w1, SEED_W1), ("w2", w2, SEED_W2)):
         diff = float(np.max(np.abs(ours - np.array(seed))))
-        checks.append((f"final {name} (max diff {diff:.1e}, tolerance {WEIGHT_TOL:g})",
-                       diff <= WEIGHT_TOL))
+        checks.append((message("tf1_net.check_tolerance", name=name, diff=f"{diff:.1e}",
+                               tol=f"{WEIGHT_TOL:g}"), diff <= WEIGHT_TOL))
     for what, ok in checks:
-        print(f"  {what}: {'same' if ok else 'DIFFERENT'}")
+        print(message("demo.check", what=what,
+                      result=message("demo.same" if ok else "demo.different")))
     ok = all(ok for _, ok in checks)
-    print(f"matches seed 000: {'yes' if ok else 'no'}")
+    print(message("demo.matches", seed="000", verdict=yes_no(ok)))
     return ok
 
 
@@ -107,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     losses, w1, w2 = run(args.optimizer, full=args.full)
     if args.optimizer != "gd":
-        print(f"not compared with seed 000: it printed gradient descent only ({args.optimizer} "
-              f"ends at {losses[-1]}, the seed's gradient descent at {SEED_TABLE[-1]})")
+        print(message("tf1_net.graph_not_compared", optimizer=args.optimizer,
+                      last=losses[-1], seed_last=SEED_TABLE[-1]))
         return 0
     return 0 if matches_seed(losses, w1, w2) else 1
 

@@ -17,6 +17,7 @@ import numpy as np
 import autograd_mini as am
 from autograd_mini import plotting
 from autograd_mini.cli import at_least_one, demo_parser
+from autograd_mini.i18n import message, yes_no
 
 X = np.array([[0, 0],
               [0, 1],
@@ -108,15 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     w_ih, w_ho, losses, snapshots = train(epochs)
     hand = seed_update(epochs)
     diff = max(np.abs(w_ih - hand[0]).max(), np.abs(w_ho - hand[1]).max())
-    print(f"weights vs the seed's hand-derived update after {epochs} epochs: "
-          f"max difference {diff:.1e}")
+    print(message("xor.hand_check", epochs=epochs, diff=f"{diff:.1e}"))
 
     out = predict(w_ih, w_ho)
     ok = np.array_equal(np.round(out), y)
-    print("predictions:")
+    print(message("xor.predictions"))
     for x_row, p in zip(X, out[:, 0]):
-        print(f"  {x_row[0]} xor {x_row[1]} -> {p:.4f} (rounds to {round(p)})")
-    print(f"rounded predictions equal XOR: {'yes' if ok else 'no'}")
+        print(message("xor.prediction", a=x_row[0], b=x_row[1], p=f"{p:.4f}", r=round(p)))
+    print(message("xor.verdict", verdict=yes_no(ok)))
     plotting.draw("GIF", lambda: make_gifs(args.out, losses, snapshots))
     return 0 if ok else 1
 

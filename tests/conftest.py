@@ -4,6 +4,12 @@ checkout that was not pip-installed."""
 
 from __future__ import annotations
 
+import os
+
+# the tests compare English output: a Chinese locale (LANG=zh_CN.UTF-8) must not change it,
+# here or in the subprocesses tests start; tests/test_i18n.py switches language itself
+os.environ["AUTOGRAD_MINI_LANG"] = "en"
+
 
 def pytest_configure(config) -> None:  # noqa: ANN001  (pytest's hook signature)
     config.addinivalue_line("markers", "lessons: runs the classroom notebooks in Jupyter "

@@ -208,7 +208,7 @@ def test_markdown_table_keeps_its_columns_and_shows_names_as_code(x, w, out):
     assert re.sub(r"\\(.)", r"\1", title) == table._title()
     assert not re.search(r"(?<!\\)[<>&`*_\[\]$|]", title)
     rows = [gfm_cells(line) for line in lines[2:] if line.startswith("|")]
-    assert {len(r) for r in rows} == {len(table.HEADER)}
+    assert {len(r) for r in rows} == {len(table.header)}
     assert [[code_span(c) if c else "" for c in r] for r in rows[2:]] == table.cells()
 
 

@@ -10,7 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+README_ZH = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+ZH_PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README_ZH, flags=re.S)
 
 
 def _expected(block: str) -> list[str]:
@@ -22,16 +24,18 @@ def test_readme_has_python_examples_with_expected_output():
     assert sum(len(_expected(b)) for b in PYTHON_BLOCKS) >= 5
 
 
-@pytest.mark.parametrize("index", range(len(PYTHON_BLOCKS)))
-def test_readme_example_prints_what_it_promises(index, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("readme", "index"),
+                         [("README.md", i) for i in range(len(PYTHON_BLOCKS))]
+                         + [("README.zh-CN.md", i) for i in range(len(ZH_PYTHON_BLOCKS))])
+def test_readme_example_prints_what_it_promises(readme, index, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    block = PYTHON_BLOCKS[index]
+    block = (PYTHON_BLOCKS if readme == "README.md" else ZH_PYTHON_BLOCKS)[index]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(block, f"README block {index}", "exec"), {"__name__": "__readme__"})
+        exec(compile(block, f"{readme} block {index}", "exec"), {"__name__": "__readme__"})
     printed = [line.strip() for line in out.getvalue().splitlines()]
     for want in _expected(block):
-        assert want in printed, f"README block {index}: expected a line {want!r}, got {printed}"
+        assert want in printed, f"{readme} block {index}: expected a line {want!r}, got {printed}"
 
 
 def test_ci_runs_the_readme_test_command():
@@ -49,3 +53,10 @@ def test_readme_says_what_the_browser_test_needs():
     assert needs == ["apt-get install chromium"]
     assert needs[0] in README and "playwright" in README
     assert "skips" in README[README.index(needs[0]):][:300]
+
+
+def test_the_chinese_readme_shows_the_same_code_and_commands_and_each_links_the_other():
+    fences = r"```\w+\n.*?```"  # code and commands; the untagged file tree is translated
+    assert re.findall(fences, README_ZH, flags=re.S) == re.findall(fences, README, flags=re.S)
+    assert README.splitlines()[0] == "中文说明: [README.zh-CN.md](README.zh-CN.md)"
+    assert "[README.md](README.md)" in README_ZH.splitlines()[0]

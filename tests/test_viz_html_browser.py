@@ -234,3 +234,21 @@ def test_the_network_guard_catches_a_remote_request(guarded, tmp_path):
     path.write_text('<img src="http://example.invalid/x.png">', encoding="utf-8")
     guarded.open(path)
     assert guarded.remote == {"http://example.invalid/x.png"}
+
+
+def test_a_chinese_page_steps_with_chinese_words(guarded, tmp_path):
+    from autograd_mini.i18n import language
+
+    path = tmp_path / "zh.html"
+    with language("zh"):
+        to_html(neuron(), path, interval_ms=20)
+    page = guarded.open(path)
+    page.keyboard.press("End")
+    assert page.locator("#phase").text_content() == "反向传播"
+    assert page.locator("#counter").text_content() == "步骤 18 / 18"
+    page.click('#graph g.node[data-label="w1"]')
+    assert "类别参数" in page.locator("#details").text_content()  # <dt>类别</dt><dd>参数</dd>
+    page.click("#play")
+    assert page.locator("#play").text_content() == "暂停"
+    sync_api.expect(page.locator("#play")).to_have_text("播放", timeout=15_000)
+    assert guarded.errors == [] and guarded.remote == set()

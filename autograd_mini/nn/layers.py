@@ -16,6 +16,7 @@ import numpy as np
 from .. import ops
 from ..errors import DTypeError, OpError, ShapeError
 from ..graph import Node
+from ..i18n import message
 from ..tensor import Tensor
 from ..value import Value
 from ..variable import Variable
@@ -58,9 +59,9 @@ class Linear(Module):
         if not isinstance(x, Node):
             x = Tensor(x, dtype=self.weight.dtype)
         if x.shape[-1:] != (self.in_features,):
-            raise ShapeError(f"Linear '{self.weight.name}' ({self.in_features} -> "
-                             f"{self.out_features}): expected inputs with {self.in_features} "
-                             f"features in the last axis, got shape {x.shape}")
+            raise ShapeError(message("err.linear_features", name=self.weight.name,
+                                     n_in=self.in_features, n_out=self.out_features,
+                                     shape=x.shape))
         y = x @ self.weight
         return self.activation(y if self.bias is None else y + self.bias)
 

@@ -14,6 +14,7 @@ import numpy as np
 from .. import ops
 from ..errors import OpError, ShapeError
 from ..graph import Node, data_of, shape_of
+from ..i18n import message
 from ..value import Value
 from .module import marks_calls
 
@@ -27,8 +28,8 @@ def _pair(pred: Any, target: Any, who: str) -> tuple[Any, Any]:
         target_data = target_data.astype(pred_data.dtype, copy=False)
     pred_shape = np.shape(pred_data)
     if target_data.shape != pred_shape:
-        raise ShapeError(f"{who}: prediction has shape {pred_shape} but target {target_data.shape}"
-                         "; reshape one of them (e.g. y.reshape(-1, 1))")
+        raise ShapeError(message("err.loss_shapes", who=who, pred=pred_shape,
+                                 target=target_data.shape))
     return pred, (target if isinstance(target, Node) else target_data)
 
 

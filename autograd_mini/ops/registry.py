@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import DTypeError, NoGradientError, ShapeError
 from ..graph import NO_SETTINGS, Node, data_of, link
+from ..i18n import message
 from ..recording import ANOMALY, RECORDING, TRACE, check_finite
 
 Vjp = Callable[..., Any]
@@ -286,18 +287,17 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
 
 def mixed_inputs(spec: OpSpec, kind: type, other: Node) -> DTypeError:
     """The error for an op given nodes of two kinds, such as a ``Value`` and a ``Tensor``."""
-    hint = ("wrap the Value's number in a Tensor (Tensor(v.data)) or use Values throughout"
-            if {kind.__name__, type(other).__name__} <= {"Value", "Tensor", "Variable"} else
-            "a graph built for a Session and eager nodes do not combine; use one or the other")
-    return DTypeError(f"{spec.name}: cannot mix {kind.__name__} and {type(other).__name__} "
-                      f"inputs; {hint}")
+    eager = {kind.__name__, type(other).__name__} <= {"Value", "Tensor", "Variable"}
+    hint = message("err.mix_value_tensor" if eager else "err.mix_graph_eager")
+    return DTypeError(message("err.mixed_inputs", op=spec.name, kind=kind.__name__,
+                              other=type(other).__name__, hint=hint))
 
 
 def forward_failed(spec: OpSpec, error: Exception, shapes: list) -> str:
     """A message for a forward that raised: the op, the input shapes and numpy's reason."""
     shown = ", ".join(str(s) for s in shapes)
     reason = str(error).split("\n")[0]
-    return f"{spec.name}: cannot apply to inputs of shape {shown}: {reason}"
+    return message("err.forward_failed", op=spec.name, shapes=shown, reason=reason)
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:

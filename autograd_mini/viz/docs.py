@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .._io import write_bytes
 from ..errors import AutogradError
+from ..i18n import language
 from .command import neuron
 from .graphviz import draw_graph
 from .html import to_html
@@ -26,8 +27,10 @@ DPI = 150
 
 
 def render() -> dict[str, bytes]:
-    """The name and content of each file the docs command writes, as the code makes them."""
-    page = to_html(neuron(), title=TITLE)
+    """The name and content of each file the docs command writes, as the code makes them
+    (in English, the README's language, whatever the locale)."""
+    with language("en"):
+        page = to_html(neuron(), title=TITLE)
     root = neuron()
     root.backward()
     drawing = draw_graph(root, show_grad=True)  # as `autograd-mini graph neuron` draws it

@@ -19,11 +19,12 @@ import numpy as np
 from .._io import write_text
 from ..errors import GraphError
 from ..graph import Node
+from ..i18n import get_language, message
 from ..ops import OPS
 from ..tensor import Tensor
 from .graphviz import brief, draw_graph
 from .lecture import BackwardWalk, backward_table
-from .text import GraphView, drawing_root, expression, fmt
+from .text import KINDS, GraphView, drawing_root, expression, fmt
 
 MAX_NODES = 80  # boxes and ellipses a projector can show; bigger graphs need ``collapse``
 SMALL = 64  # tensors up to this many elements embed their numbers in the step data
@@ -73,28 +74,22 @@ def to_html(root: Node, path: str | Path | None = None, *, title: str | None = N
     """
     root = drawing_root(root)
     if np.size(root.data) != 1:
-        raise GraphError(
-            f"to_html: the backward pass starts from a scalar, got a Tensor of shape "
-            f"{np.shape(root.data)}; reduce it first, e.g. to_html(t.sum())")
+        raise GraphError(message("err.page_not_scalar", shape=np.shape(root.data)))
     view = GraphView(root)
     walk = BackwardWalk(root, "to_html")
     drawn = sum(1 + bool(n.op) for n in view.nodes)
     note = ""
     if max_nodes is not None and drawn > max_nodes:
         if collapse is None:
-            raise GraphError(
-                f"to_html: the graph has {drawn} nodes to draw, more than max_nodes="
-                f"{max_nodes}; pass collapse=model to draw each module as one box, or "
-                f"max_nodes=None to draw every node")
-        note = (f"This graph has {drawn} nodes, more than max_nodes={max_nodes}: each module "
-                "is drawn as one box, and the steps inside a box are listed in the table only.")
+            raise GraphError(message("err.page_too_big", drawn=drawn, max_nodes=max_nodes))
+        note = message("page.collapsed", drawn=drawn, max_nodes=max_nodes)
     else:
         collapse = None
     drawing = draw_graph(root, rankdir, lecture=walk, collapse=collapse, max_nodes=None)
     _chain_rule_labels(drawing, view, walk)
     data = page_data(root, view, walk)
-    data.update(title=title or f"Backpropagation through {view.label(root)}", note=note,
-                interval_ms=int(interval_ms))
+    data.update(title=title or message("page.title", root=view.label(root)), note=note,
+                interval_ms=int(interval_ms), words=_words())
     page = LecturePage(_page(data, _svg(drawing.pipe(format="svg", encoding="utf-8"))))
     if path is not None:
         write_text(path, page)
@@ -120,9 +115,8 @@ def page_data(root: Node, view: GraphView | None = None,
     nodes = {_key(view, n): _describe(n, view, grads.get(id(n))) for n in view.nodes}
     table = backward_table(root, walk=walk, view=view)
     lines = table.to_text().splitlines()
-    steps: list[dict[str, Any]] = [{"phase": "start", "node": None, "text": (
-        f"The graph that computed {label(root)}. Next (or the right arrow) runs the forward "
-        "pass node by node, then the backward pass from the output back to the leaves.")}]
+    steps: list[dict[str, Any]] = [{"phase": "start", "node": None,
+                                    "text": message("page.start", root=label(root))}]
     for n in sorted(view.nodes, key=lambda n: n._id):  # the order the engine computed them
         steps.append({"phase": "forward", "node": _key(view, n), "text": _forward_text(n, view)})
     for k, visit in enumerate(walk.visits, start=1):
@@ -157,9 +151,10 @@ def _describe(n: Node, view: GraphView, grad: Any) -> dict[str, Any]:
 def _forward_text(n: Node, view: GraphView) -> str:
     if n.parents:
         return f"{expression(view, n)} = {_short(n.data)}"
-    what = {"parameter": "a parameter (gradients flow to it)", "input": "an input",
-            "constant": "a constant"}.get(view.kind(n), "a leaf")
-    return f"{view.label(n)} = {_short(n.data)}: {what}"
+    kind = view.kind(n)
+    what = message(f"page.leaf.{kind}" if kind in ("parameter", "input", "constant")
+                   else "page.leaf.other")
+    return message("page.forward_leaf", label=view.label(n), data=_short(n.data), what=what)
 
 
 def _backward_step(k: int, total: int, visit: Any, view: GraphView,
@@ -167,24 +162,23 @@ def _backward_step(k: int, total: int, visit: Any, view: GraphView,
     """Step ``k`` of the backward pass: the node, what each edge carries, the new totals."""
     node, g = visit.node, visit.upstream
     name, key = view.label(node), _key(view, node)
-    head = f"Backward step {k} of {total}: {name}.grad = {_short(g)}"
-    head += (f" (the seed: d{name}/d{name} = 1)" if k == 1
-             else " (complete: every node that uses it has sent its part)")
+    head = message("page.backward_step", k=k, total=total, name=name, grad=_short(g))
+    head += message("page.seed", name=name) if k == 1 else message("page.complete")
     lines, edges, grads = [head], [], {key: _lines(g)}
     for s in visit.sends:
         parent = view.label(s.parent)
         if s.local is not None:
-            lines.append(f"  to {parent}: local {fmt(s.local)} \u00d7 upstream {fmt(g)} = "
-                         f"{fmt(s.gradient)}; {parent}.grad is now {fmt(s.total)}")
+            lines.append(message("page.send_local", parent=parent, local=fmt(s.local),
+                                 upstream=fmt(g), sent=fmt(s.gradient), total=fmt(s.total)))
         else:
-            lines.append(f"  to {parent}: the VJP of {node.op} sends {_short(s.gradient)}; "
-                         f"{parent}.grad is now {_short(s.total)}")
+            lines.append(message("page.send_vjp", parent=parent, op=node.op,
+                                 sent=_short(s.gradient), total=_short(s.total)))
         grads[_key(view, s.parent)] = _lines(s.total)
         edges.append({"svg": f"{_key(view, s.parent)}->{key}op", "from": _key(view, s.parent),
                       "local": None if s.local is None else fmt(s.local), "upstream": fmt(g),
                       "sends": _short(s.gradient)})
     if not node.parents:
-        lines.append(f"  {name} is a leaf: its gradient is final, nothing more to send")
+        lines.append(message("page.leaf_done", name=name))
     return {"phase": "backward", "node": key, "number": k, "text": "\n".join(lines),
             "grads": grads, "edges": edges, "rows": rows}
 
@@ -204,8 +198,8 @@ def _short(x: Any) -> str:
 def _summary(a: np.ndarray) -> str:
     if a.size == 0:
         return "empty"
-    return (f"min {fmt(a.min())}, mean {fmt(a.mean())}, max {fmt(a.max())}, "
-            f"norm {fmt(np.linalg.norm(a))}")
+    return message("page.summary", min=fmt(a.min()), mean=fmt(a.mean()), max=fmt(a.max()),
+                   norm=fmt(np.linalg.norm(a)))
 
 
 def _plain(x: Any) -> Any:
@@ -263,14 +257,31 @@ def _script_json(data: Any) -> str:
 
 
 SIDE = 2.2  # a drawing less wide than this for its height gets the words beside it
+_BUTTONS = ("back", "back_tip", "next", "next_tip", "play", "play_tip", "pause",
+            "zoom_out_tip", "zoom_in_tip")
+_SCRIPT_WORDS = ("step", "help", "not_computed", "not_reached")
+_PHASES = ("start", "forward", "backward")
+_FIELDS = ("node", "kind", "expression", "op", "formula", "shape", "dtype", "data", "summary",
+           "grad")
+
+
+def _words() -> dict[str, Any]:
+    """The page's words in the current language: its buttons here, the rest for page.js."""
+    words: dict[str, Any] = {"lang": {"zh": "zh-CN"}.get(get_language(), "en")}
+    words.update((w, message(f"page.{w}")) for w in _BUTTONS + _SCRIPT_WORDS)
+    words["phases"] = {p: message(f"page.phase.{p}") for p in _PHASES}
+    words["fields"] = {f: message(f"page.field.{f}") for f in _FIELDS}
+    words["kinds"] = {k: message(f"page.kind.{k}") for k in KINDS}
+    return words
 
 
 def _page(data: dict[str, Any], svg: str) -> str:
     title = html.escape(data["title"])
     box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', svg)
     side = box is not None and float(box.group(1)) < SIDE * float(box.group(2))
+    words = {k: html.escape(v) for k, v in data["words"].items() if isinstance(v, str)}
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{words["lang"]}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -284,12 +295,12 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <header>
 <h1>{title}</h1>
 <nav>
-<button id="back" title="Back (left arrow)">&#9664; Back</button>
-<button id="next" title="Next (right arrow)">Next &#9654;</button>
-<button id="play" title="Play / pause (space)">Play</button>
+<button id="back" title="{words["back_tip"]}">&#9664; {words["back"]}</button>
+<button id="next" title="{words["next_tip"]}">{words["next"]} &#9654;</button>
+<button id="play" title="{words["play_tip"]}">{words["play"]}</button>
 <span id="phase"></span><span id="counter"></span>
-<button id="zoomout" title="Zoom out (-)">&minus;</button><span id="zoom">100%</span>\
-<button id="zoomin" title="Zoom in (+)">+</button>
+<button id="zoomout" title="{words["zoom_out_tip"]}">&minus;</button><span id="zoom">100%</span>\
+<button id="zoomin" title="{words["zoom_in_tip"]}">+</button>
 </nav>
 </header>
 <p id="note">{html.escape(data["note"])}</p>

@@ -20,6 +20,7 @@ import numpy as np
 from .._io import atomic_path
 from ..errors import GraphError
 from ..graph import NO_SETTINGS, Node, Released, backprop, toposort
+from ..i18n import message
 from ..ops import OPS
 from .table import BackwardTable, Row, Update, ipython_cell
 from .text import GraphView, drawing_root, expression
@@ -105,10 +106,7 @@ def _context(node: Node, what: str) -> tuple[Any, dict]:
         return ctx
     spec, kept = (OPS.get(node.op), NO_SETTINGS) if ctx is None else ctx
     if spec is None or set(spec.settings) - set(kept):
-        raise GraphError(
-            f"{what}: the graph through '{node.op}' was released by an earlier "
-            "backward(), so its steps cannot be replayed; call it before backward(), "
-            "or call backward(retain_graph=True)")
+        raise GraphError(message("err.walk_released", what=what, op=node.op))
     return spec, kept
 
 

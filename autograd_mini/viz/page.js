@@ -4,6 +4,7 @@
   "use strict";
   const SVGNS = "http://www.w3.org/2000/svg";
   const steps = PAGE.steps;
+  const W = PAGE.words;  // the page's words, in the language it was written in
   const $ = (id) => document.getElementById(id);
   let at = 0;
   let timer = null;
@@ -104,9 +105,8 @@
     }
     const step = steps[at];
     $("explain").textContent = step.text;
-    $("counter").textContent = "step " + at + " / " + (steps.length - 1);
-    $("phase").textContent = { start: "the graph", forward: "forward pass",
-      backward: "backward pass" }[s.phase];
+    $("counter").textContent = W.step + " " + at + " / " + (steps.length - 1);
+    $("phase").textContent = W.phases[s.phase];
     $("phase").className = s.phase;
     $("back").disabled = at === 0;
     $("next").disabled = at === steps.length - 1;
@@ -131,22 +131,22 @@
   function showDetails(key, s) {
     const box = $("details");
     if (!key) {
-      box.textContent = "Hover over or click a node to see its details (click again to " +
-        "unpin). Keys: \u2190 \u2192 step, space play, Home / End, + \u2212 0 zoom.";
+      box.textContent = W.help;
       return;
     }
     const n = PAGE.nodes[key];
     s = s || stateAt(at);
     const known = s.phase === "backward" || s.lit.has(key);
-    const rows = [["node", n.label], ["kind", n.kind]];
-    if (n.expression) rows.push(["computed as", n.expression]);
-    if (n.op) rows.push(["op", n.op]);
-    if (n.formula) rows.push(["derivative", n.formula]);
-    if (n.shape) rows.push(["shape", "(" + n.shape.join(", ") + ")"], ["dtype", n.dtype]);
-    rows.push(["data", known ? n.data_text : "(not computed yet)"]);
-    if (n.summary && known) rows.push(["summary", n.summary]);
+    const f = W.fields;
+    const rows = [[f.node, n.label], [f.kind, W.kinds[n.kind] || n.kind]];
+    if (n.expression) rows.push([f.expression, n.expression]);
+    if (n.op) rows.push([f.op, n.op]);
+    if (n.formula) rows.push([f.formula, n.formula]);
+    if (n.shape) rows.push([f.shape, "(" + n.shape.join(", ") + ")"], [f.dtype, n.dtype]);
+    rows.push([f.data, known ? n.data_text : W.not_computed]);
+    if (n.summary && known) rows.push([f.summary, n.summary]);
     if (n.requires_grad) {
-      rows.push(["grad", key in s.grads ? s.grads[key].join("\n") : "(not reached yet)"]);
+      rows.push([f.grad, key in s.grads ? s.grads[key].join("\n") : W.not_reached]);
     }
     const dl = document.createElement("dl");
     for (const [k, v] of rows) {
@@ -189,9 +189,9 @@
   $("zoomin").addEventListener("click", () => setZoom(zoom * 1.5));
   $("zoomout").addEventListener("click", () => setZoom(zoom / 1.5));
   function play() {
-    if (timer) { clearInterval(timer); timer = null; $("play").textContent = "Play"; return; }
+    if (timer) { clearInterval(timer); timer = null; $("play").textContent = W.play; return; }
     if (at === steps.length - 1) go(0);
-    $("play").textContent = "Pause";
+    $("play").textContent = W.pause;
     timer = setInterval(() => { if (at >= steps.length - 1) play(); else go(at + 1); },
       PAGE.interval_ms);
   }

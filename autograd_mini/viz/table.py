@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import columns, message, pad
 from .text import fmt as fmt_value
 from .text import visible
 
@@ -64,18 +65,22 @@ class BackwardTable:
     lr: float | None = None
     printed_in: int | None = field(default=None, compare=False, repr=False)
 
-    HEADER = ("step", "node", "upstream", "input", "local derivative", "local", "sends",
-              "total")
+    COLUMNS = ("step", "node", "upstream", "input", "formula", "local", "sends", "total")
+
+    @property
+    def header(self) -> list[str]:
+        """The column titles in the current language (``set_language``)."""
+        return [message(f"table.{c}") for c in self.COLUMNS]
 
     def cells(self) -> list[list[str]]:
-        """The rows as strings under ``HEADER``; a step's node is written on its first row."""
+        """The rows as strings under ``header``; a step's node is written on its first row."""
         out, last = [], None
         for r in self.rows:
             first = r.step != last
             last = r.step
             lead = [str(r.step), r.expression, _cell(r.upstream)] if first else ["", "", ""]
             if r.input is None:
-                what = "leaf: " if not r.op else ""
+                what = message("table.leaf") if not r.op else ""
                 out.append(lead + ["", f"{what}{r.node}.grad = {_cell(r.total)}", "", "", ""])
             else:
                 local = "" if r.local is None else _cell(r.local)
@@ -84,26 +89,26 @@ class BackwardTable:
         return out
 
     def _title(self) -> str:
-        return f"backward pass from {self.root}: {len({r.step for r in self.rows})} steps"
+        return message("table.title", root=self.root, steps=len({r.step for r in self.rows}))
 
     def _update_title(self) -> str:
-        return f"gradient descent with lr = {fmt_value(self.lr)}: w - lr*grad"
+        return message("table.updates", lr=fmt_value(self.lr))
 
     def to_text(self) -> str:
         """An aligned plain-text table, for terminals and notebooks."""
-        grid = [list(self.HEADER)] + self.cells()
-        widths = [max(len(row[i]) for row in grid) for i in range(len(self.HEADER))]
+        grid = [self.header] + self.cells()
+        widths = [max(columns(row[i]) for row in grid) for i in range(len(self.COLUMNS))]
         lines = [self._title()]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in grid]
+        lines += ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in grid]
         if self.updates:
             lines += [self._update_title()] + [f"  {u}" for u in self.updates]
         return "\n".join(lines)
 
     def to_latex(self) -> str:
         """A LaTeX ``tabular`` (booktabs-free) for slides."""
-        cols = "r" + "l" * (len(self.HEADER) - 1)
+        cols = "r" + "l" * (len(self.COLUMNS) - 1)
         lines = [f"% {_tex(self._title())}", f"\\begin{{tabular}}{{{cols}}}", "\\hline",
-                 " & ".join(self.HEADER) + " \\\\", "\\hline"]
+                 " & ".join(map(_tex, self.header)) + " \\\\", "\\hline"]
         lines += [" & ".join(f"\\texttt{{{_tex(c)}}}" if c else "" for c in row) + " \\\\"
                   for row in self.cells()]
         lines += ["\\hline", "\\end{tabular}"]
@@ -114,8 +119,8 @@ class BackwardTable:
 
     def to_markdown(self) -> str:
         """A Markdown table; Jupyter shows it this way."""
-        lines = [f"**{_md_text(self._title())}**", "", "| " + " | ".join(self.HEADER) + " |",
-                 "|" + "---|" * len(self.HEADER)]
+        lines = [f"**{_md_text(self._title())}**", "", "| " + " | ".join(self.header) + " |",
+                 "|" + "---|" * len(self.COLUMNS)]
         lines += ["| " + " | ".join(_md_code(c).replace("|", "\\|") if c else "" for c in row)
                   + " |" for row in self.cells()]
         if self.updates:

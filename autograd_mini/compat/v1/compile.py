@@ -33,6 +33,7 @@ import numpy as np
 from ... import codegen
 from ...codegen import Blame, tuple_source
 from ...errors import DTypeError, ShapeError
+from ...i18n import message
 from .graph import Constant, GraphElement, SymbolicTensor
 
 __all__ = ["Blame", "Code", "fetch_source", "shown_nodes", "tuple_source", "write_feed"]
@@ -48,8 +49,8 @@ def result(value: Any) -> Any:
 
 def misfit(node: SymbolicTensor, value: np.ndarray) -> ShapeError:
     """The error for a fed value whose shape does not fit its placeholder's."""
-    return ShapeError(f"placeholder '{node.name}' expects shape {node.shape} (None: any "
-                      f"size), got a value of shape {value.shape}")
+    return ShapeError(message("err.feed_shape", name=node.name, shape=node.shape,
+                              got=value.shape))
 
 
 class Code(codegen.Code):
@@ -92,9 +93,10 @@ def write_feed(code: Code, node: SymbolicTensor) -> None:
     def not_a_number(e: Exception, lookup: Callable[[str], Any]) -> Exception | None:
         if not isinstance(e, (TypeError, ValueError)):
             return None
-        hint = (" a feed cannot be a graph tensor (feed its value, sess.run(t))"
-                if isinstance(lookup(v), GraphElement) else f" {e}")
-        return DTypeError(f"feed for '{node.name}' ({node.dtype.name}):{hint}")
+        hint = (message("err.feed_graph_tensor") if isinstance(lookup(v), GraphElement)
+                else str(e))
+        return DTypeError(message("err.feed_dtype", name=node.name, dtype=node.dtype.name,
+                                  hint=hint))
 
     code.line(f"{v} = asarray({v}, {dtype})", not_a_number)
     if node.shape is not None and not code.fast:  # (a fast variant compares whole shapes)

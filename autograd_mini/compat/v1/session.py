@@ -23,6 +23,7 @@ import numpy as np
 
 from ...errors import DTypeError, GraphError, ShapeError
 from ...graph import Node
+from ...i18n import message
 from ...recording import ANOMALY
 from ...variable import Variable as EagerVariable
 from .compile import Code, fetch_source, shown_nodes, tuple_source, write_feed
@@ -66,8 +67,7 @@ class Session:
             DTypeError: a fetch is not a graph element.
         """
         if feed_dict is not None and not isinstance(feed_dict, dict):
-            raise DTypeError(f"feed_dict must be a dict {{placeholder: value}}, got "
-                             f"{type(feed_dict).__name__}")
+            raise DTypeError(message("err.feed_not_dict", type=type(feed_dict).__name__))
         fed = tuple(feed_dict) if feed_dict else ()
         key = (fetches if isinstance(fetches, GraphElement) else _freeze(fetches), fed)
         plan = self._plans.get(key)
@@ -91,7 +91,7 @@ class Session:
         plan = self._plans.get(key)
         if plan is None:  # a new kind of run (close() forgets every plan): check, then plan
             if self._closed:
-                raise GraphError("run() on a closed Session; create a new tf.Session()")
+                raise GraphError(message("err.session_closed"))
             plan = self._plans[key] = _Plan(self, fetches, fed)
         return plan
 
@@ -177,9 +177,7 @@ def get_default_session() -> Session | None:
 def _session_for(session: Session | None, element: GraphElement) -> Session:
     session = session if session is not None else get_default_session()
     if session is None:
-        raise GraphError(f"'{element.name}' needs a session to run in: call it inside `with "
-                         "tf.Session() as sess:`, pass session=sess, or create "
-                         "tf.InteractiveSession() first")
+        raise GraphError(message("err.no_session", name=element.name))
     return session
 
 
@@ -320,7 +318,4 @@ def _flatten(fetches: Any) -> list[GraphElement]:
 
 def _check_graph(element: GraphElement, graph: Graph, what: str) -> None:
     if element.graph is not graph:
-        raise GraphError(
-            f"{what} '{element.name}' belongs to a different graph than this Session's; "
-            "create the Session for that graph (tf.Session(graph=g)) or build the node "
-            "under `with sess.graph.as_default():`")
+        raise GraphError(message("err.other_graph", what=what, name=element.name))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import DTypeError, GraphError, ShapeError
+from ...i18n import message
 from ...tensor import FLOAT_DTYPES
 from .graph import (
     Graph,
@@ -108,9 +109,7 @@ class Variable(SymbolicTensor):
     def _uninitialised(self, e: Exception, lookup: Any) -> Exception | None:
         if not isinstance(e, KeyError):
             return None
-        return GraphError(f"variable '{self.name}' is used before it was initialised in this "
-                          "Session; run sess.run(tf.global_variables_initializer()) first (or "
-                          f"sess.run({self.name}.initializer))")
+        return GraphError(message("err.uninitialised", name=self.name))
 
 
 class _Initializer(Operation):
