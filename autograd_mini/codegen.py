@@ -244,7 +244,7 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
                calls: list[tuple[int, str, str, bool]], guarded: bool,
                static: bool = False, fits: bool = True,
                inline: Callable[[int, list[str]], str | None] | None = None,
-               shapes: dict[int, tuple] | None = None) -> None:
+               shapes: dict[int, tuple] | None = None) -> list[str]:
     """Write an op's VJPs: for each ``(i, input value, input gradient, first)`` in
     ``calls``, input ``i``'s gradient from ``g`` (the op's own gradient), summed back to
     the input's shape where numpy broadcast it (a site), and added to what already
@@ -254,8 +254,10 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
     which never need summing back. ``inline(i, args)`` may give input ``i``'s VJP as an
     expression to write instead of a call. ``shapes``: the inputs' shapes where they are
     known when writing (a traced step's), so the checks need not read the inputs.
+    Returns the source of each call's VJP, in order.
     """
     args = [g, out if spec.reads_out else "None", *inputs]  # (never read: not kept alive)
+    written = []
     if guarded:
         code.line(f"if {g} is not None:")
     with code.indented(1 if guarded else 0):
@@ -263,6 +265,7 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
             vjp = inline(i, args) if inline is not None else None
             if vjp is None:
                 vjp = code.call(code.bind(spec.vjp(i), f"{spec.name}_vjp{i}"), args, settings)
+            written.append(vjp)
             site = code.site() if fits else None
             shape = f"{value}.shape" if shapes is None else repr(shapes[i])
             like = value if shapes is None else shape
@@ -283,3 +286,4 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
                     code.line(f"if {misfit.format('c')}: {fitted.format('c')}")
                 code.line(f"{grad} = {grad} + c" if static
                           else f"{grad} = c if {grad} is None else {grad} + c")
+    return written

@@ -29,6 +29,7 @@ changes is read once); ``float(t)``. A step that branches on a value it computed
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import operator
@@ -97,12 +98,13 @@ class _Entry:
                 if self._checked is None:
                     self._checked = self._write(anomaly=True)[1]
                 return self._checked(*inputs)
+            if self._replays:
+                return self.run(*inputs)
             out = self.run(*inputs)
-            self._replays += 1
-            if self._replays == 1:  # after a first replay: leave out the checks that slept
-                skip = set(range(1, self._sites + 1)) - self._noted
-                if skip:
-                    self.fast_source, self.run = self._write(skip=skip)[:2]
+            self._replays = 1  # after a first replay: leave out the checks that slept
+            skip = set(range(1, self._sites + 1)) - self._noted
+            if skip:
+                self.fast_source, self.run = self._write(skip=skip)[:2]
             return out
 
 
@@ -132,8 +134,15 @@ class Compiled:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         inputs: list = []
         keep: list = []
-        key = (_kind(args, inputs, keep), _kind(kwargs, inputs, keep)) if kwargs else \
-            _kind(args, inputs, keep)
+        kinds = []
+        for x in args:  # (_kind, unrolled for the usual arguments: arrays and nodes)
+            t = type(x)
+            if t is np.ndarray:
+                inputs.append(x)
+                kinds.append((t, x.shape, x.dtype))
+            else:
+                kinds.append(_kind(x, inputs, keep))
+        key = (tuple(kinds), _kind(kwargs, inputs, keep)) if kwargs else tuple(kinds)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
@@ -383,6 +392,8 @@ class _Writer:
         if type(data) is float:
             self.code.line(f"{self.define(e.node, self._label(e.node, 'v'))} = "
                            f"float({self.value(src)})")
+        elif data is src and type(src) is np.ndarray:
+            self.values[id(e.node)] = self.value(src)  # taken as it is (the dtype fits)
         else:
             convert = self.code.bind(as_array, "as_array")
             dtype = self.code.bind(data.dtype, data.dtype.name)
@@ -415,28 +426,29 @@ class _Writer:
                                  "the compiled function")
             ins = [self.value(p) for p in event.parents]
             calls, firsts = [], []
-            for i, _ in sends:
+            for k, (i, contrib) in enumerate(sends):
                 p = event.parents[i]
                 first = id(p) not in arrived
                 arrived.add(id(p))
                 calls.append((i, ins[i], grad(p), first))
                 if first and p._in0 is None and not floats:
-                    firsts.append((p, grad(p)))
+                    firsts.append((k, p, contrib))
             spec = event.spec
-            write_vjps(code, spec, event.settings, grads[id(node)], self.value(node), ins, calls,
-                       guarded=False, static=True, fits=not floats,
-                       inline=lambda i, args, spec=spec, event=event, node=node: expand(
-                           code, spec.vjp(i), args, [w.grads[node], node_slot(node, "data"),
-                                                     *[node_slot(p, "data")
-                                                       for p in event.parents]],
-                           event.settings, floats=floats),
-                       shapes={i: np.shape(node_slot(event.parents[i], "data"))
-                               for i, _ in sends})
-            for p, g in firsts:  # a leaf's gradient must not alias another array
-                own = code.bind(private, "private")
+            written = write_vjps(
+                code, spec, event.settings, grads[id(node)], self.value(node), ins, calls,
+                guarded=False, static=True, fits=not floats,
+                inline=lambda i, args, spec=spec, event=event, node=node: expand(
+                    code, spec.vjp(i), args, [w.grads[node], node_slot(node, "data"),
+                                              *[node_slot(p, "data") for p in event.parents]],
+                    event.settings, floats=floats),
+                shapes={i: np.shape(node_slot(event.parents[i], "data")) for i, _ in sends})
+            for k, p, contrib in firsts:  # a leaf's gradient must not alias another array
                 dtype = node_slot(p, "data").dtype
+                if _fresh(written[k]) and type(contrib) is np.ndarray and contrib.dtype == dtype:
+                    continue  # a new array every time (a product, a matmul): nothing to copy
+                own = code.bind(private, "private")
                 dtype = code.bind(dtype, dtype.name)
-                code.line(f"{g} = {own}({g}, {grads[id(node)]}, {self.value(node)}, "
+                code.line(f"{grad(p)} = {own}({grad(p)}, {grads[id(node)]}, {self.value(node)}, "
                           f"{tuple_source(ins)}, {dtype})")
             if self.anomaly:
                 for _, _, g, _ in calls:
@@ -677,6 +689,20 @@ def _scalar(spec: Any) -> Callable:
 
     scalar.__name__ = f"{spec.name}_scalar"
     return scalar
+
+
+def _fresh(source: str) -> bool:
+    """Whether the expression makes a new array whenever its result is one: an operator
+    or ``np.matmul`` (not a name, which may be another's array, nor a call that may give
+    a view)."""
+    try:
+        top = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(top, (ast.BinOp, ast.UnaryOp)):
+        return True
+    return isinstance(top, ast.Call) and isinstance(top.func, ast.Attribute) and \
+        top.func.attr == "matmul" and isinstance(top.func.value, ast.Name)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
