@@ -300,7 +300,7 @@ class _Writer:
             return name
         if isinstance(x, Node):
             if self.existing(x) or id(x) in self.objects:
-                name = self.code.local(self._label(x, "v"))
+                name = self.code.fresh(self._label(x, "v"))
                 self.code.line(f"{name} = {self.obj(x)}.data")
                 self.values[id(x)] = name
                 return name
@@ -310,7 +310,7 @@ class _Writer:
             if isinstance(data, np.ndarray):
                 name = self.code.bind(_frozen(data), self._label(x, "const"))
             elif label and is_literal(data):
-                name = self.code.local(str(label))
+                name = self.code.fresh(str(label))
                 self.code.line(f"{name} = {data!r}")
             else:
                 name = self.code.literal(data, "const")
@@ -332,7 +332,7 @@ class _Writer:
         return self.code.literal(x, "const")
 
     def define(self, x: Any, base: str) -> str:
-        name = self.values[id(x)] = self.code.local(base)
+        name = self.values[id(x)] = self.code.fresh(base)
         return name
 
     def grad_now(self, node: Node) -> str:
@@ -340,7 +340,7 @@ class _Writer:
         name = self.grads.get(id(node))
         if name is None:
             if self.existing(node) or id(node) in self.objects:
-                name = self.code.local("grad_" + self._label(node, "v"))
+                name = self.code.fresh("grad_" + self._label(node, "v"))
                 self.code.line(f"{name} = {self.obj(node)}.grad")
             else:
                 name = repr(type(node)._empty_grad)  # made in the call: no gradient yet
@@ -364,7 +364,7 @@ class _Writer:
                                  "reuse the traced one. Index with an op (am.where) or keep "
                                  "the step free of data-dependent shapes")
         ins = [self.value(p) for p in e.parents]
-        out = self.code.local(self._label(e.node, e.spec.name))
+        out = self.code.fresh(self._label(e.node, e.spec.name))
         is_value = type(node_slot(e.node, "data")) is float
         values = [node_slot(p, "data") for p in e.parents]
         expr = expand(self.code, (e.spec.scalar or e.spec.forward) if is_value else
@@ -407,7 +407,7 @@ class _Writer:
 
         def grad(node: Node) -> str:
             if id(node) not in grads:
-                grads[id(node)] = code.local("d_" + self._label(node, "v"))
+                grads[id(node)] = code.fresh("d_" + self._label(node, "v"))
             return grads[id(node)]
 
         if seed is None:
@@ -466,7 +466,7 @@ class _Writer:
                 continue  # made in the call and never read: its .grad is not needed
             g = grads[id(node)]
             before = self.grad_now(node)
-            name = self.code.local("grad_" + self._label(node, "v"))
+            name = self.code.fresh("grad_" + self._label(node, "v"))
             data, traced = node_slot(node, "data"), e.walk.grads[node]
             if type(data) is float:
                 self.code.line(f"{name} = {before} + {g}")
