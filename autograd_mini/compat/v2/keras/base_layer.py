@@ -60,6 +60,18 @@ def training_flag(training: bool | None) -> Iterator[None]:
         _CONTEXT.training = outer
 
 
+@contextmanager
+def in_loop() -> Iterator[None]:
+    """Mark calls made by fit/evaluate/predict: Keras builds there with batch size None
+    (its ``summary`` shows ``(None, ...)``), while ``model(x)`` builds with ``len(x)``."""
+    outer = getattr(_CONTEXT, "in_loop", False)
+    _CONTEXT.in_loop = True
+    try:
+        yield
+    finally:
+        _CONTEXT.in_loop = outer
+
+
 def as_input(x: Any) -> Node:
     """A layer's input as a float32 tensor (Keras casts numpy floats and ints so)."""
     if isinstance(x, Node):
@@ -169,8 +181,9 @@ class Layer:
             training = getattr(_CONTEXT, "training", None)
         with training_flag(training):
             y = self.call(x, training=training) if self._takes_training else self.call(x)
-        if isinstance(y, Node):
-            self.output_shape = (None, *y.shape[1:])
+        if isinstance(y, Node) and self.output_shape is None:  # Keras shows the build's
+            batch = None if getattr(_CONTEXT, "in_loop", False) else y.shape[0]
+            self.output_shape = (batch, *y.shape[1:])
         return y
 
     def __repr__(self) -> str:

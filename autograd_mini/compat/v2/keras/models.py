@@ -16,7 +16,7 @@ from ....errors import DTypeError, ShapeError
 from ....graph import Node
 from ....recording import no_grad
 from ...missing import missing
-from .base_layer import Layer
+from .base_layer import Layer, in_loop
 from .summary import print_summary
 from .training import Trainer
 
@@ -187,7 +187,7 @@ class Sequential(Model):
         self._layers.append(layer)
         first = self._layers[0].input_shape_arg
         if first is not None:
-            with no_grad():  # in inference: nothing but the new weights changes
+            with no_grad(), in_loop():  # inference: only the new weights change
                 Layer.__call__(self, np.zeros((1, *first), np.float32))
 
     def call(self, x: Any, training: bool | None = None) -> Any:

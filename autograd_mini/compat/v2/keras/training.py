@@ -4,7 +4,8 @@ A training step is Keras 3's: ``y_pred = model(x, training=True)`` (plain ``mode
 when ``call`` takes no ``training``), ``loss = compiled loss + model.losses`` under a
 Tape, one optimizer update of ``trainable_variables``; the metrics score that step's
 ``y_pred``. An epoch's ``loss`` is the mean of the step losses weighted by batch size and
-its accuracy the fraction right over the epoch (float32 sums, as Keras keeps them).
+its accuracy the fraction right over the epoch (float32 sums, as Keras keeps them). The
+logs are in Keras 3's order: sorted by name, then the ``val_`` ones sorted.
 Batches are cut in order, the last one short; ``shuffle=True`` reorders the examples each
 epoch with numpy's global generator (``np.random.seed`` repeats it), not Keras's.
 """
@@ -24,6 +25,7 @@ from ....tape import Tape
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
+from .base_layer import in_loop
 from .callbacks import Callback, History, ProgbarLogger, progress_line
 
 
@@ -76,7 +78,8 @@ class Trainer:
 
     def _forward(self, x: np.ndarray, training: bool) -> Any:
         takes_training = self._takes_training  # type: ignore[attr-defined]
-        return self(x, training=training) if takes_training else self(x)  # type: ignore
+        with in_loop():
+            return self(x, training=training) if takes_training else self(x)  # type: ignore
 
     def _pass(self, x: np.ndarray, y: np.ndarray, batch_size: int, train: bool,
               order: np.ndarray | None = None) -> dict[str, float]:
@@ -159,12 +162,12 @@ class Trainer:
             for hook in hooks:
                 hook.on_epoch_begin(epoch)
             order = np.random.permutation(len(x)) if shuffle else None
-            logs = self._pass(x, y, batch_size, train=True, order=order)
+            logs = dict(sorted(self._pass(x, y, batch_size, train=True, order=order).items()))
             due = epoch + 1 in validation_freq if isinstance(validation_freq, list) else \
                 (epoch + 1) % validation_freq == 0
             if validation_data is not None and due:
                 val = self._pass(x_val, y_val, validation_batch_size or batch_size, train=False)
-                logs.update((f"val_{k}", v) for k, v in val.items())
+                logs.update(sorted((f"val_{k}", v) for k, v in val.items()))
             for hook in hooks:
                 hook.on_epoch_end(epoch, logs)
         for hook in hooks:
@@ -180,7 +183,7 @@ class Trainer:
         logs = self._pass(x, y, batch_size or 32, train=False)
         if _verbose(verbose):
             print(progress_line(-(-len(x) // (batch_size or 32)), time.perf_counter() - start,
-                                logs, _verbose(verbose)))
+                                dict(sorted(logs.items())), _verbose(verbose)))
         if return_dict:
             return logs
         return logs["loss"] if len(logs) == 1 else list(logs.values())
