@@ -116,7 +116,10 @@ def subclassed_without_training(tf: Any) -> dict:
                   metrics=["accuracy"])
     history = model.fit(x, y, batch_size=5, epochs=2, validation_data=(x[:6], y[:6]),
                         shuffle=False, verbose=0)
-    return {"history": history.history, "moving_mean": _floats(model.b1.moving_mean.numpy()),
+    lines: list[str] = []
+    model.summary(print_fn=lambda text, *args, **kwargs: lines.extend(text.splitlines()))
+    return {"summary": [line.rstrip() for line in lines], "history": history.history,
+            "moving_mean": _floats(model.b1.moving_mean.numpy()),
             "predict": _floats(model.predict(x[:2], verbose=0)), "name": model.name,
             "layer_names": [layer.name for layer in model.layers]}
 

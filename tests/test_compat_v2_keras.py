@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import warnings
 
 import numpy as np
 import pytest
 
 import autograd_mini.compat.v2 as tf
 from autograd_mini.errors import AutogradError, NotInCompatError, ShapeError
-
 from tests.keras_cases import CASES, RECORDED
 
 TF = json.loads(RECORDED.read_text(encoding="utf-8"))["cases"]

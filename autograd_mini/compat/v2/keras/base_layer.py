@@ -86,6 +86,10 @@ class Layer:
     """A Keras layer: subclass it, make weights in ``build(input_shape)`` with
     ``add_weight``, compute in ``call(x)`` (add ``training=None`` to see the flag)."""
 
+    # Keras 3 builds layers without weights (activations, pools, dropout) when they are
+    # made, so in a subclassed model's summary their output shape is "?"
+    _shape_known_in_subclass = True
+
     def __init__(self, name: str | None = None, trainable: bool = True,
                  input_shape: Any = None, dtype: Any = None, **kwargs: Any):
         if kwargs:

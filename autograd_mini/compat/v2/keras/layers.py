@@ -171,6 +171,8 @@ class BatchNormalization(Layer):
 class Activation(Layer):
     """``Activation('relu')``: the activation as a layer."""
 
+    _shape_known_in_subclass = False
+
     def __init__(self, activation: Any, **kwargs: Any):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -181,6 +183,7 @@ class Activation(Layer):
 
 class _Pooling2D(Layer):
     module: type
+    _shape_known_in_subclass = False
 
     def __init__(self, pool_size: Any = (2, 2), strides: Any = None, padding: str = "valid",
                  data_format: Any = None, **kwargs: Any):
@@ -218,6 +221,8 @@ class Dropout(Layer):
     """While training, zeroes each input with probability ``rate`` and scales the rest by
     ``1 / (1 - rate)`` (``tf.nn.dropout``, the compat layer's random numbers); passes its
     input through in inference."""
+
+    _shape_known_in_subclass = False
 
     def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
                  **kwargs: Any):

@@ -37,6 +37,8 @@ class Model(Trainer, Layer):
     attributes (or lists of layers), and ``call(self, x)``; the layers are tracked in the
     order they are set, which is the order of ``weights`` and ``summary``."""
 
+    _links_layers = False  # Sequential knows each layer's output (Keras's inbound nodes)
+
     def __init__(self, name: str | None = None, **kwargs: Any):
         object.__setattr__(self, "_layers", [])
         super().__init__(name=name, **kwargs)
@@ -173,6 +175,8 @@ class Sequential(Model):
     Given the first layer's ``input_shape`` (without the batch axis), the model is built
     at once, so ``summary()`` works before ``fit``.
     """
+
+    _links_layers = True
 
     def __init__(self, layers: list[Layer] | None = None, name: str | None = None,
                  **kwargs: Any):

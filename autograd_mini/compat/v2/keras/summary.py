@@ -61,7 +61,8 @@ def print_summary(model: Any, print_fn: Callable[[str], Any] = print) -> None:
     for i, layer in enumerate(model.layers):
         if i:
             lines.append(_rule("├", "─", "┼", "┤"))
-        shape = "?" if layer.output_shape is None else str(layer.output_shape)
+        known = model._links_layers or layer._shape_known_in_subclass
+        shape = str(layer.output_shape) if known and layer.output_shape else "?"
         lines += _row((f"{layer.name} ({type(layer).__name__})", shape,
                        f"{layer.count_params():,}"))
     lines.append(_rule("└", "─", "┴", "┘"))
