@@ -50,26 +50,25 @@ def clear_session() -> None:
 
 
 @contextmanager
-def training_flag(training: bool | None) -> Iterator[None]:
-    """Make ``training`` the flag of every layer called inside."""
-    outer = getattr(_CONTEXT, "training", None)
-    _CONTEXT.training = training
+def _setting(name: str, value: Any) -> Iterator[None]:
+    """Set ``_CONTEXT.name`` to ``value`` inside the block."""
+    outer = getattr(_CONTEXT, name, None)
+    setattr(_CONTEXT, name, value)
     try:
         yield
     finally:
-        _CONTEXT.training = outer
+        setattr(_CONTEXT, name, outer)
 
 
-@contextmanager
-def in_loop() -> Iterator[None]:
+def training_flag(training: bool | None) -> Any:
+    """Make ``training`` the flag of every layer called inside."""
+    return _setting("training", training)
+
+
+def in_loop() -> Any:
     """Mark calls made by fit/evaluate/predict: Keras builds there with batch size None
     (its ``summary`` shows ``(None, ...)``), while ``model(x)`` builds with ``len(x)``."""
-    outer = getattr(_CONTEXT, "in_loop", False)
-    _CONTEXT.in_loop = True
-    try:
-        yield
-    finally:
-        _CONTEXT.in_loop = outer
+    return _setting("in_loop", True)
 
 
 def as_input(x: Any) -> Node:

@@ -57,6 +57,13 @@ class _Mean:
 class Trainer:
     """The training half of ``Model`` (mixed in; see the module's docstring)."""
 
+    # what it uses of the model it is mixed into (Model, a Layer)
+    name: str
+    _takes_training: bool
+    trainable_variables: list[Node]
+    losses: list[Node]
+    __call__: Callable[..., Any]
+
     def _trainer_init(self) -> None:
         self.optimizer: Any = None
         self.loss: Any = None
@@ -77,15 +84,14 @@ class Trainer:
     # ----- one pass over the data ----------------------------------------------------------
 
     def _forward(self, x: np.ndarray, training: bool) -> Any:
-        takes_training = self._takes_training  # type: ignore[attr-defined]
         with in_loop():
-            return self(x, training=training) if takes_training else self(x)  # type: ignore
+            return self(x, training=training) if self._takes_training else self(x)
 
     def _pass(self, x: np.ndarray, y: np.ndarray, batch_size: int, train: bool,
               order: np.ndarray | None = None) -> dict[str, float]:
         """One epoch of training steps (``train``) or of loss and metrics only; the logs."""
         if self.loss is None:
-            raise DTypeError(f"{self.name}: compile the model before fit or evaluate "  # type: ignore[attr-defined]
+            raise DTypeError(f"{self.name}: compile the model before fit or evaluate "
                              f"(model.compile(optimizer=..., loss=...))")
         order = np.arange(len(x)) if order is None else order
         loss_mean, metric_means = _Mean(), None
@@ -97,7 +103,7 @@ class Trainer:
                 with Tape() as tape:
                     y_pred = self._forward(xb, training=True)
                     loss = self._total_loss(yb, y_pred)
-                params = self.trainable_variables  # type: ignore[attr-defined]
+                params = self.trainable_variables
                 grads = tape.gradient(loss, params)
                 self.optimizer.apply_gradients(zip(grads, params))
             else:
@@ -117,7 +123,7 @@ class Trainer:
 
     def _total_loss(self, y_true: np.ndarray, y_pred: Any) -> Node:
         loss = self.loss(y_true, y_pred)
-        for penalty in self.losses:  # type: ignore[attr-defined]
+        for penalty in self.losses:
             loss = loss + penalty
         return loss
 
