@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ._namespace import public_dir
+from .compiled import compile
 from .errors import (
     AnomalyError,
     AutogradError,
@@ -19,6 +21,7 @@ from .errors import (
     OpError,
     ShapeError,
     TapeError,
+    TraceError,
 )
 from .graph import Node, zero_grad
 from .ops import (
@@ -68,14 +71,15 @@ __version__ = "0.1.0"
 _SUBMODULES = {"nn", "optim", "training", "viz", "testing", "datasets", "compat"}
 
 __all__ = [
-    "Value", "Tensor", "Variable", "Tape", "Node", "grad", "value_and_grad", "hessian",
+    "Value", "Tensor", "Variable", "Tape", "Node", "compile", "grad", "value_and_grad",
+    "hessian",
     "no_grad", "enable_grad", "is_recording", "detect_anomaly", "zero_grad",
     "abs", "avg_pool2d", "clip", "concatenate", "conv2d", "cos", "dot", "dropout", "exp",
     "flatten", "log", "log_softmax", "logsumexp", "matmul", "max", "max_pool2d", "maximum",
     "mean", "min", "minimum", "pad", "relu", "reshape", "sigmoid", "sin",
     "softmax", "sqrt", "square", "stack", "sum", "tanh", "transpose", "where",
     "AutogradError", "ShapeError", "DTypeError", "OpError", "GraphError", "TapeError",
-    "NoGradientError", "AnomalyError",
+    "NoGradientError", "AnomalyError", "TraceError",
     *sorted(_SUBMODULES),
 ]
 
@@ -85,3 +89,6 @@ def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__dir__ = public_dir(globals())

@@ -35,7 +35,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .graph import _MANY, Node, check_unchanged, data_of, link, released_check
-from .recording import ANOMALY, RECORDING, check_finite, recording_state
+from .recording import ANOMALY, GENERAL, RECORDING, TRACE, check_finite, recording_state
 from .versions import last_write
 
 # ----- the backward walk -------------------------------------------------------------------
@@ -69,6 +69,9 @@ _creation = operator.attrgetter("_id")
 def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph: bool = False,
              expand: Callable[[Node], bool] | None = None) -> dict[Node, Any]:
     """``graph.backprop`` (the same steps, errors and results), unrolled."""
+    trace = TRACE.get()
+    if trace is not None:  # autograd_mini.compile is tracing: the plain walk, watched
+        return trace.backprop(root, seed, retain_graph, create_graph, expand)
     order = toposort(root, expand)
     anomaly = ANOMALY.get()
     written = last_write()  # ops recorded after this saw every in-place write: no check
@@ -174,7 +177,8 @@ def constant(cls: type, data: Any) -> Any:
 
 class inlined:  # noqa: N801  (used like a decorator in class bodies)
     """``__mul__ = inlined(ops.mul)`` in a node class's body: the operator's common case
-    (two nodes of the class, or one and a Python number; recording; no anomaly check)
+    (two nodes of the class, or one and a Python number; recording; no anomaly check
+    and no trace)
     builds the node ``op`` would build, without its calls. Every other case takes the
     op's general path, so the op's rules stay in one place.
 
@@ -222,7 +226,7 @@ def _binary(cls: type, spec: Any, method_name: str, reflected: bool) -> Callable
             other = number(other, self)
         x, y = (other, self) if reflected else (self, other)
         rec = RECORDING.get()
-        if not (rec and (x.requires_grad or y.requires_grad)) or ANOMALY.get():
+        if not (rec and (x.requires_grad or y.requires_grad)) or GENERAL.get():
             return general(x, y)
         try:
             out = forward(x.data, y.data)
@@ -248,7 +252,7 @@ def _unary(cls: type, spec: Any, method_name: str) -> Callable:
 
     def method(self: Any) -> Any:
         rec = RECORDING.get()
-        if not (rec and self.requires_grad) or ANOMALY.get():
+        if not (rec and self.requires_grad) or GENERAL.get():
             return cls._apply(spec, (self,), settings)
         try:
             out = forward(self.data)

@@ -35,6 +35,11 @@ class GraphError(AutogradError, RuntimeError):
     """The graph cannot be walked: released by an earlier backward, or a non-scalar root."""
 
 
+class TraceError(GraphError):
+    """A step traced by ``compile`` did something a replay could not repeat (a branch on
+    a computed value, a write compile cannot follow); the message names the line."""
+
+
 class TapeError(AutogradError, RuntimeError):
     """A Tape was misused, such as ``gradient()`` twice on a non-persistent tape."""
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ._namespace import public_dir
 from .errors import DTypeError, ShapeError
 from .graph import Node, data_of
 from .tape import Tape
@@ -309,3 +310,7 @@ def _copy_slots(slots: dict) -> dict:
 
 def _label(var: Node) -> str:
     return f"variable '{var.name}'" if var.name else f"a {type(var).__name__}"
+
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
+__dir__ = public_dir(globals())

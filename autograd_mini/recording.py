@@ -23,6 +23,10 @@ RECORDING: contextvars.ContextVar[bool | tuple] = contextvars.ContextVar("record
                                                                         default=True)
 TAPES: contextvars.ContextVar[tuple] = contextvars.ContextVar("tapes_recording", default=())
 ANOMALY: contextvars.ContextVar[bool] = contextvars.ContextVar("anomaly", default=False)
+# True when every op must take its general path (the inlined operators step aside): under
+# detect_anomaly, and while ``autograd_mini.compile`` traces a call (``TRACE`` holds the trace)
+GENERAL: contextvars.ContextVar[bool] = contextvars.ContextVar("general", default=False)
+TRACE: contextvars.ContextVar[Any] = contextvars.ContextVar("trace", default=None)
 
 
 def is_recording() -> bool:
@@ -70,10 +74,11 @@ def enable_grad() -> _RecordingSwitch:
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Check every forward result and every gradient for NaN/inf and name the op that made it."""
-    token = ANOMALY.set(True)
+    token, general = ANOMALY.set(True), GENERAL.set(True)
     try:
         yield
     finally:
+        GENERAL.reset(general)
         ANOMALY.reset(token)
 
 

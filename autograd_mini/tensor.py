@@ -21,6 +21,7 @@ from ._fast import inlined
 from .errors import DTypeError, GraphError, IndexingError, ShapeError
 from .graph import Node, data_of, link
 from .ops.registry import OpSpec, forward_failed, make_node, mixed_inputs, unbroadcast
+from .recording import TRACE
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -43,6 +44,22 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
         keep = isinstance(data, (np.ndarray, np.generic)) and arr.dtype in FLOAT_DTYPES
         dtype = arr.dtype if keep else np.dtype(np.float32)
     return arr if arr.dtype == dtype else arr.astype(dtype)
+
+
+def private(g: Any, upstream: Any, out: Any, inputs: Any, dtype: np.dtype) -> Any:
+    """``g``, or a copy of dtype ``dtype`` when it may be shared with another gradient.
+
+    A VJP's result is fresh unless it is a view (``base``), read-only, or one of the
+    arrays the VJP was given (``add`` passes its upstream gradient on unchanged).
+    """
+    if g is not upstream and g is not out and type(g) is np.ndarray and g.base is None \
+            and g.flags.writeable:
+        for x in inputs:
+            if g is x:
+                break
+        else:
+            return g
+    return np.array(g, dtype=dtype)
 
 
 def _with_constants(args: tuple, spec: OpSpec) -> tuple:
@@ -108,6 +125,9 @@ class Tensor(Node):
                  name: str | None = None):
         self.data, self.grad, self.name = as_array(data, dtype), None, name
         link(self, requires_grad=bool(requires_grad))  # a leaf
+        trace = TRACE.get()
+        if trace is not None:  # autograd_mini.compile is tracing: where the data came from
+            trace.leaf(self, data)
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Tensor:
@@ -156,19 +176,8 @@ class Tensor(Node):
     _accumulate_all = staticmethod(_fast.accumulate_arrays)
 
     def _private(self, g: Any, upstream: Any, out: Any, inputs: Any) -> Any:
-        """``g``, or a copy when it may be shared: a leaf's ``.grad`` gets its own array.
-
-        A VJP's result is fresh unless it is a view (``base``), read-only, or one of the
-        arrays the VJP was given (``add`` passes its upstream gradient on unchanged).
-        """
-        if g is not upstream and g is not out and type(g) is np.ndarray and g.base is None \
-                and g.flags.writeable:
-            for x in inputs:
-                if g is x:
-                    break
-            else:
-                return g
-        return np.array(g, dtype=self.data.dtype)
+        """``g``, or a copy when it may be shared: a leaf's ``.grad`` gets its own array."""
+        return private(g, upstream, out, inputs, self.data.dtype)
 
     def _unbroadcast(self, g: Any) -> Any:
         """Sum ``g`` over the axes numpy broadcast this tensor along (see ``unbroadcast``)."""

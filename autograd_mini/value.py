@@ -16,6 +16,7 @@ from ._fast import inlined
 from .errors import DTypeError, OpError
 from .graph import Node, link
 from .ops.registry import OpSpec, make_node, mixed_inputs
+from .recording import TRACE
 
 
 class Value(Node):
@@ -60,6 +61,9 @@ class Value(Node):
                  requires_grad: bool = True):
         self.data, self.grad, self.name = _to_float(data, "Value"), 0.0, name
         link(self, requires_grad=requires_grad)  # a leaf
+        trace = TRACE.get()
+        if trace is not None:  # autograd_mini.compile is tracing: where the data came from
+            trace.leaf(self, data)
 
     @classmethod
     def _apply(cls, spec: OpSpec, args: tuple, kwargs: dict) -> Value:

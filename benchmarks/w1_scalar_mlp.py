@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import autograd_mini as am
 from autograd_mini import Value
 
 from .timing import Row, alternate, best, peer
@@ -104,23 +105,36 @@ class BareValue:
 def run(quick: bool) -> list[Row]:
     sizes, n, rounds = ([2, 4, 4, 1], 10, 1) if quick else (SIZES, SAMPLES, 5)
     X, Y = data(n)
-    ours = make_mlp(Value, sizes)
-    sides = {"autograd_mini": lambda: step(Value, ours, X, Y)}
+    ours, traced = make_mlp(Value, sizes), make_mlp(Value, sizes)
+    compiled = am.compile(step)
+    compiled(Value, traced, X, Y)  # traced once, outside the timing
+    sides = {"autograd_mini": lambda: step(Value, ours, X, Y),
+             "autograd_mini compiled": lambda: compiled(Value, traced, X, Y)}
     engine = peer("micrograd.engine")
     if engine is None:
         times = alternate(sides, rounds)
-        return [Row("W1", "autograd_mini", "step", best(times["autograd_mini"]),
-                    note="no ratio: micrograd is not installed", samples=times)]
+        return [Row("W1", side, "step", best(times[side]),
+                    note="no ratio: micrograd is not installed", samples=times)
+                for side in ("autograd_mini", "autograd_mini compiled")]
     theirs, bare = make_mlp(engine.Value, sizes), make_mlp(BareValue, sizes)
     same = abs(step(Value, ours, X, Y) - step(engine.Value, theirs, X, Y)) < 1e-9
     sides["micrograd"] = lambda: step(engine.Value, theirs, X, Y)
     sides["bare floor"] = lambda: step(BareValue, bare, X, Y)
     times = alternate(sides, rounds)
-    t_ours, t_mg, t_bare = (best(times[k]) for k in ("autograd_mini", "micrograd", "bare floor"))
+    t_ours, t_mg, t_bare, t_comp = (best(times[k]) for k in (
+        "autograd_mini", "micrograd", "bare floor", "autograd_mini compiled"))
     note = (f"{t_mg / t_ours:.1f}x micrograd's speed; first target 3x"
             + ("" if same else "; WARNING: the two losses differ"))
     floor = (f"{t_mg / t_bare:.1f}x micrograd's speed: a 40-line engine with no checks or "
              "features (BareValue), the floor under any pure-Python engine")
+    again = make_mlp(Value, sizes)
+    replayed = [compiled(Value, again, X, Y) for _ in range(2)][1]  # traced, then replayed
+    eager = make_mlp(Value, sizes)
+    same_compiled = replayed == [step(Value, eager, X, Y) for _ in range(2)][1]
+    compiled_note = (f"{t_mg / t_comp:.0f}x micrograd's speed; target 30x"
+                     + ("" if same_compiled else "; WARNING: compiled and eager losses differ"))
     return [Row("W1", "autograd_mini", "step", t_ours, "micrograd", t_mg, target=0.1,
                 note=note, samples=times),
+            Row("W1", "autograd_mini compiled", "step", t_comp, "micrograd", t_mg,
+                target=1 / 30, note=compiled_note),
             Row("W1", "bare floor", "step", t_bare, "micrograd", t_mg, note=floor)]

@@ -62,6 +62,25 @@ def ours_train(params: list[Variable], X: np.ndarray, Y: np.ndarray, steps: int)
         w2.data -= LR * w2.grad
 
 
+def compiled_train(params: list[Variable]) -> Callable:
+    """``ours_train`` with its step compiled (``am.compile``)."""
+    w1, w2 = params
+
+    @am.compile
+    def step(x: np.ndarray, y_: np.ndarray) -> None:
+        y = Tensor(x) @ w1 @ w2
+        loss = am.mean(am.square(y - Tensor(y_)))
+        w1.grad = w2.grad = None
+        loss.backward()
+        w1.data -= LR * w1.grad
+        w2.data -= LR * w2.grad
+
+    def train(_params: list, X: np.ndarray, Y: np.ndarray, steps: int) -> None:
+        for x, y_ in _batches(steps, X, Y):
+            step(x, y_)
+    return train
+
+
 # ----- peers -----------------------------------------------------------------------------
 
 
@@ -164,11 +183,11 @@ def _graph(v1, X, Y, steps) -> Callable:
     return train
 
 
-def _same_result(X: np.ndarray, Y: np.ndarray) -> bool:
+def _same_result(X: np.ndarray, Y: np.ndarray, train: Callable = ours_train) -> bool:
     """Both sides, trained from the same weights for 100 steps, agree (float32)."""
     ref, ours = init_params(), [Variable(p) for p in init_params()]
     numpy_train(ref, X, Y, 100)
-    ours_train(ours, X, Y, 100)
+    train(ours, X, Y, 100)
     return all(np.allclose(a.data, b, atol=1e-5) for a, b in zip(ours, ref))
 
 
@@ -176,8 +195,12 @@ def run(quick: bool) -> list[Row]:
     steps, rounds = (100, 1) if quick else (STEPS, 5)
     X, Y = dataset()
     ref, ours = init_params(), [Variable(p) for p in init_params()]
+    traced = [Variable(p) for p in init_params()]
+    ctrain = compiled_train(traced)
+    ctrain(traced, X, Y, 1)  # traced once, outside the timing
     sides = {"numpy": lambda: numpy_train(ref, X, Y, steps),
-             "autograd_mini": lambda: ours_train(ours, X, Y, steps)}
+             "autograd_mini": lambda: ours_train(ours, X, Y, steps),
+             "autograd_mini compiled": lambda: ctrain(traced, X, Y, steps)}
     notes: dict[str, str] = {}
     try:
         v1 = importlib.import_module("autograd_mini.compat.v1")
@@ -198,8 +221,10 @@ def run(quick: bool) -> list[Row]:
             sides[name] = make(lib, X, Y, steps)
     pairs = paired("numpy", sides, rounds)
     same = _same_result(X, Y)
+    same_compiled = _same_result(X, Y, lambda p, X, Y, n: compiled_train(p)(p, X, Y, n))
     out = []
-    for name in ("autograd_mini", "autograd_mini (graph)", "PyTorch eager", "mygrad",
+    for name in ("autograd_mini", "autograd_mini compiled", "autograd_mini (graph)",
+                 "PyTorch eager", "mygrad",
                  "HIPS autograd", "JAX jit", "micrograd"):
         if name not in pairs:
             out.append(skipped("W4", name, "run", notes[name].removeprefix("skipped: ")))
@@ -211,6 +236,9 @@ def run(quick: bool) -> list[Row]:
             row.target = 6.0
             row.note = f"{steps} steps" + ("" if same else
                                           "; WARNING: weights differ from numpy's")
+        elif name == "autograd_mini compiled":
+            row.target = 1.1
+            row.note = "" if same_compiled else "WARNING: weights differ from numpy's"
         elif name == "autograd_mini (graph)":
             row.target = 2.0  # define-then-run: each kind of run compiled once
         out.append(row)

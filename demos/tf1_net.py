@@ -2,9 +2,10 @@
 
 32 samples from ``np.random.RandomState(23455)``, a 2-3-1 linear net (``matmul`` twice,
 no activations), mean squared error, 3000 steps of gradient descent (lr 0.001) on
-batches of 8. Prints what the seed prints: X, Y_, the initial weights, the loss on all
-data every 500 steps (``After 0 training step(s), loss_mse on all data is 5.13118``) and
-the final weights, then whether each matches the seed. float32, as TensorFlow.
+batches of 8. Prints the initial weights, the loss on all data every 500 steps
+(``After 0 training step(s), loss_mse on all data is 5.13118``) and the final weights,
+then whether each matches the seed; ``--full`` first prints the 32x2 input matrix X and
+its labels Y_, as the seed does. float32, as TensorFlow.
 
 The seed's initial weights come from ``tf.random_normal(seed=1)``, a generator numpy
 cannot reproduce, so they are copied from its printout. Its "step 0" loss is measured
@@ -127,14 +128,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="gd (the seed's), momentum or adam (its commented-out lines)")
     parser.add_argument("--style", choices=["eager", "graph"], default="eager",
                         help="eager: a Tape and Variables (default); graph: a TF1 Session")
+    parser.add_argument("--full", action="store_true",
+                        help="also print X and Y_ (32 rows each) first, as the seed does")
     args = parser.parse_args(argv)
     if args.style == "graph":
         return run_graph_style(["--out", str(args.out), "--optimizer", args.optimizer]
-                               + (["--quick"] if args.quick else []))
+                               + ["--quick"] * args.quick + ["--full"] * args.full)
 
     X, Y_ = make_data()
-    print("X:\n", X)
-    print("Y_:\n", Y_)
+    if args.full:
+        print("X:\n", X)
+        print("Y_:\n", Y_)
+    else:
+        print(f"X: 32 points in the unit square, Y_: 1 where x0 + x1 < 1 ({np.sum(Y_)} of "
+              "them); --full prints both, as the seed does")
     print("w1:\n", np.array(W1_0, dtype=np.float32))
     print("w2:\n", np.array(W2_0, dtype=np.float32))
     print("\n")

@@ -3,9 +3,10 @@
 "First build the graph, then run it in a session": placeholders ``x`` and ``y_``, two
 weight matrices drawn by ``tf.random_normal(seed=1)`` (compat.v1 draws TF1's numbers),
 a 2-3-1 linear net, mean squared error and a train op. Then a ``Session`` runs 3000
-steps on batches of 8. Prints what the seed prints: X, Y_, the starting weights, the
-loss on all data every 500 steps and the final weights; with gradient descent (the
-seed's optimizer) it then says whether every figure matches the seed's printout.
+steps on batches of 8. Prints what the seed prints (X and Y_ only with ``--full``): the
+starting weights, the loss on all data every 500 steps and the final weights; with
+gradient descent (the seed's optimizer) it then says whether every figure matches the
+seed's printout.
 ``--optimizer momentum|adam`` tries the seed's two commented-out lines instead.
 """
 
@@ -31,14 +32,19 @@ SEED_W2 = [[-0.06024267], [0.91956186], [-0.0682071]]
 WEIGHT_TOL = 1e-6
 
 
-def run(optimizer: str = "gd", show=print) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The seed's program; ``show`` gets each printed line. Returns the loss column
-    (``%g`` strings) and the final weights."""
+def run(optimizer: str = "gd", show=print, full: bool = True
+        ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The seed's program; ``show`` gets each printed line (X and Y_ only if ``full``).
+    Returns the loss column (``%g`` strings) and the final weights."""
     rdm = np.random.RandomState(SEED)
     X = rdm.rand(32, 2)
     Y_ = [[int(x0 + x1 < 1)] for (x0, x1) in X]
-    show("X:\n", X)
-    show("Y_:\n", Y_)
+    if full:
+        show("X:\n", X)
+        show("Y_:\n", Y_)
+    else:
+        show(f"X: 32 points in the unit square, Y_: 1 where x0 + x1 < 1 ({np.sum(Y_)} of "
+             "them); --full prints both, as the seed does")
 
     with tf.Graph().as_default():  # a fresh graph, so that main() can run twice
         # 1. build the graph: inputs, parameters, forward pass, loss, train op
@@ -96,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
                          quick="accepted for `demo all`; this demo is already quick")
     parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default="gd",
                         help="gd (the seed's), momentum or adam (its commented-out lines)")
+    parser.add_argument("--full", action="store_true",
+                        help="also print X and Y_ (32 rows each) first, as the seed does")
     args = parser.parse_args(argv)
-    losses, w1, w2 = run(args.optimizer)
+    losses, w1, w2 = run(args.optimizer, full=args.full)
     if args.optimizer != "gd":
         print(f"not compared with seed 000: it printed gradient descent only ({args.optimizer} "
               f"ends at {losses[-1]}, the seed's gradient descent at {SEED_TABLE[-1]})")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 
 def pytest_configure(config) -> None:  # noqa: ANN001  (pytest's hook signature)
+    config.addinivalue_line("markers", "lessons: runs the classroom notebooks in Jupyter "
+                                       "kernels (tests/test_lessons.py, about 30 s)")
     manager = config.pluginmanager
     if not manager.has_plugin("autograd_mini") and not manager.is_blocked("autograd_mini"):
         from autograd_mini.testing import pytest_plugin

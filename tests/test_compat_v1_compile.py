@@ -4,6 +4,7 @@ the node values drawings read from the last run."""
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -47,8 +48,8 @@ def test_plan_source_has_a_line_per_feed_forward_vjp_and_update():
     for line in ("x = asarray(x, float32)", "if x.ndim != 2 or x.shape[1] != 2: raise misfit",
                  "w1 = variables[tf_w1].data", "square = square_forward(sub)",
                  "loss = None  # only seeds gradients",
-                 "d_square = mean_vjp0(d_loss, loss, square, axis=None, keepdims=False)",
-                 "d_w2 = matmul_vjp1(d_matmul_1, matmul_1, matmul, w2)",
+                 "d_square = mean_vjp0(d_loss, None, square, axis=None, keepdims=False)",
+                 "d_w2 = matmul_vjp1(d_matmul_1, None, matmul, w2)",
                  "GradientDescent([gradients_w1_grad, gradients_w2_grad])"):
         assert line in source
     assert "matmul_vjp0(d_matmul, " not in source  # no gradient for the fed x
@@ -81,6 +82,19 @@ def test_a_train_step_alone_does_not_compute_its_loss_as_in_tf1():
             w.data, w.grad = w.data - 0.001 * w.grad, None
     np.testing.assert_allclose([first, before, after], losses, rtol=1e-6)
     assert after < before < first
+
+
+def test_plan_source_returns_the_source_and_the_docs_say_so(capsys):
+    from autograd_mini.compat.v1 import session
+
+    x, y_, w1, w2, loss, train = seed_net()
+    with tf.Session() as sess:
+        assert sess.plan_source(train, [x, y_]).startswith("def run(")
+    assert capsys.readouterr().out == ""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for text in (readme, session.__doc__):
+        assert "plan_source`` prints" not in text and "plan_source` prints" not in text
+        assert "returns" in text[text.index("plan_source"):][:120]
 
 
 def test_plan_source_writes_the_fetches_in_their_structure():

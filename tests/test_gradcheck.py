@@ -64,6 +64,31 @@ def test_broken_vjp_is_caught_and_the_report_names_the_op(rng, broken_square):
     assert "suspect ops (their own VJP fails this check): broken_square" in str(caught.value)
 
 
+def test_relu_at_zero_is_reported_as_a_kink_not_as_a_suspect():
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(ops.relu, Value(0.0))
+    report = str(caught.value)
+    assert "relu: input 0 is 0, a kink of relu" in report
+    assert "finite differences do not hold there" in report
+    assert "suspect ops" not in report
+
+
+def test_a_kink_inside_a_larger_graph_is_named_with_its_element(rng):
+    x = Tensor([0.5, 1e-7, -2.0], dtype="float64", requires_grad=True)
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda x: ops.abs(x * 3.0).sum(), x)
+    assert "abs: input 0 is 3e-07 at (1,), a kink of abs" in str(caught.value)
+
+
+def test_a_kink_does_not_hide_a_broken_vjp_elsewhere(broken_square):
+    x = Tensor([0.0, 1.5], dtype="float64", requires_grad=True)
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda x: broken_square(ops.relu(x)), x)
+    report = str(caught.value)
+    assert "a kink of relu" in report
+    assert "suspect ops (their own VJP fails this check): broken_square" in report
+
+
 def test_report_names_the_input_the_element_and_both_values(rng, broken_square):
     x = t64(rng, 3, name="x")
     with pytest.raises(GradcheckError) as caught:

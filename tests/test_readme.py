@@ -41,3 +41,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'eval "$readme_test_command"' in ci
     assert "pytest" not in ci.split("readme_test_command=")[0]
+
+
+def test_readme_says_what_the_browser_test_needs():
+    browser_test = (ROOT / "tests" / "test_viz_html_browser.py").read_text(encoding="utf-8")
+    needs = re.findall(r"apt-get install \w+", browser_test)  # its skip reasons' hints
+    assert needs == ["apt-get install chromium"]
+    assert needs[0] in README and "playwright" in README
+    assert "skips" in README[README.index(needs[0]):][:300]

@@ -72,6 +72,25 @@ def test_every_demo_renders_to_png(tmp_path, demo):
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
+MAGIC = {"svg": b"<?xml", "png": b"\x89PNG", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff",
+         "pdf": b"%PDF"}
+
+
+@needs_dot
+@pytest.mark.parametrize("suffix", sorted(MAGIC))
+def test_out_suffix_chooses_the_picture_format(tmp_path, suffix):
+    out = tmp_path / f"neuron.{suffix}"
+    assert graph_command(["neuron", "--out", str(out), "--dpi", "20"]) == 0
+    assert out.read_bytes().startswith(MAGIC[suffix])
+
+
+def test_unknown_suffix_error_lists_the_formats(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        graph_command(["neuron", "--out", str(tmp_path / "neuron.bmp")])
+    err = capsys.readouterr().err
+    assert all(f".{f}" in err for f in ("svg", "png", "jpg", "pdf", "dot", "gif", "txt"))
+
+
 def test_before_backward_draws_data_without_gradients(tmp_path):
     out = tmp_path / "d.dot"
     assert graph_command(["descent", "--before-backward", "--out", str(out)]) == 0

@@ -5,6 +5,7 @@
 scalar ``Value`` twins for drawing. Optimizers live in ``autograd_mini.optim``.
 """
 
+from .._namespace import public_dir
 from . import init
 from .activations import (
     Identity,
@@ -45,3 +46,5 @@ __all__ = [
     "softmax_cross_entropy", "hinge",
     "init",
 ]
+
+__dir__ = public_dir(globals())

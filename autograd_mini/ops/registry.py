@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import DTypeError, NoGradientError, ShapeError
 from ..graph import Node, data_of, link
-from ..recording import ANOMALY, RECORDING, check_finite
+from ..recording import ANOMALY, RECORDING, TRACE, check_finite
 
 Vjp = Callable[..., Any]
 NO_SETTINGS: dict[str, Any] = {}  # shared by calls of ops without settings; never mutated
@@ -279,6 +279,9 @@ def make_node(cls: type, data: Any, parents: tuple, spec: OpSpec, kwargs: dict) 
         link(node, (), spec.name if needs else "")  # name for Tape.why_none to point at
     if ANOMALY.get():
         check_finite(data, f"forward of '{spec.name}'")
+    trace = TRACE.get()
+    if trace is not None:  # autograd_mini.compile is tracing this call
+        trace.op(spec, kwargs, parents, node)
     return node
 
 

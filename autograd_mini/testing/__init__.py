@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .._namespace import public_dir
 from .backward import check_backward
 from .gradcheck import GradcheckError, Mismatch, gradcheck, gradgradcheck
 
@@ -22,3 +23,6 @@ def __getattr__(name: str) -> Any:
     if name == "strategies":
         return importlib.import_module(f"{__name__}.strategies")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__dir__ = public_dir(globals())

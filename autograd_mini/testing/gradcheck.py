@@ -65,7 +65,8 @@ def gradcheck(fn: Callable[..., Any], *inputs: Any, eps: float | None = None,
         True when every gradient matches; False on a mismatch if not ``raise_exception``.
     Raises:
         GradcheckError: a report naming the input, the element, both values and the
-            suspect ops (those whose own VJP fails the same check).
+            suspect ops (those whose own VJP fails the same check), or the op evaluated
+            at one of its kinks (``kinks=`` in ``@op``: relu and abs at 0).
     """
     return _verdict(fn, inputs, eps, atol, rtol, raise_exception, order=1)
 
@@ -87,7 +88,7 @@ def _verdict(fn, inputs, eps, atol, rtol, raise_exception, order) -> bool:
         return True
     if not raise_exception:
         return False
-    ops, suspects = _diagnose(fn, inputs, order)
+    ops, suspects, kinks = _diagnose(fn, inputs, order, eps or DEFAULTS[np.dtype(np.float64)][0])
     title = "gradcheck" if order == 1 else "gradgradcheck (second derivatives)"
     lines = [f"{title} failed:"]
     for m in mismatches:
@@ -96,6 +97,7 @@ def _verdict(fn, inputs, eps, atol, rtol, raise_exception, order) -> bool:
                      f"(error {abs(m.got - m.expected):.3g}; {m.detail})")
     lines.append(f"  {context}")
     lines.append(f"  ops in the graph: {', '.join(ops) or 'none'}")
+    lines.extend(f"  {k}" for k in kinks)
     if suspects:
         lines.append("  suspect ops (their own VJP fails this check): " + ", ".join(suspects))
     raise GradcheckError("\n".join(lines), mismatches)
@@ -260,14 +262,20 @@ def _output_element(r: int, outs: list, sizes: list[int], names: list[str]) -> s
     return f"{names[k]}, element {tuple(int(j) for j in index)}" if index else names[k]
 
 
-def _diagnose(fn, inputs, order) -> tuple[list[str], list[str]]:
-    """The ops in ``fn``'s graph, and those whose own VJP fails the same check."""
+def _diagnose(fn, inputs, order, eps) -> tuple[list[str], list[str], list[str]]:
+    """The ops in ``fn``'s graph, those whose own VJP fails the same check, and the ops
+    evaluated within ``eps`` of one of their kinks (a line each), which are not suspects."""
     with enable_grad():
         outs = [o for o in _outputs(fn(*inputs)) if isinstance(o, Node)]
     nodes = {id(n): n for o in outs for n in toposort(o) if n.parents and n._ctx is not None}
     ops, suspects, tried = sorted({n.op for n in nodes.values()}), [], Counter()
+    kinks: dict[str, str] = {}
     for node in sorted(nodes.values(), key=lambda n: n._id):
         spec, settings = node._ctx
+        kink = _at_kink(spec, node.parents, eps)
+        if kink:
+            kinks.setdefault(spec.name, kink)
+            continue
         if spec.name in suspects or tried[spec.name] >= 3 or any(
                 np.size(p.data) > 64 for p in node.parents):
             continue
@@ -281,4 +289,19 @@ def _diagnose(fn, inputs, order) -> tuple[list[str], list[str]]:
                 suspects.append(spec.name)
         except Exception:  # an op that cannot even run on its own inputs is suspect too
             suspects.append(spec.name)
-    return ops, suspects
+    return ops, suspects, list(kinks.values())
+
+
+def _at_kink(spec: Any, parents: Sequence[Node], eps: float) -> str | None:
+    """Which input of a ``spec`` node lies within ``eps`` of a kink of the op, as words."""
+    for i, p in enumerate(parents):
+        x = np.asarray(p.data, dtype=np.float64)
+        for k in spec.kinks:
+            near = np.argwhere(np.abs(x - k) <= eps)
+            if len(near):
+                index = tuple(int(j) for j in near[0])
+                at = f" at {index}" if index else ""
+                return (f"{spec.name}: input {i} is {x[index]:g}{at}, a kink of {spec.name}, "
+                        "where it has no derivative and finite differences do not hold there: "
+                        "check at points away from it")
+    return None

@@ -102,6 +102,9 @@ def _parser() -> Parser:
                    help="direction of the data flow (default LR: left to right)")
     p.add_argument("--dpi", type=at_least_one, default=150,
                    help="resolution of png, jpg and gif output")
+    p.add_argument("--source", action="store_true",
+                   help="print the Python that autograd_mini.compile writes for one step of "
+                        "the demo (its forward, then the backward pass) instead of drawing")
     p.add_argument("--html", metavar="FILE.html", type=out_file,
                    help="write the interactive lecture page (one self-contained file: step "
                         "through the forward and backward passes); alone, only the page")
@@ -112,6 +115,9 @@ def graph_command(argv: list[str] | None = None) -> int:
     """Run ``autograd-mini graph ...``; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.source:
+        print(step_source(args.demo), end="")
+        return 0
     fmt = _format(args.out, args.format, parser)
     out = args.out or Path(f"{args.demo.replace('-', '_')}_graph.{fmt}")
     root = DEMOS[args.demo]()
@@ -134,6 +140,21 @@ def graph_command(argv: list[str] | None = None) -> int:
         return 2
     print(f"wrote {', '.join(str(w) for w in written)}")
     return 0
+
+
+def step_source(demo: str) -> str:
+    """The straight-line Python ``compile`` writes for ``demo``'s forward and backward."""
+    from ..compiled import compile
+
+    @compile
+    def step() -> Node:
+        loss = DEMOS[demo]()
+        loss.backward()
+        return loss
+
+    step()
+    step()  # the replay: the variant without the checks that found nothing to do
+    return step.source or ""
 
 
 def _format(out: Path | None, fmt: str | None, parser: Parser) -> str:

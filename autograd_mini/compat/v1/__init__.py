@@ -14,6 +14,7 @@ and optimizer updates come from the same ops and ``optim`` rules as the eager en
 
 from __future__ import annotations
 
+from ..._namespace import public_dir
 from ..missing import missing
 from . import contrib, keras, nn, train
 from .array_ops import (
@@ -119,3 +120,4 @@ __all__ += ["arg_max", "arg_min"]  # chapter 7's LeNet-5 copies
 
 
 __getattr__ = missing("tf")
+__dir__ = public_dir(globals())

@@ -7,18 +7,19 @@ values of that run, each gradient summed back to its input's shape when numpy
 broadcast that input (as the eager core does), added up where several arrive::
 
     d_loss = ones_loss
-    d_square = mean_vjp0(d_loss, loss, square, axis=None, keepdims=False)
+    d_square = mean_vjp0(d_loss, None, square, axis=None, keepdims=False)
     if d_square is not None and (... d_square.shape != square.shape): d_square = fit(...)
     if d_square is not None:
         d_sub = square_vjp0(d_square, square, sub)
         ...
     if d_add is not None:
-        c = add_vjp1(d_add, add, matmul, w)    # w is used twice: gradients add up
+        c = add_vjp1(d_add, None, matmul, w)   # w is used twice: gradients add up
         if c is not None:
             if type(c) is not ndarray or c.shape != w.shape: c = fit(c, w, 7)
             d_w = c if d_w is None else d_w + c
 
-(A VJP may return None, "no gradient": nodes no gradient reached are skipped.)
+(A VJP may return None, "no gradient": nodes no gradient reached are skipped. An op
+whose VJPs do not read its result gets None for it, so the result need not be kept.)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...codegen import write_vjps
 from ...errors import DTypeError, NoGradientError, ShapeError
 from .graph import GraphElement, SymbolicTensor, _check_element
 
@@ -108,27 +110,10 @@ class _Group:
         result summed back to its input's shape; an input with ``once`` one gradient
         arriving takes it as it is, others add theirs up."""
         spec, settings = node._ctx
-        args = [grad[node], code.names[node], *[code.names[p] for p in node.parents]]
-        if not seeded:
-            code.line(f"if {grad[node]} is not None:")
-        with code.indented(0 if seeded else 1):
-            for i, p, vjp in calls:
-                call = code.call(code.bind(vjp, f"{spec.name}_vjp{i}"), args, settings)
-                v, g = code.names[p], grad[p]
-                site = code.site()
-                if p in once:
-                    code.line(f"{g} = {call}")
-                    if site is not None:
-                        code.line(f"if {g} is not None and (type({g}) is not ndarray or "
-                                  f"{g}.shape != {v}.shape): {g} = fit({g}, {v}, {site})")
-                    continue
-                code.line(f"c = {call}")
-                code.line("if c is not None:")
-                with code.indented():
-                    if site is not None:
-                        code.line(f"if type(c) is not ndarray or c.shape != {v}.shape: "
-                                  f"c = fit(c, {v}, {site})")
-                    code.line(f"{g} = c if {g} is None else {g} + c")
+        ins = [code.names[p] for p in node.parents]
+        write_vjps(code, spec, settings, grad[node], code.names[node], ins,
+                   [(i, code.names[p], grad[p], p in once) for i, p, _ in calls],
+                   guarded=not seeded)
 
 
 def seeds_only(order: list, targets: list, fed: set) -> set:

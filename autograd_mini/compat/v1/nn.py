@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import ops
+from ..._namespace import public_dir
 from ..missing import missing
 from .conv import (  # chapter 7's LeNet-5
     avg_pool,
@@ -48,3 +49,4 @@ def log_softmax(logits: Any, axis: int | None = None, name: str | None = None) -
 
 
 __getattr__ = missing("tf.nn")
+__dir__ = public_dir(globals())

@@ -7,9 +7,9 @@ loss that only seeds gradients and is not fetched), one backward
 per ``gradients()`` group (the ops' own VJPs), the operations in creation order
 (initialise, train, assign), then the fetches: a fetched variable shows its value after
 the run's updates, as TF1's variables did (``sess.run([train, global_step])`` gives the
-incremented step). ``Session.plan_source`` prints that function. After the first
-run a second variant, specialised to the shapes fed then, leaves out the checks that
-found nothing to do; other shapes still run the general one.
+incremented step). ``Session.plan_source`` returns that function's source. After the
+first run a second variant, specialised to the shapes fed then, leaves out the checks
+that found nothing to do; other shapes still run the general one.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ... import optim
+from ..._namespace import public_dir
 from ...errors import DTypeError, NoGradientError, ShapeError
 from ..missing import missing
 from .gradients import gradients
@@ -187,3 +188,4 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOp
            "get_checkpoint_state", "latest_checkpoint"]
 
 __getattr__ = missing("tf.train")
+__dir__ = public_dir(globals())

@@ -42,7 +42,7 @@ class Placeholder(SymbolicTensor):
         raise GraphError(  # a fed placeholder is the plan's parameter: this one is not fed
             f"placeholder '{self.name}' (shape {self.expected()}, {self.dtype.name}) needs a "
             f"value: pass it in feed_dict, e.g. sess.run(fetches, feed_dict={{{self.name}: "
-            "value}})")
+            "value})")
 
 
 def placeholder(dtype: Any = float32, shape: Any = None, name: str = "Placeholder") -> Placeholder:

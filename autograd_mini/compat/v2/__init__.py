@@ -14,6 +14,7 @@ and ``tf.keras.optimizers`` hold what the course's GradientTape chapters use.
 
 from __future__ import annotations
 
+from ..._namespace import public_dir
 from ..missing import missing
 from . import data, keras, math, nn, random
 from .keras import losses
@@ -84,3 +85,4 @@ __all__ = [
 
 
 __getattr__ = missing("tf")
+__dir__ = public_dir(globals())

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._namespace import public_dir
 from ...errors import ShapeError
 from ..missing import missing
 from ..v1.random import philox
@@ -164,3 +165,4 @@ def _uint32s(seed: int, seed2: int) -> Iterator[int]:
 
 
 __getattr__ = missing("tf.data")
+__dir__ = public_dir(globals())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import ops
+from ..._namespace import public_dir
 from ...errors import ShapeError
 from ...graph import Node
 from ..missing import missing
@@ -47,3 +48,4 @@ def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1,
 
 
 __getattr__ = missing("tf.nn")
+__dir__ = public_dir(globals())

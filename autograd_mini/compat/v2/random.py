@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._namespace import public_dir
 from ..missing import missing
 from ..v1.random import (
     _RESERVE,
@@ -121,3 +122,4 @@ def truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: 
 
 
 __getattr__ = missing("tf.random")
+__dir__ = public_dir(globals())

@@ -5,6 +5,7 @@ GradientTape chapters use."""
 
 from __future__ import annotations
 
+from ...._namespace import public_dir
 from ...missing import missing
 from . import (
     activations,
@@ -25,3 +26,4 @@ __all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "l
            "losses", "metrics", "models", "optimizers", "regularizers", "Model", "Sequential"]
 
 __getattr__ = missing("tf.keras")
+__dir__ = public_dir(globals())

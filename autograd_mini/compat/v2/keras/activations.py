@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .... import ops
+from ...._namespace import public_dir
 from ....errors import DTypeError
 from ....graph import Node
 from ....nn import activations as nn_activations
@@ -56,3 +57,4 @@ def get(identifier: str | Callable[[Any], Any] | None) -> Callable[[Any], Any]:
 
 
 __getattr__ = missing("tf.keras.activations")
+__dir__ = public_dir(globals())

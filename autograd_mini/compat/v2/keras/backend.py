@@ -3,6 +3,7 @@ Keras's ``epsilon``/``floatx`` constants."""
 
 from __future__ import annotations
 
+from ...._namespace import public_dir
 from ...missing import missing
 from .base_layer import clear_session
 from .losses import EPSILON
@@ -21,3 +22,4 @@ def floatx() -> str:
 
 
 __getattr__ = missing("tf.keras.backend")
+__dir__ = public_dir(globals())

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...._namespace import public_dir
 from ....errors import DTypeError
 from ...missing import missing
 
@@ -142,3 +143,4 @@ class ModelCheckpoint(Callback):
 
 
 __getattr__ = missing("tf.keras.callbacks")
+__dir__ = public_dir(globals())

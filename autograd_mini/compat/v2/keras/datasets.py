@@ -10,6 +10,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from ...._namespace import public_dir
 from ....datasets import mnist as packaged_mnist
 from ....datasets.mnist import DatasetNotFoundError
 from ...missing import missing
@@ -50,3 +51,4 @@ cifar10 = _Dataset("cifar10", "(N, 32, 32, 3) uint8",
                    "of shape (50000, 32, 32, 3) and y_train of shape (50000, 1).")
 
 __getattr__ = missing("tf.keras.datasets")
+__dir__ = public_dir(globals())

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...._namespace import public_dir
 from ....errors import DTypeError
 from ....nn.init import fans
 from ...missing import missing
@@ -65,3 +66,4 @@ def get(identifier: Any) -> Callable[..., np.ndarray]:
 
 
 __getattr__ = missing("tf.keras.initializers")
+__dir__ = public_dir(globals())

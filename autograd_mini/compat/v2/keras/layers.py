@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .... import nn, ops
+from ...._namespace import public_dir
 from ....errors import DTypeError, ShapeError
 from ....graph import Node
 from ...missing import missing
@@ -250,3 +251,4 @@ class Flatten(Layer):
 
 
 __getattr__ = missing("tf.keras.layers")
+__dir__ = public_dir(globals())

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .... import ops
+from ...._namespace import public_dir
 from ....errors import DTypeError, ShapeError
 from ....graph import Node
 from ...missing import missing
@@ -180,3 +181,4 @@ def get(identifier: Any) -> Any:
 
 
 __getattr__ = missing("tf.keras.losses")
+__dir__ = public_dir(globals())

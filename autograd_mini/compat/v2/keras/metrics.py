@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ...._namespace import public_dir
 from ....errors import DTypeError
 from ...missing import missing
 
@@ -65,3 +66,4 @@ def get(identifier: Any, y_true: np.ndarray, y_pred: np.ndarray) -> tuple[str, M
 
 
 __getattr__ = missing("tf.keras.metrics")
+__dir__ = public_dir(globals())

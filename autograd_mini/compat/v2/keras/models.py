@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ...._io import atomic_open
+from ...._namespace import public_dir
 from ....errors import DTypeError, ShapeError
 from ....graph import Node
 from ....recording import no_grad
@@ -203,3 +204,4 @@ class Sequential(Model):
 
 
 __getattr__ = missing("tf.keras.models")
+__dir__ = public_dir(globals())

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .... import optim
+from ...._namespace import public_dir
 from ....errors import DTypeError
 from ....graph import Node
 from ...missing import missing
@@ -122,3 +123,4 @@ def get(identifier: Any) -> _KerasOptimizer:
 
 
 __getattr__ = missing("tf.keras.optimizers")
+__dir__ = public_dir(globals())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .... import ops
+from ...._namespace import public_dir
 from ....graph import Node
 from ...missing import missing
 from ...v1.keras import regularizers as graph_regularizers
@@ -31,3 +32,4 @@ class L1(graph_regularizers.L1):
 l1, l2 = L1, L2
 
 __getattr__ = missing("tf.keras.regularizers")
+__dir__ = public_dir(globals())

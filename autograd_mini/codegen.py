@@ -1,0 +1,285 @@
+"""Straight-line Python written from a graph: the one compiler behind ``compile`` and sessions.
+
+Both a compat.v1 ``Session`` plan and an eagerly traced step (``autograd_mini.compile``)
+become one Python function written as source, one line per forward, per VJP and per
+update, and ``exec``-ed once. Every value is a local variable (``d_<name>`` for
+gradients); the ops' own forwards and VJPs and the objects the function touches are its
+globals, bound under readable names. ``Code`` writes such a function; ``write_vjps``
+writes one op's share of a backward pass, the same way for both.
+
+Errors keep their meaning: a line that can fail for a known reason is noted with how to
+explain that failure (``Blame``), and the function's one ``except`` looks up the line
+that failed. Some lines are checks that mostly find nothing to do (is a forward's result
+an array? is a VJP's result of its input's shape?); each is a numbered *site* that notes
+when it does work, so that a variant compiled after the first run can leave out the
+silent ones (``Code(skip=...)``).
+"""
+
+from __future__ import annotations
+
+import keyword
+import linecache
+import re
+import weakref
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from functools import partial
+from itertools import count
+from typing import Any
+
+import numpy as np
+
+from .ops.registry import unbroadcast
+from .recording import check_finite
+
+# how to explain a failure of one line: (the error, name -> value) -> the error to raise
+# instead, or None to let the original one through
+Blame = Callable[[Exception, Callable[[str], Any]], "Exception | None"]
+_numbers = count(1)
+
+
+def fit(c: Any, like: Any, site: int, noted: set) -> Any:
+    """A VJP's result summed back to the shape of ``like`` (the input numpy broadcast, or
+    its shape); notes that the check at ``site`` found work to do."""
+    noted.add(site)
+    return unbroadcast(c, like if type(like) is tuple else np.shape(like))
+
+
+def to_array(value: Any, site: int, noted: set) -> np.ndarray:
+    """A forward's result that is not an array (a numpy scalar) as one; notes ``site``."""
+    noted.add(site)
+    return np.asarray(value)
+
+
+HELPERS = {"ndarray": np.ndarray, "asarray": np.asarray, "zeros_like": np.zeros_like,
+           "ones_like": np.ones_like, "check_finite": check_finite}
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_ASSIGN = re.compile(r"([A-Za-z_]\w*) = (.*)$")
+_SITE = re.compile(r"if (.*?): (.*)$")  # `if <check>: x = ...`, a site's one-line update
+_RESERVED = {"run", "explain", "type", "locals", "e", "c", "error", "fetched", "fit",
+             "to_array", "float", "None", "True", "False"}
+
+
+class Code:
+    """One generated function while it is written: its lines and the names in it.
+
+    Attributes:
+        params: the function's parameters, in order.
+        sites: how many checks the function has that may find nothing to do.
+        noted: the sites whose check found work to do, as runs note them.
+        fast: whether this variant leaves out the checks that found nothing to do.
+        memo: notes that writers share while writing.
+    """
+
+    kind = "generated step"  # shown in tracebacks: <generated step 3>
+
+    def __init__(self, skip: Collection[int] | None = None, helpers: dict | None = None):
+        self.params: list[str] = []
+        self.sites = 0
+        self.noted: set[int] = set()
+        self.fast = skip is not None
+        self._skip = skip or ()
+        self.memo: dict[Any, Any] = {}
+        self._lines: list[str] = []
+        self._blame: dict[int, Blame] = {}
+        helpers = {**HELPERS, **(helpers or {})}
+        self._env: dict[str, Any] = dict(helpers, fit=partial(fit, noted=self.noted),
+                                         to_array=partial(to_array, noted=self.noted))
+        self._taken = set(helpers) | _RESERVED
+        self._bound: dict[int, str] = {}  # id(object) -> its global name
+        self._next: dict[str, int] = {}  # stem -> the next number to try after it
+        self._depth = 2  # inside `def run(...):` and `try:`
+
+    def fresh(self, base: str) -> str:
+        """A new identifier like ``base`` (``gradients/w_grad`` -> ``gradients_w_grad``)."""
+        stem = re.sub(r"\W", "_", base) or "_"
+        if stem[0].isdigit() or keyword.iskeyword(stem):
+            stem = "_" + stem
+        name, n = stem, self._next.get(stem, 1)
+        while name in self._taken:
+            n += 1
+            name = f"{stem}_{n}"
+        self._next[stem] = n
+        self._taken.add(name)
+        return name
+
+    def local(self, base: str) -> str:
+        """A new lowercase local like ``base``: TF's ``MatMul_1`` reads ``matmul_1``."""
+        return self.fresh(base.lower())
+
+    def param(self, base: str) -> str:
+        """A new parameter of the function."""
+        name = self.fresh(base)
+        self.params.append(name)
+        return name
+
+    def bind(self, obj: Any, hint: str) -> str:
+        """The global name under which the function sees ``obj`` (bound once)."""
+        name = self._bound.get(id(obj))
+        if name is None:
+            name = self._bound[id(obj)] = self.fresh(hint)
+            self._env[name] = obj
+        return name
+
+    def literal(self, value: Any, hint: str) -> str:
+        """``value`` as source: written out if it is a plain literal, else bound."""
+        return repr(value) if is_literal(value) else self.bind(value, hint)
+
+    def call(self, fn: str, args: list[str], settings: dict) -> str:
+        """``fn(args..., key=value...)`` as source."""
+        args = args + [f"{k}={self.literal(v, k)}" for k, v in settings.items()]
+        return f"{fn}({', '.join(args)})"
+
+    def site(self) -> int | None:
+        """Number a check that may find nothing to do; None if this function leaves it
+        out (a fast variant, where it found nothing to do before)."""
+        self.sites += 1
+        return None if self.sites in self._skip else self.sites
+
+    def line(self, text: str, blame: Blame | None = None) -> None:
+        """Add a line; ``blame`` explains its failure (see the module docstring)."""
+        self._lines.append("    " * self._depth + text)
+        if blame is not None:
+            self._blame[len(self._lines) + 2] = blame  # after `def run(...):` and `try:`
+
+    def finite(self, value: str, what: str) -> None:
+        """A line checking that ``value`` holds no NaN or inf (``detect_anomaly``)."""
+        self.line(f"check_finite({value}, {what!r})")
+
+    @contextmanager
+    def indented(self, levels: int = 1) -> Iterator[None]:
+        """Lines written inside the block are ``levels`` deeper (under an ``if``)."""
+        self._depth += levels
+        try:
+            yield
+        finally:
+            self._depth -= levels
+
+    def prune(self, returns: str) -> int:
+        """Drop the lines whose results nothing reads (dead-result pruning): a loss that
+        only seeds its gradient, say. Only for straight-line code (one statement a line,
+        no blocks); a line that is not ``name = ...`` (a call, a store into an object) is
+        kept with all it reads. Returns how many lines went."""
+        if any(not line.startswith("    " * self._depth) or line[4 * self._depth] == " "
+               or line.rstrip().endswith(":") for line in self._lines):
+            return 0  # blocks: not straight-line
+        live = set(_IDENTIFIER.findall(returns))
+        keep = [False] * len(self._lines)
+        for i in range(len(self._lines) - 1, -1, -1):
+            text = self._lines[i].strip()
+            site = _SITE.match(text)
+            assigned = _ASSIGN.match(site.group(2) if site else text)
+            if assigned is None:  # an effect: always kept
+                keep[i] = True
+                live.update(_IDENTIFIER.findall(text))
+                continue
+            target = assigned.group(1)
+            if target not in live:
+                continue
+            keep[i] = True
+            if not site:
+                live.discard(target)
+            live.update(_IDENTIFIER.findall(site.group(1) if site else ""))
+            live.update(_IDENTIFIER.findall(assigned.group(2)))
+        old = self._lines
+        self._lines = [line for line, k in zip(old, keep) if k]
+        moved = {}
+        position = 0
+        for i, k in enumerate(keep):
+            if k:
+                position += 1
+                if i + 3 in self._blame:
+                    moved[position + 2] = self._blame[i + 3]
+        self._blame = moved
+        return len(old) - len(self._lines)
+
+    def finish(self, returns: str, name: str = "run") -> tuple[str, Callable]:
+        """The source and the function, ``exec``-ed once; tracebacks show its lines."""
+        source = "\n".join([f"def {name}({', '.join(self.params)}):", "    try:",
+                            *(self._lines or ["        pass"]),
+                            "    except Exception as e:",
+                            "        error = explain(e, locals())",
+                            "        if error is None:",
+                            "            raise",
+                            "        raise error from None",
+                            f"    return {returns}", ""])
+        filename = f"<{self.kind} {next(_numbers)}>"
+        env = self._env
+        env["explain"] = partial(_explain, blame=self._blame, env=env)
+        exec(compile(source, filename, "exec"), env)  # noqa: S102 (our own generated source)
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        fn = env[name]
+        weakref.finalize(fn, linecache.cache.pop, filename, None)  # gone with the function
+        return source, fn
+
+
+def _explain(error: Exception, local_vars: dict, blame: dict[int, Blame],
+             env: dict) -> Exception | None:
+    """The error to raise for ``error`` caught in a generated function (None: itself)."""
+    tb = error.__traceback__
+    why = blame.get(tb.tb_lineno) if tb is not None else None
+    if why is None:
+        return None
+    return why(error, lambda name: local_vars[name] if name in local_vars else env[name])
+
+
+def is_literal(value: Any) -> bool:
+    """Whether ``repr(value)`` is Python source for ``value`` (numbers, strings, tuples)."""
+    if value is None or type(value) in (bool, int, str):
+        return True
+    if type(value) is float:
+        return bool(np.isfinite(value))  # repr(inf) is not Python
+    return type(value) is tuple and all(is_literal(v) for v in value)
+
+
+def tuple_source(names: list[str]) -> str:
+    """``(a, b)``, ``(a,)`` or ``()``."""
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+
+# ----- one op's share of a backward pass -------------------------------------------------------
+
+
+def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: list[str],
+               calls: list[tuple[int, str, str, bool]], guarded: bool,
+               static: bool = False, fits: bool = True,
+               inline: Callable[[int, list[str]], str | None] | None = None,
+               shapes: dict[int, tuple] | None = None) -> None:
+    """Write an op's VJPs: for each ``(i, input value, input gradient, first)`` in
+    ``calls``, input ``i``'s gradient from ``g`` (the op's own gradient), summed back to
+    the input's shape where numpy broadcast it (a site), and added to what already
+    arrived unless it is the ``first`` to arrive. ``guarded``: under ``if g is not
+    None:``. ``static``: a traced backward, where every call is known to give a
+    gradient, so there is no None to test for. ``fits=False``: the inputs are floats,
+    which never need summing back. ``inline(i, args)`` may give input ``i``'s VJP as an
+    expression to write instead of a call. ``shapes``: the inputs' shapes where they are
+    known when writing (a traced step's), so the checks need not read the inputs.
+    """
+    args = [g, out if spec.reads_out else "None", *inputs]  # (never read: not kept alive)
+    if guarded:
+        code.line(f"if {g} is not None:")
+    with code.indented(1 if guarded else 0):
+        for i, value, grad, first in calls:
+            vjp = inline(i, args) if inline is not None else None
+            if vjp is None:
+                vjp = code.call(code.bind(spec.vjp(i), f"{spec.name}_vjp{i}"), args, settings)
+            site = code.site() if fits else None
+            shape = f"{value}.shape" if shapes is None else repr(shapes[i])
+            like = value if shapes is None else shape
+            misfit = f"type({{0}}) is not ndarray or {{0}}.shape != {shape}"
+            fitted = f"{{0}} = fit({{0}}, {like}, {site})"
+            if first:
+                code.line(f"{grad} = {vjp}")
+                if site is not None:
+                    test = misfit.format(grad)
+                    test = test if static else f"{grad} is not None and ({test})"
+                    code.line(f"if {test}: {fitted.format(grad)}")
+                continue
+            code.line(f"c = {vjp}")
+            if not static:
+                code.line("if c is not None:")
+            with code.indented(0 if static else 1):
+                if site is not None:
+                    code.line(f"if {misfit.format('c')}: {fitted.format('c')}")
+                code.line(f"{grad} = {grad} + c" if static
+                          else f"{grad} = c if {grad} is None else {grad} + c")

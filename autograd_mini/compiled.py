@@ -1,0 +1,696 @@
+"""``compile(step)``: trace an eager step once, then replay it as straight-line Python.
+
+The first call with a new kind of arguments runs the step eagerly, as always, while a
+``tracing.Trace`` watches it; the events become one Python function, written by the
+engine's compiler (``codegen``): a line per forward op, per VJP that sent a gradient and
+per update, no nodes, no topological sort. Later calls with arguments of the same kind
+run that function. ``compiled.source`` shows it, with the step's own names::
+
+    @am.compile
+    def step(x, y):
+        a1 = am.sigmoid(x @ W1 + b1)
+        ...
+
+    # ... the backward pass the engine wrote, as seed 001 wrote it by hand:
+    d_a2 = square_vjp0(d_square, square, sub)
+    d_matmul_2 = sigmoid_vjp0(d_a2, a2, add_2)
+
+What makes a kind of arguments: for each Tensor, Value and numpy array its class,
+shape and dtype (their values are the inputs of the replay); every other argument by
+value (numbers, strings) or identity (a model, an optimizer). A new kind traces again;
+the ``cache_size`` newest kinds are kept. Nodes the step reaches that existed before
+the call (parameters) are read and updated through the objects themselves.
+
+What a replay does not repeat: Python side effects (``print``, appending to a list);
+numbers computed outside the engine and the traced values (a Python global that
+changes is read once); ``float(t)``. A step that branches on a value it computed raises
+``TraceError`` while tracing. See ``tracing`` for what is followed.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import operator
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _fast
+from .codegen import Code, is_literal, tuple_source, write_vjps
+from .errors import DTypeError, TraceError
+from .graph import Node
+from .inline import inline
+from .recording import ANOMALY
+from .tensor import as_array, private
+from .tracing import (
+    Accumulate,
+    Backprop,
+    Call,
+    Gradient,
+    Leaf,
+    Numeric,
+    Op,
+    Read,
+    Trace,
+    TracedArray,
+    TracedFloat,
+    Write,
+    node_slot,
+    plain,
+    tracing,
+)
+from .versions import next_id
+
+__all__ = ["Compiled", "TraceError", "compile"]
+
+_INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
+          operator.pow: "**"}
+
+
+def compile(fn: Callable | None = None, *, cache_size: int = 8) -> Any:  # noqa: A001
+    """``compile(step)`` or ``@compile``: ``step`` traced once per kind of arguments and
+    replayed as straight-line code (see the module docstring)."""
+    if fn is None:
+        return lambda f: Compiled(f, cache_size)
+    return Compiled(fn, cache_size)
+
+
+class _Entry:
+    """One kind of arguments' generated function, and its variant without silent checks."""
+
+    def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable):
+        self.source, self.run, self._noted, self._sites, self._write = \
+            source, run, noted, sites, write
+        self.fast_source: str | None = None
+        self._replays = 0
+        self._checked: Callable | None = None
+        self._lock = threading.Lock()  # one replay at a time: they share their buffers
+
+    def __call__(self, inputs: list) -> Any:
+        with self._lock:
+            if ANOMALY.get():
+                if self._checked is None:
+                    self._checked = self._write(anomaly=True)[1]
+                return self._checked(*inputs)
+            out = self.run(*inputs)
+            self._replays += 1
+            if self._replays == 1:  # after a first replay: leave out the checks that slept
+                skip = set(range(1, self._sites + 1)) - self._noted
+                if skip:
+                    self.fast_source, self.run = self._write(skip=skip)[:2]
+            return out
+
+
+class Compiled:
+    """A step function, traced per kind of arguments and replayed (``compile(step)``).
+
+    Attributes:
+        traces: how many calls were traced so far.
+    """
+
+    def __init__(self, fn: Callable, cache_size: int = 8):
+        if not callable(fn):
+            raise DTypeError(f"compile: expected a function, got {type(fn).__name__}")
+        functools.update_wrapper(self, fn)
+        self.fn, self.cache_size = fn, cache_size
+        self._cache: OrderedDict[tuple, tuple[_Entry, list]] = OrderedDict()
+        self._latest: _Entry | None = None
+        self.traces = 0
+
+    @property
+    def source(self) -> str | None:
+        """The Python the latest kind of arguments runs: after its first replay, the
+        variant without the checks that found nothing to do (None before any call)."""
+        entry = self._latest
+        return None if entry is None else entry.fast_source or entry.source
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        inputs: list = []
+        keep: list = []
+        key = (_kind(args, inputs, keep), _kind(kwargs, inputs, keep)) if kwargs else \
+            _kind(args, inputs, keep)
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            self._latest = hit[0]
+            return hit[0](inputs)
+        return self._trace(key, inputs, keep, args, kwargs)
+
+    def _trace(self, key: tuple, inputs: list, keep: list, args: tuple, kwargs: dict) -> Any:
+        trace = Trace(start=next_id())
+        names = _parameter_names(self.fn, args, kwargs)
+        with tracing(trace), _local_names(self.fn, names):
+            out = self.fn(*args, **kwargs)
+        self.traces += 1
+        writer = functools.partial(_write, trace, inputs, out, names)
+        entry = self._latest = _Entry(*writer(), writer)
+        self._cache[key] = (entry, keep)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return _detached(out, trace)
+
+
+def _detached(x: Any, trace: Trace) -> Any:
+    """What the traced call returned, as replays return it: nodes made in the call cut
+    from their graph, traced values plain."""
+    if isinstance(x, Node) and x._id >= trace.start:
+        return _fast.constant(type(x), node_slot(x, "data"))
+    if type(x) in (list, tuple):
+        return type(x)(_detached(v, trace) for v in x)
+    if type(x) is dict:
+        return {k: _detached(v, trace) for k, v in x.items()}
+    return plain(x)
+
+
+def _kind(x: Any, inputs: list, keep: list) -> Any:
+    """What of ``x`` a replay is specialised to; Tensors, Values and arrays go to ``inputs``."""
+    t = type(x)
+    if isinstance(x, Node):
+        inputs.append(x)
+        return (t, np.shape(x.data), getattr(x.data, "dtype", None))
+    if t is np.ndarray:
+        inputs.append(x)
+        return (t, x.shape, x.dtype)
+    if t in (list, tuple):
+        return (t, *[_kind(v, inputs, keep) for v in x])
+    if t is dict:
+        return (t, *[(k, _kind(v, inputs, keep)) for k, v in x.items()])
+    if x is None or t in (bool, int, float, str, complex, np.dtype) or isinstance(x, type):
+        return (t, x)
+    keep.append(x)  # kept alive with the entry, so its id names it
+    return (t, id(x))
+
+
+def _parameter_names(fn: Callable, args: tuple, kwargs: dict) -> dict[int, str]:
+    """id(node or array) -> a name the step knows it by: its parameter's (``x``,
+    ``params_0``), or the closure's or module's variable it reads (``W1``)."""
+    names: dict[int, str] = {}
+
+    def walk(x: Any, name: str) -> None:
+        if isinstance(x, (Node, np.ndarray)):
+            names.setdefault(id(x), name)
+        elif type(x) in (list, tuple):
+            for i, v in enumerate(x):
+                walk(v, f"{name}_{i}")
+        elif type(x) is dict:
+            for k, v in x.items():
+                walk(v, f"{name}_{k}")
+
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs).arguments
+    except (TypeError, ValueError):
+        bound = {}
+    code = getattr(fn, "__code__", None)
+    cells = dict(zip(code.co_freevars, fn.__closure__ or ())) if code is not None else {}
+    read = {name: cell.cell_contents for name, cell in cells.items()
+            if cell.cell_contents is not None} if cells else {}
+    if code is not None:
+        read.update((n, fn.__globals__[n]) for n in code.co_names if n in fn.__globals__)
+    for name, value in (*bound.items(), *read.items()):
+        if isinstance(value, (Node, np.ndarray, list, tuple, dict)):
+            walk(value, name)
+    return names
+
+
+class _local_names:  # noqa: N801  (a context manager)
+    """The step's own local names of the nodes it held when it returned (for the source)."""
+
+    def __init__(self, fn: Callable, names: dict[int, str]):
+        self.code, self.names = getattr(fn, "__code__", None), names
+
+    def __enter__(self) -> None:
+        self.old = sys.getprofile()
+        if self.code is not None and self.old is None:
+            sys.setprofile(self.profile)
+
+    def profile(self, frame: Any, event: str, arg: Any) -> None:
+        if event == "return" and frame.f_code is self.code:
+            for name, v in frame.f_locals.items():
+                if isinstance(v, Node):
+                    self.names.setdefault(id(v), name)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.code is not None and self.old is None:
+            sys.setprofile(None)
+
+
+# ----- writing the replay ---------------------------------------------------------------------
+
+
+class _Writer:
+    """The events of a trace as lines of one function (see ``_write``)."""
+
+    def __init__(self, trace: Trace, inputs: list, out: Any, names: dict[int, str], code: Code,
+                 anomaly: bool):
+        self.trace, self.code, self.names, self.anomaly = trace, code, names, anomaly
+        self.ops = {id(e.node): e for e in trace.events if isinstance(e, Op)}
+        self.objects: dict[int, str] = {}  # id(node) -> the expression for the node itself
+        self.values: dict[int, str] = {}  # id(node or traced value) -> its value's name
+        self.grads: dict[int, str] = {}  # id(node) -> its .grad now (for nodes we know)
+        self.dirty: dict[tuple, tuple[Node, str]] = {}  # state to store back: (node, attr)
+        self.changed: set[int] = set()  # existing nodes whose data the events change
+        # nodes made in the call whose .grad the step reads (others need no .grad lines)
+        self.grad_read = {id(e.node) for e in trace.events
+                          if isinstance(e, Read) and e.attr == "grad"}
+        self.private = _private_arrays(trace, out)
+        for x in inputs:
+            if id(x) not in self.objects:
+                name = code.param(self._label(x, "x"))
+                if isinstance(x, Node):
+                    self.objects[id(x)] = name
+                else:
+                    self.values[id(x)] = name
+
+    # ----- names ------------------------------------------------------------------------
+
+    def _label(self, x: Any, default: str) -> str:
+        name = getattr(x, "name", None) or self.names.get(id(x))
+        if not name and isinstance(x, Node):
+            name = x.op or default
+        return str(name or default)
+
+    def existing(self, node: Node) -> bool:
+        return node._id < self.trace.start
+
+    def obj(self, node: Node) -> str:
+        """The expression for a node that existed before the call (a parameter)."""
+        name = self.objects.get(id(node))
+        if name is None:
+            name = self.objects[id(node)] = self.code.bind(node, self._label(node, "v") + "_node")
+        return name
+
+    def value(self, x: Any) -> str:
+        """The expression for the value of ``x`` at this point of the replay."""
+        name = self.values.get(id(x))
+        if name is not None:
+            return name
+        if isinstance(x, Node):
+            if self.existing(x) or id(x) in self.objects:
+                name = self.code.local(self._label(x, "v"))
+                self.code.line(f"{name} = {self.obj(x)}.data")
+                self.values[id(x)] = name
+                return name
+            # made in the call from numbers: a constant, under its own name if it has one
+            data = node_slot(x, "data")
+            label = getattr(x, "name", None) or self.names.get(id(x))
+            if isinstance(data, np.ndarray):
+                name = self.code.bind(_frozen(data), self._label(x, "const"))
+            elif label and is_literal(data):
+                name = self.code.local(str(label))
+                self.code.line(f"{name} = {data!r}")
+            else:
+                name = self.code.literal(data, "const")
+            self.values[id(x)] = name
+            return name
+        if isinstance(x, (TracedFloat, TracedArray)):
+            raise TraceError("compile: a traced value reached the replay without a source; "
+                             "please report this step")
+        if isinstance(x, list):
+            return f"[{', '.join(self.value(v) for v in x)}]"
+        if isinstance(x, tuple):
+            return tuple_source([self.value(v) for v in x])
+        if isinstance(x, np.ndarray):
+            base = x.base
+            if isinstance(base, TracedArray) and id(base) in self.values:
+                return self.values[id(base)]
+            x = x.copy()
+            x.flags.writeable = False
+        return self.code.literal(x, "const")
+
+    def define(self, x: Any, base: str) -> str:
+        name = self.values[id(x)] = self.code.local(base)
+        return name
+
+    def grad_now(self, node: Node) -> str:
+        """The expression for ``node.grad`` at this point (loaded once if unknown)."""
+        name = self.grads.get(id(node))
+        if name is None:
+            if self.existing(node) or id(node) in self.objects:
+                name = self.code.local("grad_" + self._label(node, "v"))
+                self.code.line(f"{name} = {self.obj(node)}.grad")
+            else:
+                name = repr(type(node)._empty_grad)  # made in the call: no gradient yet
+            self.grads[id(node)] = name
+        return name
+
+    def store(self) -> None:
+        """Write the state the replay changed back into the nodes."""
+        for node, attr in self.dirty.values():
+            source = self.grads[id(node)] if attr == "grad" else self.values[id(node)]
+            self.code.line(f"{self.obj(node)}.{attr} = {source}")
+        self.dirty.clear()
+
+    # ----- the events ---------------------------------------------------------------------
+
+    def op(self, e: Op) -> None:
+        for v in e.settings.values():
+            if isinstance(v, np.ndarray) and isinstance(v.base, TracedArray):
+                raise TraceError(f"compile: '{e.spec.name}' takes a setting (an index or "
+                                 "mask) computed from the step's values; a replay would "
+                                 "reuse the traced one. Index with an op (am.where) or keep "
+                                 "the step free of data-dependent shapes")
+        ins = [self.value(p) for p in e.parents]
+        out = self.code.local(self._label(e.node, e.spec.name))
+        is_value = type(node_slot(e.node, "data")) is float
+        expr = None if e.settings else (inline(self.code, e.spec.scalar or e.spec.forward, ins)
+                                        if is_value else inline(self.code, e.spec.forward, ins,
+                                                                arrays=True))
+        if expr is None:
+            fn = _scalar(e.spec) if is_value else e.spec.forward
+            fn = self.code.bind(fn, f"{e.spec.name}_{'scalar' if is_value else 'forward'}")
+            expr = self.code.call(fn, ins, e.settings)
+        self.code.line(f"{out} = {expr}")
+        if not is_value and (site := self.code.site()) is not None:
+            self.code.line(f"if type({out}) is not ndarray: {out} = to_array({out}, {site})")
+        if self.anomaly:
+            self.code.finite(out, f"forward of '{e.spec.name}'")
+        self.values[id(e.node)] = out
+
+    def leaf(self, e: Leaf) -> None:
+        data = node_slot(e.node, "data")
+        src = e.source
+        known = id(src) in self.values or (isinstance(src, Node) and (
+            id(src) in self.values or self.existing(src) or id(src) in self.objects)) or (
+            isinstance(src, np.ndarray) and isinstance(src.base, TracedArray)
+            and id(src.base) in self.values)
+        if not known:
+            return  # a constant: `value` binds it where it is used
+        if type(data) is float:
+            self.code.line(f"{self.define(e.node, self._label(e.node, 'v'))} = "
+                           f"float({self.value(src)})")
+        else:
+            convert = self.code.bind(as_array, "as_array")
+            dtype = self.code.bind(data.dtype, data.dtype.name)
+            self.code.line(f"{self.define(e.node, self._label(e.node, 'x'))} = "
+                           f"{convert}({self.value(src)}, {dtype})")
+
+    def walk(self, w: Backprop, seed: str | None = None) -> dict[int, str]:
+        """One backward pass: each VJP that sent a gradient while tracing, output first."""
+        code = self.code
+        grads: dict[int, str] = {}
+
+        def grad(node: Node) -> str:
+            if id(node) not in grads:
+                grads[id(node)] = code.local("d_" + self._label(node, "v"))
+            return grads[id(node)]
+
+        if seed is None:
+            seed = repr(w.seed) if isinstance(w.seed, float) else self.code.bind(
+                _frozen(w.seed), "ones")
+        code.line(f"{grad(w.root)} = {seed}")
+        arrived = {id(w.root)}
+        floats = isinstance(w.seed, float)
+        for node, sends in w.steps:
+            if not sends:
+                continue
+            event = self.ops.get(id(node))
+            if event is None:
+                raise TraceError(f"compile: the step's backward reaches '{node.op}', which was "
+                                 "recorded before the call; build the whole graph inside "
+                                 "the compiled function")
+            ins = [self.value(p) for p in event.parents]
+            calls, firsts = [], []
+            for i, _ in sends:
+                p = event.parents[i]
+                first = id(p) not in arrived
+                arrived.add(id(p))
+                calls.append((i, ins[i], grad(p), first))
+                if first and p._in0 is None and not floats:
+                    firsts.append((p, grad(p)))
+            spec = event.spec
+            write_vjps(code, spec, event.settings, grads[id(node)], self.value(node), ins, calls,
+                       guarded=False, static=True, fits=not floats,
+                       inline=None if event.settings else (
+                           lambda i, args, spec=spec: inline(code, spec.vjp(i), args,
+                                                             arrays=not floats)),
+                       shapes={i: np.shape(node_slot(event.parents[i], "data"))
+                               for i, _ in sends})
+            for p, g in firsts:  # a leaf's gradient must not alias another array
+                own = code.bind(private, "private")
+                dtype = node_slot(p, "data").dtype
+                dtype = code.bind(dtype, dtype.name)
+                code.line(f"{g} = {own}({g}, {grads[id(node)]}, {self.value(node)}, "
+                          f"{tuple_source(ins)}, {dtype})")
+            if self.anomaly:
+                for _, _, g, _ in calls:
+                    code.finite(g, f"backward of '{event.spec.name}'")
+        return grads
+
+    def accumulate(self, e: Accumulate) -> None:
+        gradient = None if e.gradient is None else self.value(e.gradient)
+        if gradient is not None:
+            gradient = f"{self.code.bind(_seed_of, 'seed_of')}({gradient})"
+        grads = self.walk(e.walk, gradient)
+        for node in e.walk.grads:
+            if not (self.existing(node) or id(node) in self.objects
+                    or id(node) in self.grad_read):
+                continue  # made in the call and never read: its .grad is not needed
+            g = grads[id(node)]
+            before = self.grad_now(node)
+            name = self.code.local("grad_" + self._label(node, "v"))
+            data, traced = node_slot(node, "data"), e.walk.grads[node]
+            if type(data) is float:
+                self.code.line(f"{name} = {before} + {g}")
+            elif before == "None" and type(traced) is np.ndarray and traced.dtype == data.dtype:
+                self.code.line(f"{name} = {g}")  # the first gradient: kept as it is
+            else:
+                add = self.code.bind(_accumulate, "accumulate")
+                dtype = self.code.bind(data.dtype, data.dtype.name)
+                self.code.line(f"{name} = {add}({before}, {g}, {dtype})")
+            self.grads[id(node)] = name
+            if self.existing(node) or id(node) in self.objects:
+                self.dirty[id(node), "grad"] = (node, "grad")
+
+    def gradient(self, e: Gradient) -> None:
+        rows = [self.walk(w) for w in e.walks]
+        for s, r in zip(e.sources, e.results):
+            if r is None:
+                continue
+            parts = [row[id(s)] for row in rows if id(s) in row]
+            total = " + ".join(parts) if parts else f"zeros_like({self.value(s)})"
+            data = node_slot(s, "data")
+            if type(data) is float:
+                self.code.line(f"{self.define(r, 'g_' + self._label(s, 'v'))} = float({total})")
+            else:
+                dtype = self.code.bind(data.dtype, data.dtype.name)
+                array = self.code.bind(np.array, "array")
+                self.code.line(f"{self.define(r, 'g_' + self._label(s, 'v'))} = "
+                               f"{array}({total}, dtype={dtype})")
+
+    def call(self, e: Call) -> None:
+        self.store()  # the library reads the nodes themselves
+        if e.method == "apply_gradients":
+            pairs = [f"({'None' if g is None else self.value(g)}, {self.obj(v)})"
+                     for g, v in e.args[0]]
+            args = [f"[{', '.join(pairs)}]"]
+            for _, v in e.args[0]:
+                self.changed.add(id(v))
+        else:
+            args = [self.value(a) for a in e.args]
+        if isinstance(e.obj, Node):
+            target = self.obj(e.obj)
+            self.changed.add(id(e.obj))
+        else:
+            target = self.code.bind(e.obj, type(e.obj).__name__.lower())
+            for p in getattr(e.obj, "params", None) or ():
+                self.changed.add(id(p))
+        self.code.line(f"{target}.{e.method}({', '.join(args)})")
+        for key in [k for k in self.values if k in self.objects]:
+            del self.values[key]  # the library may have replaced what they hold: read again
+
+    def read(self, e: Read) -> None:
+        if e.attr == "grad":
+            self.values[id(e.proxy)] = self.grad_now(e.node)
+        elif e.attr == "item":
+            value = self.value(e.node)
+            item = value if type(node_slot(e.node, "data")) is float else f"{value}.item()"
+            self.code.line(f"{self.define(e.proxy, 'item')} = {item}")
+        else:
+            self.values[id(e.proxy)] = self.value(e.node)
+
+    def write(self, e: Write) -> None:
+        value = self.value(e.value)
+        if e.attr == "grad":
+            self.grads[id(e.node)] = value
+        else:
+            self.values[id(e.node)] = value
+            self.changed.add(id(e.node))
+        if self.existing(e.node) or id(e.node) in self.objects:
+            self.dirty[id(e.node), e.attr] = (e.node, e.attr)
+
+    def numeric(self, e: Numeric) -> None:
+        args = [self.value(a) for a in e.args]
+        if e.into is not None:
+            target = self.values[id(e.into)]
+            kwargs = {k: v for k, v in e.kwargs.items() if k != "out"}
+            fn = self.code.bind(e.fn, getattr(e.fn, "__name__", "fn"))
+            settings = "".join(f", {k}={self.value(v)}" for k, v in kwargs.items())
+            self.code.line(f"{fn}({', '.join(args)}{settings}, out={target})")
+            for key, name in self.values.items():
+                if name == target and key in self.objects:
+                    self.changed.add(key)
+            return
+        infix = _INFIX.get(e.fn)
+        if infix is not None and len(args) == 2:
+            expr = f"{args[0]} {infix} {args[1]}"
+        elif e.fn is operator.neg:
+            expr = f"-{args[0]}"
+        else:
+            fn = self.code.bind(e.fn, getattr(e.fn, "__name__", "fn"))
+            settings = "".join(f", {k}={self.value(v)}" for k, v in e.kwargs.items())
+            if id(e.out) in self.private and isinstance(e.fn, np.ufunc) and not e.kwargs:
+                # a temporary of a fixed shape that never leaves the step: one buffer for
+                # every replay, so a large update allocates no memory (numpy would)
+                buffer = self.code.bind(np.empty(e.out.shape, e.out.dtype), "buffer")
+                settings = f", out={buffer}"
+            expr = f"{fn}({', '.join(args)}{settings})"
+        self.code.line(f"{self.define(e.out, 'value')} = {expr}")
+
+    def returned(self, x: Any) -> str:
+        """The expression for what the step returned (nodes made in the call, detached)."""
+        if isinstance(x, Node):
+            if self.existing(x) or id(x) in self.objects:
+                return self.obj(x)
+            detached = self.code.bind(_fast.constant, "detached")
+            return f"{detached}({self.code.bind(type(x), type(x).__name__)}, {self.value(x)})"
+        if isinstance(x, (TracedFloat, TracedArray)):
+            return self.values[id(x)]
+        if type(x) in (list, tuple):
+            parts = [self.returned(v) for v in x]
+            return f"[{', '.join(parts)}]" if type(x) is list else tuple_source(parts)
+        if type(x) is dict:
+            items = [f"{self.code.literal(k, 'key')}: {self.returned(v)}" for k, v in x.items()]
+            return "{" + ", ".join(items) + "}"
+        return self.code.literal(x, "result") if is_literal(x) else self.code.bind(x, "result")
+
+
+def _write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any = None,
+           anomaly: bool = False) -> tuple[str, Callable, set, int]:
+    """The trace's events as one function: its source, the function, its noted sites."""
+    code = Code(skip)
+    code.kind = "compiled step"
+    w = _Writer(trace, inputs, out, names, code, anomaly)
+    for e in trace.events:
+        kind = type(e)
+        if kind is Op:
+            w.op(e)
+        elif kind is Leaf:
+            w.leaf(e)
+        elif kind is Accumulate:
+            w.accumulate(e)
+        elif kind is Gradient:
+            w.gradient(e)
+        elif kind is Call:
+            w.call(e)
+        elif kind is Read:
+            w.read(e)
+        elif kind is Write:
+            w.write(e)
+        elif kind is Numeric:
+            w.numeric(e)
+        # a Backprop of its own belongs to an Accumulate or a Gradient
+    w.store()
+    _check_state(trace, w)
+    returns = w.returned(out)
+    code.prune(returns)
+    source, fn = code.finish(returns, name="step")
+    return source, fn, code.noted, code.sites
+
+
+def _private_arrays(trace: Trace, out: Any) -> set[int]:
+    """ids of the traced arrays that user arithmetic made and only user arithmetic reads:
+    not stored, passed to the library, made into a Tensor, or returned."""
+    made, escaped = set(), set()
+
+    def escape(x: Any) -> None:
+        for v in _walk(x):
+            escaped.add(id(v))
+            if isinstance(v, np.ndarray) and v.base is not None:
+                escaped.add(id(v.base))
+
+    for e in trace.events:
+        if isinstance(e, Numeric):
+            if e.into is None and isinstance(e.out, TracedArray) and e.out.ndim:
+                made.add(id(e.out))
+        elif isinstance(e, Write):
+            escape(e.value)
+        elif isinstance(e, Call):
+            escape(e.args)
+        elif isinstance(e, Leaf):
+            escape(e.source)
+        elif isinstance(e, Accumulate):
+            escape(e.gradient)
+    escape(out)
+    return made - escaped
+
+
+def _walk(x: Any) -> list:
+    if type(x) in (list, tuple):
+        return [w for v in x for w in _walk(v)]
+    if type(x) is dict:
+        return [w for v in x.values() for w in _walk(v)]
+    return [x]
+
+
+def _check_state(trace: Trace, w: _Writer) -> None:
+    """Refuse a trace in which an existing node changed through no event the replay
+    repeats (a write compile did not see): the replay would silently skip it."""
+    for node, data, _ in trace.first.values():
+        if id(node) in w.changed:
+            continue
+        now = node_slot(node, "data")
+        same = now is data or (type(now) is type(data) and (
+            now == data if type(now) is float else np.array_equal(now, data, equal_nan=True)))
+        if not same:
+            raise TraceError(
+                f"compile: the step changed {w._label(node, 'a node')}'s data in a way compile "
+                "does not follow (a write through a numpy view, or a library call it does not "
+                "know); update parameters with an optimizer, Variable.assign*, or "
+                "`p.data -= ...`")
+
+
+# ----- helpers the generated functions call ----------------------------------------------------
+
+
+@functools.cache
+def _scalar(spec: Any) -> Callable:
+    """An op's forward on floats, as ``Value`` computes it (float64 where floats raise)."""
+    from .value import _in_float64
+
+    forward = spec.scalar or spec.forward
+
+    def scalar(*args: float, **settings: Any) -> float:
+        try:
+            out = forward(*args, **settings)
+        except (ArithmeticError, ValueError) as e:
+            from .value import Value
+
+            out = _in_float64(spec, [Value(a, requires_grad=False) for a in args], settings, e)
+        return out if type(out) is float else float(out)
+
+    scalar.__name__ = f"{spec.name}_scalar"
+    return scalar
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
+def _accumulate(old: Any, g: Any, dtype: np.dtype) -> np.ndarray:
+    """``Tensor._accumulate``: ``g`` (as an array of ``dtype``) added to ``old``."""
+    if type(g) is not np.ndarray or g.dtype is not dtype:
+        g = np.asarray(g, dtype=dtype)
+    return g if old is None else old + g
+
+
+def _seed_of(gradient: Any) -> Any:
+    """A seed the user passed to ``backward(gradient=...)``, as backward copies it."""
+    return np.array(gradient) if isinstance(gradient, np.ndarray) else gradient
+

@@ -1,0 +1,386 @@
+"""``autograd_mini.compile``: a traced step replayed as straight-line code gives what the
+eager step gives, bit for bit: the seeds' tables, trained weights, random expressions;
+it retraces for new kinds of arguments, refuses what it cannot replay with the line,
+and keeps anomaly checks."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import seed000 as S0
+from hypothesis import HealthCheck, given, settings
+from seed003 import SEED_003_OUTPUT
+
+import autograd_mini as am
+from autograd_mini import Tape, Tensor, Value, Variable, nn, optim
+from autograd_mini.graph import data_of
+from autograd_mini.testing.pytest_plugin import FUZZ_EXAMPLES, PROFILE
+from autograd_mini.testing.strategies import expressions
+
+X0 = S0.X.astype(np.float32)
+Y0 = np.array(S0.Y_, dtype=np.float32)
+
+
+# ----- the seeds' numbers through compile --------------------------------------------------------
+
+
+def test_seed_003_prints_its_table_when_its_step_is_compiled():
+    w = Variable(5.0)
+
+    @am.compile
+    def epoch(lr):
+        with Tape() as tape:
+            loss = (w + 1) ** 2
+        grads = tape.gradient(loss, w)
+        w.assign_sub(lr * grads)
+        return loss
+
+    lines = []
+    for e in range(SEED_003_OUTPUT.count("\n")):
+        loss = epoch(0.2)
+        lines.append(f"After {e} epoch,w is {w.numpy():f},loss is {loss.numpy():f}")
+    assert "\n".join(lines) + "\n" == SEED_003_OUTPUT
+    assert epoch.traces == 1  # one trace, 25 replays
+
+
+def test_seed_000_eager_net_compiled_reproduces_the_table_and_the_weights():
+    w1, w2 = Variable(S0.W1, name="w1"), Variable(S0.W2, name="w2")
+    opt = optim.SGD([w1, w2], lr=S0.LR)
+
+    @am.compile
+    def step(x, y_):
+        loss = nn.mse((Tensor(x) @ w1) @ w2, y_)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    table = []
+    for i in range(S0.STEPS):
+        step(X0[S0.batch(i)], Y0[S0.batch(i)])
+        if i % S0.REPORT_EVERY == 0:
+            table.append(format(nn.mse((Tensor(X0) @ w1) @ w2, Y0).item(), "g"))
+    assert table == S0.TABLE
+    np.testing.assert_allclose(w1.data, S0.W1_FINAL, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(w2.data, S0.W2_FINAL, rtol=1e-6, atol=1e-6)
+
+
+# ----- compiled and eager steps agree bit for bit ------------------------------------------------
+
+
+def _hand_sgd_step(params, lr):
+    """W3's and W4's update by hand: ``p.data -= lr * p.grad``."""
+    def step(x, y):
+        a = am.sigmoid(Tensor(x) @ params[0] + params[1])
+        loss = 0.5 * am.square(a @ params[2] - Tensor(y)).sum()
+        for p in params:
+            p.grad = None
+        loss.backward()
+        for p in params:
+            p.data -= lr * p.grad
+        return loss
+    return step
+
+
+def test_a_tensor_step_updating_data_by_hand_matches_eager_bit_for_bit():
+    rng = np.random.default_rng(0)
+    init = [rng.standard_normal(s).astype(np.float32) for s in ((4, 5), (1, 5), (5, 2))]
+    ours, ref = ([Variable(a) for a in init] for _ in range(2))
+    compiled, eager = am.compile(_hand_sgd_step(ours, 0.1)), _hand_sgd_step(ref, 0.1)
+    for _ in range(6):
+        x, y = rng.normal(size=(8, 4)), rng.normal(size=(8, 2)).astype(np.float32)
+        a, b = compiled(x, y), eager(x, y)
+        assert type(a) is Tensor and not a.requires_grad  # a result of the step, detached
+        np.testing.assert_array_equal(a.data, b.data)
+    for p, q in zip(ours, ref):
+        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.grad, q.grad)
+    assert compiled.traces == 1
+
+
+def _micrograd_step(model, X, Y, lr=0.05):
+    """W1's scalar step: forward over every sample, max-margin loss, backward, SGD."""
+    losses = [(1 + -y * _score(model, x)).relu() for x, y in zip(X, Y)]
+    loss = sum(losses, Value(0.0)) * (1.0 / len(losses))
+    params = [p for layer in model for w, b in layer for p in (*w, b)]
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.data
+
+
+def _score(model, x):
+    for i, layer in enumerate(model):
+        x = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in layer]
+        if i < len(model) - 1:
+            x = [v.relu() for v in x]
+    return x[0]
+
+
+def _value_mlp(seed):
+    rng = np.random.default_rng(seed)
+    return [[([Value(float(rng.uniform(-1, 1))) for _ in range(n_in)], Value(0.0))
+             for _ in range(n_out)] for n_in, n_out in ((2, 6), (6, 4), (4, 1))]
+
+
+def test_a_value_step_matches_eager_bit_for_bit_and_inlines_float_arithmetic():
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, (12, 2)).tolist()
+    Y = [1.0 if a * b > 0 else -1.0 for a, b in X]
+    ours, ref = _value_mlp(0), _value_mlp(0)
+    compiled = am.compile(_micrograd_step)
+    losses = [(compiled(ours, X, Y), _micrograd_step(ref, X, Y)) for _ in range(4)]
+    assert all(type(a) is float and a == b for a, b in losses)
+    flat = [(p, q) for la, lb in zip(ours, ref) for (wa, ba), (wb, bb) in zip(la, lb)
+            for p, q in zip((*wa, ba), (*wb, bb))]
+    assert all(p.data == q.data and p.grad == q.grad for p, q in flat)
+    # the ops' own float expressions, not calls: `mul = model_0_0_0_0_2 * 0.68...`
+    source = compiled.source
+    assert "mul_scalar(" not in source and "add_vjp" not in source
+    assert "relu_scalar(" not in source and " if " in source
+
+
+def test_a_module_with_adam_compiled_matches_eager():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(32, 3)).astype(np.float32)
+    y = (x.sum(axis=1, keepdims=True) > 0).astype(np.float32)
+    runs = []
+    for compiled in (True, False):
+        model = nn.MLP([3, 8, 1], activation="tanh", output_activation="sigmoid", seed=0)
+        opt = optim.Adam(model.parameters(), lr=0.05)
+
+        def step(x, y, model=model, opt=opt):
+            loss = nn.binary_cross_entropy(model(x), Tensor(y))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = am.compile(step) if compiled else step
+        runs.append(([run(Tensor(x), y).item() for _ in range(15)],
+                     [p.data.copy() for p in model.parameters()]))
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1], runs[1][1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def _replayed_gradients(fn, inputs):
+    """Each input's gradient from the eager step and from a compiled replay of it on
+    other numbers of the same shapes (the trace ran on the drawn ones)."""
+    def step(*xs):
+        for x in xs:
+            x.grad = x._empty_grad
+        out = fn(*xs)
+        if isinstance(out, Tensor):
+            out = out.sum()
+        out.backward()
+        return out
+
+    compiled = am.compile(step)
+    compiled(*inputs)
+    shifted = [type(x)(np.asarray(data_of(x)) * 0.75 + 0.1, requires_grad=True)
+               if isinstance(x, Tensor) else Value(x.data * 0.75 + 0.1) for x in inputs]
+    twins = [type(x)(np.array(data_of(x)), requires_grad=True) if isinstance(x, Tensor)
+             else Value(x.data) for x in shifted]
+    out = compiled(*shifted)
+    ref = step(*twins)
+    np.testing.assert_array_equal(data_of(out), data_of(ref))
+    assert compiled.traces == 1
+    for x, t in zip(shifted, twins):
+        np.testing.assert_array_equal(np.asarray(x.grad), np.asarray(t.grad))
+
+
+FUZZ = settings(max_examples=FUZZ_EXAMPLES[PROFILE] // 4,
+                suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+
+@FUZZ
+@given(case=expressions())
+def test_random_tensor_expressions_replay_the_eager_gradients(case):
+    _replayed_gradients(*case)
+
+
+@FUZZ
+@given(case=expressions("value"))
+def test_random_value_expressions_replay_the_eager_gradients(case):
+    _replayed_gradients(*case)
+
+
+# ----- kinds of arguments ------------------------------------------------------------------------
+
+
+def test_new_shapes_and_numbers_retrace_and_the_cache_keeps_the_newest():
+    w = Variable(np.ones((3, 1), np.float32))
+
+    @am.compile(cache_size=2)
+    def f(x, scale):
+        return (Tensor(x) @ w * scale).sum()
+
+    assert f(np.ones((2, 3)), 2.0).item() == 12.0
+    assert f(np.full((2, 3), 2.0), 2.0).item() == 24.0  # a replay reads the new numbers
+    assert f.traces == 1
+    assert f(np.ones((4, 3)), 2.0).item() == 24.0  # another shape: traced again
+    assert f(np.ones((4, 3)), 3.0).item() == 36.0  # another number: traced again
+    assert f.traces == 3
+    assert f(np.ones((2, 3)), 2.0).item() == 12.0  # the first kind was dropped (size 2)
+    assert f.traces == 4
+
+
+def test_the_source_names_the_steps_own_variables_and_seed_001s_deltas():
+    """Seed 001 wrote the MNIST net's backward by hand (output_delta, hidden_delta); the
+    compiled step's source is that backward, and its numbers are the seed's."""
+    rng = np.random.default_rng(3)
+    W1, b1 = Variable(rng.normal(size=(6, 4)) * 0.5, "float32"), Variable(np.zeros((1, 4)))
+    W2, b2 = Variable(rng.normal(size=(4, 3)) * 0.5, "float32"), Variable(np.zeros((1, 3)))
+
+    @am.compile
+    def step(x, y):
+        a1 = am.sigmoid(Tensor(x) @ W1 + b1)
+        a2 = am.sigmoid(a1 @ W2 + b2)
+        loss = 0.5 * am.square(a2 - Tensor(y)).sum()
+        for p in (W1, b1, W2, b2):
+            p.grad = None
+        loss.backward()
+        return loss
+
+    x = rng.random((5, 6), dtype=np.float32)
+    y = np.eye(3, dtype=np.float32)[[0, 1, 2, 0, 1]]
+    step(x, y)
+    step(x, y)
+    source = step.source
+    for line in ("a1 = sigmoid_forward(", "a2 = sigmoid_forward(", "d_a2 = d_sub\n",
+                 "= d_a2 * a2 * (1 - a2)\n",  # seed 001's output_delta, from sigmoid's VJP
+                 "= d_a1 * a1 * (1 - a1)\n", "W2_node.grad = "):
+        assert line in source, line
+    assert "if type(a1)" not in source  # the replayed variant: no check that found nothing
+    h = 1 / (1 + np.exp(-(x @ W1.data + b1.data)))
+    out = 1 / (1 + np.exp(-(h @ W2.data + b2.data)))
+    output_delta = (out - y) * (out * (1 - out))
+    hidden_delta = output_delta.dot(W2.data.T) * (h * (1 - h))
+    np.testing.assert_allclose(W2.grad, h.T.dot(output_delta), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(W1.grad, x.T.dot(hidden_delta), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b1.grad, hidden_delta.sum(0, keepdims=True), rtol=1e-5,
+                               atol=1e-6)
+
+
+# ----- what a replay could not repeat: refused while tracing, with the line ----------------------
+
+
+def test_branching_on_a_computed_value_is_refused_with_the_line():
+    w = Variable(np.ones(3, np.float32))
+
+    @am.compile
+    def step(x):
+        loss = (Tensor(x) * w).sum()
+        if loss.item() > 1:  # the line the message names
+            loss = loss * 2
+        return loss
+
+    with pytest.raises(am.TraceError, match=r"test_compile\.py:\d+: the step turns a traced "
+                                            r"value into a Python bool"):
+        step(np.ones(3))
+
+
+def test_a_value_steps_data_cannot_decide_a_branch_either():
+    v = Value(0.5)
+
+    @am.compile
+    def step():
+        y = v * v
+        return 1.0 if y.data > 0 else 0.0
+
+    with pytest.raises(am.TraceError, match="branch"):
+        step()
+
+
+def test_writes_compile_cannot_follow_are_refused():
+    w = Variable(np.ones(3, np.float32), name="w")
+
+    @am.compile
+    def by_index(x):
+        loss = (Tensor(x) * w).sum()
+        loss.backward()
+        w.data[0] = 5.0  # a write through an index: refused at once
+        return loss
+
+    with pytest.raises(am.TraceError, match="by index"):
+        by_index(np.ones(3))
+
+    @am.compile
+    def behind_the_back(x):
+        (Tensor(x) * w).sum().backward()
+        np.asarray(w)[...] = 0.0  # into the array numpy hands out: found afterwards
+        return None
+
+    with pytest.raises(am.TraceError, match="changed w's data in a way compile does not"):
+        behind_the_back(np.ones(3))
+
+
+def test_untraced_numpy_views_and_second_order_gradients_are_refused():
+    w = Variable(np.ones((2, 2), np.float32))
+
+    @am.compile
+    def transposed():
+        (w * w).sum().backward()
+        w.data -= 0.1 * w.grad.T  # .T is a view numpy makes without telling
+        return None
+
+    with pytest.raises(am.TraceError, match="np.transpose"):
+        transposed()
+
+    @am.compile
+    def second_order():
+        y = (w * w * w).sum()
+        y.backward(create_graph=True)
+        return w.grad
+
+    with pytest.raises(am.TraceError, match="create_graph"):
+        second_order()
+
+
+def test_detect_anomaly_reaches_inside_a_replay():
+    @am.compile
+    def f(x):
+        return am.log(x).sum()
+
+    f(Tensor([1.0, 2.0]))  # traced on good numbers
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(f(Tensor([-1.0, 2.0])).item())  # nan, silently
+    with am.detect_anomaly(), pytest.raises(am.AnomalyError, match="forward of 'log'"):
+        f(Tensor([-1.0, 2.0]))
+
+
+def test_a_trace_in_one_thread_leaves_eager_code_in_another_alone():
+    w = Variable(np.ones(2, np.float32))
+    inside, done = threading.Event(), threading.Event()
+    other: dict = {}
+
+    @am.compile
+    def step(x):
+        y = (Tensor(x) * w).sum()
+        inside.set()
+        done.wait(5)  # the other thread computes while this call is traced
+        y.backward()
+        return y
+
+    def eager():
+        inside.wait(5)
+        v = Variable(np.array([2.0, 3.0], np.float32))
+        loss = (v * v).sum()
+        loss.backward()
+        other["grad"], other["data"] = v.grad, v.data.copy()
+        v.data -= 0.5 * v.grad  # plain numpy in the other thread: not the trace's
+        other["after"] = v.data.copy()
+        done.set()
+
+    t = threading.Thread(target=eager)
+    t.start()
+    step(np.ones(2))
+    t.join()
+    np.testing.assert_array_equal(other["grad"], [4.0, 6.0])
+    np.testing.assert_array_equal(other["after"], [0.0, 0.0])
+    assert type(other["grad"]) is np.ndarray
+    assert "v_node" not in step.source and step(np.full(2, 2.0)).item() == 4.0
