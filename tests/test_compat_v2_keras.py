@@ -201,6 +201,9 @@ def test_bad_inputs_get_clear_errors(tmp_path):
     model = _model()
     with pytest.raises(AutogradError, match="compile the model"):
         model.fit(X, Y, verbose=0)
+    model.compile("sgd", "mse")
+    with pytest.raises(AutogradError, match="does not read datasets or generators"):
+        model.fit(tf.data.Dataset.from_tensor_slices((X, Y)).batch(2), verbose=0)
     with pytest.raises(ShapeError, match="not built"):
         model.summary()
     with pytest.raises(FileNotFoundError, match="no weights file"):

@@ -22,6 +22,7 @@ from ....errors import DTypeError, ShapeError
 from ....graph import Node
 from ....recording import no_grad
 from ....tape import Tape
+from ..data import Dataset
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
@@ -30,6 +31,10 @@ from .callbacks import Callback, History, ProgbarLogger, progress_line
 
 
 def _array(x: Any, what: str) -> np.ndarray:
+    if x is None or hasattr(x, "__next__") or isinstance(x, Dataset):
+        raise DTypeError(f"{what}: give arrays (x and y); autograd_mini's fit does not read "
+                         f"datasets or generators (tf.data, ImageDataGenerator.flow), got "
+                         f"{type(x).__name__}")
     arr = np.asarray(x.data if isinstance(x, Node) else x)
     if arr.ndim == 0:
         raise ShapeError(f"{what} must have a batch axis, got a scalar")
