@@ -173,8 +173,23 @@ def saturated_softmax(tf: Any) -> dict:
             "min_probability": float(np.min(probs.numpy()))}
 
 
+def sequential_input_shape(tf: Any) -> dict:
+    """A first layer's ``input_shape`` builds a Sequential at once: summary before fit."""
+    import warnings
+
+    tf.keras.backend.clear_session()
+    with warnings.catch_warnings():  # Keras 3 prefers an Input layer
+        warnings.simplefilter("ignore")
+        model = tf.keras.Sequential([tf.keras.layers.Dense(3, input_shape=(4,)),
+                                     tf.keras.layers.Dense(2)])
+    lines: list[str] = []
+    model.summary(print_fn=lambda text, *args, **kwargs: lines.extend(text.splitlines()))
+    return {"summary": [line.rstrip() for line in lines]}
+
+
 CASES = {f.__name__: f for f in (cnn_sequential, iris_sequential, subclassed_without_training,
-                                 subclassed_with_training, saturated_softmax)}
+                                 subclassed_with_training, saturated_softmax,
+                                 sequential_input_shape)}
 
 
 if __name__ == "__main__":
