@@ -64,7 +64,8 @@ EDITIONS = {
         (("import tensorflow as tf", "import autograd_mini.compat.v1 as tf"),)),
     "TF2": Edition(
         "TF2", "TensorFlow 2 edition (2020): GradientTape",
-        "the MOOC's courseware (课件) on " + MOOC + ", folders class1/ and class2/",
+        "the MOOC's courseware (课件) on " + MOOC + ", folders class1/, class2/, class3/ "
+        "and class5/",
         (("import tensorflow as tf", "import autograd_mini.compat.v2 as tf"),)),
 }
 
@@ -267,6 +268,42 @@ CATALOGUE: tuple[Program, ...] = (
                "ran here, its 500 epochs; its loss parts from TensorFlow 2.21's at epoch 3, "
                "as our program's does"),
     _optimizer("adam", "p40_adam.py", "Adam (bias-corrected)", ("tf.sqrt", "tf.pow")),
+)
+
+_KERAS_IMPORTS = ("from tensorflow.keras.layers import ... / from tensorflow.keras import Model",
+                  "from autograd_mini.compat.v2.keras.layers import ... / "
+                  "from autograd_mini.compat.v2.keras import Model")
+_KERAS_CNN = ("tf.keras.Model", "tf.keras.layers.Conv2D", "tf.keras.layers.BatchNormalization",
+              "tf.keras.layers.Activation", "tf.keras.layers.MaxPool2D",
+              "tf.keras.layers.Dropout", "tf.keras.layers.Flatten", "tf.keras.layers.Dense",
+              "tf.keras.losses.SparseCategoricalCrossentropy",
+              "tf.keras.callbacks.ModelCheckpoint")
+CATALOGUE += (
+    Program("tf2_ch3_iris_sequential", "TF2", "3", "搭建网络八股", "six steps",
+            ("class3/p8_iris_sequential.py", "class3/p11_iris_class.py"),
+            "import, data, model (Sequential or a Model subclass), compile, fit, summary: "
+            "the iris softmax layer with an L2 penalty, validated every 20 epochs",
+            ("tf.keras.models.Sequential", "tf.keras.layers.Dense", "tf.keras.regularizers.l2",
+             "tf.keras.optimizers.SGD", "tf.keras.losses.SparseCategoricalCrossentropy",
+             "tf.keras.Model"),
+            "100 epochs (the course: 500), unshuffled, from seeded weights; the validated "
+            "epochs' logs, summary, kernel, predictions",
+            "ran here, both files, their 500 epochs in 1.5 s (SGD(lr=0.1) as written: "
+            "TF 2.21's Keras 3 refuses lr=)", (NO_SKLEARN, _KERAS_IMPORTS)),
+    Program("tf2_ch5_cnn_baseline", "TF2", "5", "卷积神经网络", "CNNs",
+            ("class5/p27_cifar10_baseline.py", "class5/P31_cifar10_lenet5.py",
+             "class5/p34_cifar10_alexnet8.py"),
+            "a CNN as a tf.keras.Model subclass, trained by fit with a ModelCheckpoint "
+            "(断点续训), its summary and trainable_variables",
+            _KERAS_CNN,
+            "64 random 32x32 images for CIFAR-10, 3 epochs unshuffled from seeded weights, "
+            "the checkpoint restored into a new model",
+            "ran here, all three, on 256 random images for CIFAR-10, 2 epochs: trained, "
+            "saved ./checkpoint/NAME.ckpt.index, resumed from it on a second run (TF 2.21 "
+            "itself refuses a .ckpt path: its Keras 3 saves only .weights.h5)",
+            (_KERAS_IMPORTS,
+             ("cifar10.load_data()", "your own arrays: x (N, 32, 32, 3) uint8, y (N, 1) "
+              "labels (CIFAR-10 does not ship with autograd_mini)"))),
 )
 
 PROGRAMS: dict[str, Program] = {p.name: p for p in CATALOGUE}

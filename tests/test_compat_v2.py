@@ -103,7 +103,7 @@ def test_from_tensor_slices_needs_equal_rows():
 
 def test_missing_names_say_so():
     for namespace, name in ((tf, "conv2d"), (tf.nn, "conv3d"), (tf.random, "gamma"),
-                            (tf.keras, "layers"), (tf.keras.optimizers, "RMSprop"),
+                            (tf.keras, "applications"), (tf.keras.optimizers, "RMSprop"),
                             (tf.data, "TFRecordDataset")):
         with pytest.raises(NotInCompatError, match=name):
             getattr(namespace, name)

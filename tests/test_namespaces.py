@@ -15,6 +15,9 @@ MODULES = [
     "autograd_mini.compat.v2", "autograd_mini.compat.v2.nn", "autograd_mini.compat.v2.random",
     "autograd_mini.compat.v2.data", "autograd_mini.compat.v2.keras.losses",
 ]
+MODULES += [f"autograd_mini.compat.v2.keras{m}" for m in (
+    "", ".activations", ".backend", ".callbacks", ".datasets", ".initializers", ".layers",
+    ".metrics", ".models", ".optimizers", ".regularizers")]
 # what a module's own code imports, or a submodule it is made of
 NOT_PUBLIC = ["annotations", "importlib", "Any", "Callable", "Iterable", "TYPE_CHECKING", "np",
               "missing", "public_dir", "data_of", "mark_written", "philox", "errors", "graph",

@@ -7,7 +7,9 @@ first import says which TensorFlow edition it was written for::
     import autograd_mini.compat.v1 as tf   # the TF1 edition (graphs and sessions)
     import autograd_mini.compat.v2 as tf   # the TF2 edition (GradientTape)
 
-and nothing else in it names autograd_mini, except the documented lines that replace
+(the Keras chapters may also import from ``autograd_mini.compat.v2.keras``, which stands
+for ``tensorflow.keras``), and nothing else in it names autograd_mini, except the
+documented lines that replace
 ``tensorflow.examples.tutorials.mnist`` and, for the iris programs, scikit-learn's loader
 (``from autograd_mini.datasets import iris`` with ``x_data, y_data = iris.load_data()``
 for ``datasets.load_iris().data`` and ``.target``: the same 150 rows, no download).
@@ -36,6 +38,7 @@ TF_IMPORTS = {
         "import tensorflow.compat.v1 as tf; tf.disable_v2_behavior(); "
         "import _tf1_shim  # noqa",
     "import autograd_mini.compat.v2 as tf": "import tensorflow as tf",
+    "from autograd_mini.compat.v2.keras": "from tensorflow.keras",  # the Keras chapters
 }
 
 # What TensorFlow 2's compat.v1 no longer has but the TF1 course calls: tf.contrib's

@@ -9,7 +9,9 @@ is the engine's ``Tape``, and every gradient is an engine VJP::
     w.assign_sub(0.2 * tape.gradient(loss, w))
 
 Random numbers are TensorFlow 2's (``tf.random``); ``tf.data.Dataset``, ``tf.keras.losses``
-and ``tf.keras.optimizers`` hold what the course's GradientTape chapters use.
+and ``tf.keras.optimizers`` hold what the course's GradientTape chapters use, and
+``tf.keras`` (layers, ``Model``, ``Sequential``, ``fit``, callbacks, ``datasets.mnist``)
+what its Keras chapters use.
 """
 
 from __future__ import annotations

@@ -19,16 +19,23 @@ from typing import Any
 import numpy as np
 
 from .... import optim
+from ...._namespace import public_dir
+from ....errors import DTypeError
 from ....graph import Node
 from ...missing import missing
 
-__all__ = ["SGD", "Adam"]
+__all__ = ["SGD", "Adam", "get"]
 
 
 class _KerasOptimizer(optim.Optimizer):
     """Keras's bookkeeping on the engine's optimizer: ``learning_rate``, ``iterations``."""
 
-    def __init__(self, learning_rate: float):
+    def __init__(self, learning_rate: float, kwargs: dict):
+        if "lr" in kwargs:  # Keras 2's name (the course's SGD(lr=0.1)); Keras 3 refuses it
+            learning_rate = kwargs.pop("lr")
+        if kwargs:
+            raise DTypeError(f"{type(self).__name__}: unknown argument(s) "
+                             f"{', '.join(sorted(kwargs))}")
         super().__init__(None, float(learning_rate))
         self.iterations = 0
 
@@ -58,10 +65,11 @@ class SGD(_KerasOptimizer):
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, name: str = "SGD", **kwargs: Any):
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
-        super().__init__(learning_rate)
+        self._slot_names = ("m",) if self.momentum else ()
+        super().__init__(learning_rate, kwargs)
 
     def _new_slots(self, var: np.ndarray) -> dict:
-        return {"m": np.zeros_like(var)}
+        return {"m": np.zeros_like(var)} if self.momentum else {}
 
     def _update(self, var: np.ndarray, grad: np.ndarray, slots: dict) -> np.ndarray:
         f = var.dtype.type
@@ -87,7 +95,7 @@ class Adam(_KerasOptimizer):
         if amsgrad:
             raise NotImplementedError("Adam(amsgrad=True) is not in autograd_mini's TF layer")
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, kwargs)
 
     def _new_slots(self, var: np.ndarray) -> dict:
         return {"m": np.zeros_like(var), "v": np.zeros_like(var)}
@@ -104,4 +112,15 @@ class Adam(_KerasOptimizer):
         return var - (m * alpha) / (np.sqrt(v) + f(self.epsilon))
 
 
+def get(identifier: Any) -> _KerasOptimizer:
+    """An optimizer with Keras's defaults for ``'sgd'``/``'adam'``, else the one given."""
+    if isinstance(identifier, str) and identifier.lower() in ("sgd", "adam"):
+        return SGD() if identifier.lower() == "sgd" else Adam()
+    if not isinstance(identifier, _KerasOptimizer):
+        raise DTypeError(f"optimizer must be 'sgd', 'adam' or a tf.keras.optimizers object, "
+                         f"got {identifier!r}")
+    return identifier
+
+
 __getattr__ = missing("tf.keras.optimizers")
+__dir__ = public_dir(globals())
