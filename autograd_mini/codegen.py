@@ -122,7 +122,10 @@ class Code:
         return name
 
     def literal(self, value: Any, hint: str) -> str:
-        """``value`` as source: written out if it is a plain literal, else bound."""
+        """``value`` as source: written out if it is a plain literal or ``Source``, else
+        bound."""
+        if isinstance(value, Source):
+            return str(value)
         return repr(value) if is_literal(value) else self.bind(value, hint)
 
     def call(self, fn: str, args: list[str], settings: dict) -> str:
@@ -221,6 +224,11 @@ def _explain(error: Exception, local_vars: dict, blame: dict[int, Blame],
     if why is None:
         return None
     return why(error, lambda name: local_vars[name] if name in local_vars else env[name])
+
+
+class Source(str):
+    """Source text to write as it is where a value is expected (a setting that is a
+    value of the generated function: ``condition=mask``)."""
 
 
 def is_literal(value: Any) -> bool:

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from . import _fast
-from .codegen import Code, is_literal, tuple_source, write_vjps
+from .codegen import Code, Source, is_literal, tuple_source, write_vjps
 from .errors import DTypeError, TraceError
 from .graph import Node
 from .inline import expand
@@ -70,7 +70,8 @@ from .versions import next_id
 __all__ = ["Compiled", "TraceError", "compile"]
 
 _INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
-          operator.pow: "**"}
+          operator.pow: "**", operator.lt: "<", operator.le: "<=", operator.gt: ">",
+          operator.ge: ">=", operator.eq: "==", operator.ne: "!="}
 
 
 def compile(fn: Callable | None = None, *, cache_size: int = 8) -> Any:  # noqa: A001
@@ -267,6 +268,8 @@ class _Writer:
         self.grad_read = {id(e.node) for e in trace.events
                           if isinstance(e, Read) and e.attr == "grad"}
         self.private = _private_arrays(trace, out)
+        self.views: dict[int, TracedArray] = {}  # id(the memory's owner) -> a traced view
+        self.settings: dict[int, dict] = {}  # id(op node) -> its settings as the replay's
         for x in inputs:
             if id(x) not in self.objects:
                 name = code.param(self._label(x, "x"))
@@ -324,14 +327,28 @@ class _Writer:
         if isinstance(x, tuple):
             return tuple_source([self.value(v) for v in x])
         if isinstance(x, np.ndarray):
-            base = x.base
-            if isinstance(base, TracedArray) and id(base) in self.values:
-                return self.values[id(base)]
+            known = self.known_array(x)
+            if known is not None:
+                return known
             x = x.copy()
             x.flags.writeable = False
         return self.code.literal(x, "const")
 
+    def known_array(self, a: np.ndarray) -> str | None:
+        """The name of a value of the replay that ``a`` is, or views whole (numpy's
+        ``asarray`` of a traced array is a view of the same memory), if any."""
+        name = self.values.get(id(a))
+        if name is not None:
+            return name
+        proxy = self.views.get(id(_base(a)))
+        if proxy is not None and proxy.shape == a.shape and proxy.dtype == a.dtype and \
+                proxy.strides == a.strides:
+            return self.values.get(id(proxy))
+        return None
+
     def define(self, x: Any, base: str) -> str:
+        if isinstance(x, TracedArray):
+            self.views[id(_base(x))] = x
         name = self.values[id(x)] = self.code.fresh(base)
         return name
 
@@ -357,22 +374,19 @@ class _Writer:
     # ----- the events ---------------------------------------------------------------------
 
     def op(self, e: Op) -> None:
-        for v in e.settings.values():
-            if isinstance(v, np.ndarray) and isinstance(v.base, TracedArray):
-                raise TraceError(f"compile: '{e.spec.name}' takes a setting (an index or "
-                                 "mask) computed from the step's values; a replay would "
-                                 "reuse the traced one. Index with an op (am.where) or keep "
-                                 "the step free of data-dependent shapes")
+        settings = self.settings[id(e.node)] = {k: self.setting(e.spec.name, k, v)
+                                                for k, v in e.settings.items()}
         ins = [self.value(p) for p in e.parents]
         out = self.code.fresh(self._label(e.node, e.spec.name))
         is_value = type(node_slot(e.node, "data")) is float
         values = [node_slot(p, "data") for p in e.parents]
-        expr = expand(self.code, (e.spec.scalar or e.spec.forward) if is_value else
-                      e.spec.forward, ins, values, e.settings, floats=is_value, forward=True)
+        expr = None if any(isinstance(v, Source) for v in settings.values()) else expand(
+            self.code, (e.spec.scalar or e.spec.forward) if is_value else e.spec.forward, ins,
+            values, e.settings, floats=is_value, forward=True)
         if expr is None:
             fn = _scalar(e.spec) if is_value else e.spec.forward
             fn = self.code.bind(fn, f"{e.spec.name}_{'scalar' if is_value else 'forward'}")
-            expr = self.code.call(fn, ins, e.settings)
+            expr = self.code.call(fn, ins, settings)
         self.code.line(f"{out} = {expr}")
         if not is_value and (site := self.code.site()) is not None:
             self.code.line(f"if type({out}) is not ndarray: {out} = to_array({out}, {site})")
@@ -380,13 +394,28 @@ class _Writer:
             self.code.finite(out, f"forward of '{e.spec.name}'")
         self.values[id(e.node)] = out
 
+    def setting(self, op: str, key: str, value: Any) -> Any:
+        """An op's setting as the replay passes it: an array the trace knows (an input, a
+        traced mask) by its name, other values as they are; refuses an array it cannot
+        trace to the step's inputs, which a replay would silently reuse."""
+        if not isinstance(value, np.ndarray):
+            return value
+        known = self.known_array(value)
+        if known is not None:
+            return Source(known)
+        raise TraceError(
+            f"compile: '{op}' takes {key}=, an array compile cannot trace to the step's "
+            "inputs (a mask or index made with numpy, or drawn at random, as dropout's "
+            "mask is); a replay would reuse this one. Make it from the step's tensors "
+            "(a comparison such as t > 0 is traced), pass it as an argument, or run the "
+            "step eagerly")
+
     def leaf(self, e: Leaf) -> None:
         data = node_slot(e.node, "data")
         src = e.source
         known = id(src) in self.values or (isinstance(src, Node) and (
-            id(src) in self.values or self.existing(src) or id(src) in self.objects)) or (
-            isinstance(src, np.ndarray) and isinstance(src.base, TracedArray)
-            and id(src.base) in self.values)
+            self.existing(src) or id(src) in self.objects)) or (
+            isinstance(src, np.ndarray) and self.known_array(src) is not None)
         if not known:
             return  # a constant: `value` binds it where it is used
         if type(data) is float:
@@ -433,14 +462,15 @@ class _Writer:
                 calls.append((i, ins[i], grad(p), first))
                 if first and p._in0 is None and not floats:
                     firsts.append((k, p, contrib))
-            spec = event.spec
+            spec, settings = event.spec, self.settings[id(node)]
+            values = [w.grads[node], node_slot(node, "data"),
+                      *[node_slot(p, "data") for p in event.parents]]
+            expandable = not any(isinstance(v, Source) for v in settings.values())
             written = write_vjps(
-                code, spec, event.settings, grads[id(node)], self.value(node), ins, calls,
+                code, spec, settings, grads[id(node)], self.value(node), ins, calls,
                 guarded=False, static=True, fits=not floats,
-                inline=lambda i, args, spec=spec, event=event, node=node: expand(
-                    code, spec.vjp(i), args, [w.grads[node], node_slot(node, "data"),
-                                              *[node_slot(p, "data") for p in event.parents]],
-                    event.settings, floats=floats),
+                inline=functools.partial(_expand_vjp, code, spec, values, event.settings,
+                                         floats) if expandable else None,
                 shapes={i: np.shape(node_slot(event.parents[i], "data")) for i, _ in sends})
             for k, p, contrib in firsts:  # a leaf's gradient must not alias another array
                 dtype = node_slot(p, "data").dtype
@@ -518,6 +548,8 @@ class _Writer:
             del self.values[key]  # the library may have replaced what they hold: read again
 
     def read(self, e: Read) -> None:
+        if isinstance(e.proxy, TracedArray):
+            self.views[id(_base(e.proxy))] = e.proxy
         if e.attr == "grad":
             self.values[id(e.proxy)] = self.grad_now(e.node)
         elif e.attr == "item":
@@ -610,6 +642,7 @@ def _write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: An
         # a Backprop of its own belongs to an Accumulate or a Gradient
     w.store()
     _check_state(trace, w)
+    _check_inputs(trace, inputs, w)
     returns = w.returned(out)
     code.prune(returns)
     source, fn = code.finish(returns, name="step")
@@ -649,6 +682,28 @@ def _walk(x: Any) -> list:
     if type(x) is dict:
         return [w for v in x.values() for w in _walk(v)]
     return [x]
+
+
+def _check_inputs(trace: Trace, inputs: list, w: _Writer) -> None:
+    """Refuse a trace that never saw one of the step's array or node arguments: what the
+    step did with it (numpy on its values, inside a library function) is baked into the
+    replay, which would ignore the next call's values."""
+    seen: set[int] = set()
+    for e in trace.events:
+        for v in vars(e).values():
+            for x in _walk(v):
+                seen.add(id(x))
+                if isinstance(x, np.ndarray) and x.base is not None:
+                    seen.add(id(x.base))
+    seen.update(id(n) for n, _, _ in trace.first.values())
+    for x in inputs:
+        if id(x) not in seen:
+            raise TraceError(
+                f"compile: the argument {w._label(x, 'passed')} reaches no op, update or "
+                "read the trace can follow: its values are used by numpy code compile does "
+                "not see (integer labels made one-hot inside a loss, say), or not at all. "
+                "Use it through autograd_mini ops (a float Tensor of one-hot labels), drop "
+                "it from the arguments, or run the step eagerly")
 
 
 def _check_state(trace: Trace, w: _Writer) -> None:
@@ -691,6 +746,11 @@ def _scalar(spec: Any) -> Callable:
     return scalar
 
 
+def _base(a: np.ndarray) -> Any:
+    """The array that owns ``a``'s memory (numpy keeps views' bases collapsed to it)."""
+    return a if a.base is None else a.base
+
+
 def _fresh(source: str) -> bool:
     """Whether the expression makes a new array whenever its result is one: an operator
     or ``np.matmul`` (not a name, which may be another's array, nor a call that may give
@@ -703,6 +763,12 @@ def _fresh(source: str) -> bool:
         return True
     return isinstance(top, ast.Call) and isinstance(top.func, ast.Attribute) and \
         top.func.attr == "matmul" and isinstance(top.func.value, ast.Name)
+
+
+def _expand_vjp(code: Code, spec: Any, values: list, settings: dict, floats: bool, i: int,
+                args: list[str]) -> str | None:
+    """Input ``i``'s VJP expanded for the traced call (``inline.expand``), or None."""
+    return expand(code, spec.vjp(i), args, values, settings, floats=floats)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

@@ -510,6 +510,29 @@ def _reading(method: Callable) -> Callable:
     return read
 
 
+def _comparing(method: Callable, fn: Callable) -> Callable:
+    """``t > 0`` in user code: a traced mask for a Tensor (``am.where`` may take it); for
+    a Value, a Python bool only a branch can use: refused."""
+    def compare(self: Node, other: Any) -> Any:
+        trace = TRACE.get()
+        if trace is None or trace.quiet or sys._getframe(1).f_globals.get(
+                "__name__", "").startswith("autograd_mini"):
+            return method(self, other)
+        value = method(self, plain(other))
+        proxy = traced(trace, value)
+        if proxy is value:  # a Python bool: the step branches on a value
+            raise TraceError(
+                f"compile: {user_line()}: the step compares a Value it computed, to branch "
+                "on it; a compiled replay cannot take another branch. Keep data-dependent "
+                "decisions out of the compiled function, or run the step eagerly")
+        trace.meet(self)
+        trace.events.append(Numeric(proxy, fn, (self, other), {}))
+        return proxy
+
+    compare.__name__ = compare.__qualname__ = method.__name__
+    return compare
+
+
 _installed = 0
 _lock = threading.Lock()
 _saved: list[tuple[type, str, Any]] = []
@@ -530,7 +553,11 @@ def _targets() -> list[tuple[type, str, Callable[[Any], Any]]]:
             (Variable, "assign", whole("assign")), (Variable, "assign_add", whole("assign_add")),
             (Variable, "assign_sub", whole("assign_sub")),
             (Tensor, "numpy", _reading), (Tensor, "item", _reading),
-            (Variable, "numpy", _reading), (Value, "item", _reading)]
+            (Variable, "numpy", _reading), (Value, "item", _reading),
+            *[(cls, name, lambda m, fn=fn: _comparing(m, fn))
+              for cls, names in ((Node, ("__lt__", "__le__", "__gt__", "__ge__")),
+                                 (Tensor, ("__eq__", "__ne__")))
+              for name, fn in ((n, getattr(operator, n.strip("_"))) for n in names)]]
 
 
 @contextmanager
