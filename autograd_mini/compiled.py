@@ -615,31 +615,21 @@ class _Writer:
         return self.code.literal(x, "result") if is_literal(x) else self.code.bind(x, "result")
 
 
+_WRITERS = {Op: _Writer.op, Leaf: _Writer.leaf, Accumulate: _Writer.accumulate,
+            Gradient: _Writer.gradient, Call: _Writer.call, Read: _Writer.read,
+            Write: _Writer.write, Numeric: _Writer.numeric}
+
+
 def _write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any = None,
            anomaly: bool = False) -> tuple[str, Callable, set, int]:
     """The trace's events as one function: its source, the function, its noted sites."""
     code = Code(skip)
     code.kind = "compiled step"
     w = _Writer(trace, inputs, out, names, code, anomaly)
-    for e in trace.events:
-        kind = type(e)
-        if kind is Op:
-            w.op(e)
-        elif kind is Leaf:
-            w.leaf(e)
-        elif kind is Accumulate:
-            w.accumulate(e)
-        elif kind is Gradient:
-            w.gradient(e)
-        elif kind is Call:
-            w.call(e)
-        elif kind is Read:
-            w.read(e)
-        elif kind is Write:
-            w.write(e)
-        elif kind is Numeric:
-            w.numeric(e)
-        # a Backprop of its own belongs to an Accumulate or a Gradient
+    for e in trace.events:  # (a Backprop of its own belongs to an Accumulate or a Gradient)
+        write = _WRITERS.get(type(e))
+        if write is not None:
+            write(w, e)
     w.store()
     _check_state(trace, w)
     _check_inputs(trace, inputs, w)

@@ -71,38 +71,31 @@ def numpy_epoch(params: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> None:
 # ----- ours ----------------------------------------------------------------------------------
 
 
-def ours_epoch(params: list[Variable], X: np.ndarray, Y: np.ndarray) -> None:
+def ours_step(params: list[Variable], x: np.ndarray, y: np.ndarray) -> None:
+    """One step on one batch: half the summed squared error, backward, ``p.data -= ...``."""
     W1, b1, W2, b2 = params
+    a1 = am.sigmoid(Tensor(x) @ W1 + b1)
+    a2 = am.sigmoid(a1 @ W2 + b2)
+    loss = 0.5 * am.square(a2 - Tensor(y)).sum()
+    for p in params:
+        p.grad = None
+    loss.backward()
+    for p in params:
+        p.data -= LR * p.grad
+
+
+def ours_epoch(params: list[Variable], X: np.ndarray, Y: np.ndarray) -> None:
     for i in range(0, len(X), BATCH):
-        x, y = Tensor(X[i:i + BATCH]), Tensor(Y[i:i + BATCH])
-        a1 = am.sigmoid(x @ W1 + b1)
-        a2 = am.sigmoid(a1 @ W2 + b2)
-        loss = 0.5 * am.square(a2 - y).sum()
-        for p in params:
-            p.grad = None
-        loss.backward()
-        for p in params:
-            p.data -= LR * p.grad
+        ours_step(params, X[i:i + BATCH], Y[i:i + BATCH])
 
 
 def compiled_epoch(params: list[Variable]) -> Callable:
     """``ours_epoch`` with its step compiled (``am.compile``): traced on the first batch."""
-    W1, b1, W2, b2 = params
-
-    @am.compile
-    def step(x: np.ndarray, y: np.ndarray) -> None:
-        a1 = am.sigmoid(Tensor(x) @ W1 + b1)
-        a2 = am.sigmoid(a1 @ W2 + b2)
-        loss = 0.5 * am.square(a2 - Tensor(y)).sum()
-        for p in params:
-            p.grad = None
-        loss.backward()
-        for p in params:
-            p.data -= LR * p.grad
+    step = am.compile(ours_step)
 
     def epoch(_params: list, X: np.ndarray, Y: np.ndarray) -> None:
         for i in range(0, len(X), BATCH):
-            step(X[i:i + BATCH], Y[i:i + BATCH])
+            step(params, X[i:i + BATCH], Y[i:i + BATCH])
     return epoch
 
 

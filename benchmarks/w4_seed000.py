@@ -51,33 +51,29 @@ def numpy_train(params: list[np.ndarray], X: np.ndarray, Y: np.ndarray, steps: i
         w2 -= LR * dw2
 
 
-def ours_train(params: list[Variable], X: np.ndarray, Y: np.ndarray, steps: int) -> None:
+def ours_step(params: list[Variable], x: np.ndarray, y_: np.ndarray) -> None:
+    """One SGD step of the net on Tensors and Variables, as eager code writes it."""
     w1, w2 = params
+    y = Tensor(x) @ w1 @ w2
+    loss = am.mean(am.square(y - Tensor(y_)))
+    w1.grad = w2.grad = None
+    loss.backward()
+    w1.data -= LR * w1.grad
+    w2.data -= LR * w2.grad
+
+
+def ours_train(params: list[Variable], X: np.ndarray, Y: np.ndarray, steps: int) -> None:
     for x, y_ in _batches(steps, X, Y):
-        y = Tensor(x) @ w1 @ w2
-        loss = am.mean(am.square(y - Tensor(y_)))
-        w1.grad = w2.grad = None
-        loss.backward()
-        w1.data -= LR * w1.grad
-        w2.data -= LR * w2.grad
+        ours_step(params, x, y_)
 
 
 def compiled_train(params: list[Variable]) -> Callable:
     """``ours_train`` with its step compiled (``am.compile``)."""
-    w1, w2 = params
-
-    @am.compile
-    def step(x: np.ndarray, y_: np.ndarray) -> None:
-        y = Tensor(x) @ w1 @ w2
-        loss = am.mean(am.square(y - Tensor(y_)))
-        w1.grad = w2.grad = None
-        loss.backward()
-        w1.data -= LR * w1.grad
-        w2.data -= LR * w2.grad
+    step = am.compile(ours_step)
 
     def train(_params: list, X: np.ndarray, Y: np.ndarray, steps: int) -> None:
         for x, y_ in _batches(steps, X, Y):
-            step(x, y_)
+            step(params, x, y_)
     return train
 
 

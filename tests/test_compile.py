@@ -18,6 +18,7 @@ from autograd_mini import Tape, Tensor, Value, Variable, nn, optim
 from autograd_mini.graph import data_of
 from autograd_mini.testing.pytest_plugin import FUZZ_EXAMPLES, PROFILE
 from autograd_mini.testing.strategies import expressions
+from benchmarks.w1_scalar_mlp import step as w1_step
 
 X0 = S0.X.astype(np.float32)
 Y0 = np.array(S0.Y_, dtype=np.float32)
@@ -99,25 +100,10 @@ def test_a_tensor_step_updating_data_by_hand_matches_eager_bit_for_bit():
     assert compiled.traces == 1
 
 
-def _micrograd_step(model, X, Y, lr=0.05):
-    """W1's scalar step: forward over every sample, max-margin loss, backward, SGD."""
-    losses = [(1 + -y * _score(model, x)).relu() for x, y in zip(X, Y)]
-    loss = sum(losses, Value(0.0)) * (1.0 / len(losses))
-    params = [p for layer in model for w, b in layer for p in (*w, b)]
-    for p in params:
-        p.grad = 0.0
-    loss.backward()
-    for p in params:
-        p.data -= lr * p.grad
-    return loss.data
-
-
-def _score(model, x):
-    for i, layer in enumerate(model):
-        x = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in layer]
-        if i < len(model) - 1:
-            x = [v.relu() for v in x]
-    return x[0]
+def _micrograd_step(model, X, Y):
+    """W1's scalar step (benchmarks/w1_scalar_mlp.py): forward over every sample, the
+    max-margin loss, backward, SGD."""
+    return w1_step(Value, model, X, Y)
 
 
 def _value_mlp(seed):
