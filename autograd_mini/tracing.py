@@ -180,9 +180,14 @@ class Trace:
     def write(self, node: Node, attr: str, value: Any) -> Any:
         """Note ``node.attr = value``; returns what to store (never a traced value)."""
         self.meet(node)
-        if attr == "data" and isinstance(value, TracedArray) and \
-                _base(value) is _base(node_slot(node, "data")):
-            return node_slot(node, "data")  # `t.data -= x`: changed in place, not replaced
+        now = node_slot(node, "data")
+        if attr == "data" and isinstance(value, TracedArray) and _base(value) is _base(now):
+            return now  # `t.data -= x`: changed in place, not replaced
+        if attr == "data" and value is now and isinstance(value, np.ndarray):
+            raise TraceError(f"compile: {user_line()}: {getattr(node, 'name', None) or 'a'} "
+                             "node's data was changed in place by code compile does not "
+                             "follow; update it with `t.data -= ...` in the step itself, an "
+                             "optimizer or Variable.assign*")
         self.events.append(Write(node, attr, value))
         return plain(value)
 
@@ -211,11 +216,17 @@ def _base(a: Any) -> Any:
     return a
 
 
+def internal(frame: Any) -> bool:
+    """Whether ``frame`` runs the library's own code (not the user's, nor a demo's)."""
+    name = frame.f_globals.get("__name__", "")
+    return (name == "autograd_mini" or name.startswith("autograd_mini.")) and \
+        not name.startswith("autograd_mini._demos")
+
+
 def user_line() -> str:
     """``file:line`` of the innermost frame outside autograd_mini (the user's code)."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").startswith(
-            "autograd_mini"):
+    while frame is not None and internal(frame):
         frame = frame.f_back
     if frame is None:
         return "<unknown line>"
@@ -254,10 +265,10 @@ def _branch(self: Any, *args: Any) -> Any:
     trace = self._trace
     if trace is not None and trace.active:
         raise TraceError(
-            f"compile: {user_line()}: the step turns a traced value into a Python bool, int "
-            "or comparison, to branch on it; a compiled replay cannot take another branch. "
-            "Keep data-dependent decisions out of the compiled function (return the value "
-            "and decide outside), or run the step eagerly")
+            f"compile: {user_line()}: the step turns a traced value into a Python bool, int, "
+            "float or comparison, to branch on it or keep it; a compiled replay cannot "
+            "recompute a plain number. Return the value (t, or t.item()) and decide "
+            "outside the compiled function, or run the step eagerly")
     return NotImplemented
 
 
@@ -348,10 +359,23 @@ class TracedArray(np.ndarray):
         _branch(self)
         return int(self.view(np.ndarray))
 
-    __index__ = __float__ = __int__
+    __index__ = __float__ = __int__  # a plain number: a replay could not recompute it
+
+    def item(self, *args: Any) -> Any:
+        """The one number as a traced float (``float(a)`` would give a plain one)."""
+        value = np.ndarray.item(self.view(np.ndarray), *args)
+        trace = self._trace
+        if trace is None or not trace.active or type(value) is not float:
+            return value
+        return trace.numeric(item, (self, *args), {}, value)
 
     def __reduce__(self):  # pickled or copied: a plain array
         return self.view(np.ndarray).__reduce__()
+
+
+def item(a: Any, *index: Any) -> Any:
+    """``a.item()`` for an array or a numpy scalar (what a replay calls)."""
+    return a.item(*index)
 
 
 def _numpy_call(fn: Callable, args: tuple, kwargs: dict) -> Any:
@@ -408,8 +432,7 @@ class _Watched:
         if obj is None:
             return value
         trace = TRACE.get()
-        if trace is None or trace.quiet or sys._getframe(1).f_globals.get(
-                "__name__", "").startswith("autograd_mini"):
+        if trace is None or trace.quiet or internal(sys._getframe(1)):
             return value
         return trace.read(obj, self.attr, value)
 
@@ -515,8 +538,7 @@ def _comparing(method: Callable, fn: Callable) -> Callable:
     a Value, a Python bool only a branch can use: refused."""
     def compare(self: Node, other: Any) -> Any:
         trace = TRACE.get()
-        if trace is None or trace.quiet or sys._getframe(1).f_globals.get(
-                "__name__", "").startswith("autograd_mini"):
+        if trace is None or trace.quiet or internal(sys._getframe(1)):
             return method(self, other)
         value = method(self, plain(other))
         proxy = traced(trace, value)

@@ -93,7 +93,7 @@ def step(X_batch, y_batch, params, opt) -> float:
     opt.zero_grad()
     (0.5 * am.sum(am.square(a2 - y_batch))).backward()
     opt.step()
-    return float(np.mean(np.square(a2.numpy() - y_batch)))
+    return np.mean(np.square(a2.numpy() - y_batch)).item()
 
 
 def evaluate(test_images, params) -> np.ndarray:
@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seed: randn as in the seed (the default without --quick); "
                              "scaled: randn / sqrt(fan-in)")
     parser.add_argument("--lr", type=float, help=f"learning rate (seed: {LR})")
+    parser.add_argument("--compile", action="store_true",
+                        help="run each step as autograd_mini.compile writes it (same numbers)")
     args = parser.parse_args(argv)
     full = {"limit": None, "epochs": EPOCHS, "init": "seed", "lr": LR}  # the seed's run
     defaults = QUICK if args.quick else full
@@ -151,14 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     print(message("mnist.hand_check", diff=f"{diff:.1e}"))
 
     opt = optim.SGD(params, lr=args.lr)
+    train_step = am.compile(step) if args.compile else step
     losses, accuracies = [], []
     for epoch in range(epochs):
         start, batch_losses = time.perf_counter(), []
         batches = range(0, n, BATCH_SIZE)
         desc = message("demo.epoch_bar", k=epoch + 1, n=epochs)
         for i in plotting.progress(batches, len(batches), desc):
-            batch_losses.append(step(train_images[i:i + BATCH_SIZE],
-                                     train_labels[i:i + BATCH_SIZE], params, opt))
+            batch_losses.append(train_step(train_images[i:i + BATCH_SIZE],
+                                           train_labels[i:i + BATCH_SIZE], params, opt))
         seconds = time.perf_counter() - start
         predictions = evaluate(test_images, params)
         losses.append(float(np.mean(batch_losses)))

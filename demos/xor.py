@@ -38,24 +38,31 @@ def init_weights() -> tuple[np.ndarray, np.ndarray]:
     return np.random.uniform(size=(2, HIDDEN)), np.random.uniform(size=(HIDDEN, 1))
 
 
-def train(epochs: int = EPOCHS):
-    """Gradient descent with the engine; returns final weights, losses and frame snapshots."""
+def train(epochs: int = EPOCHS, compiled: bool = False):
+    """Gradient descent with the engine; returns final weights, losses and frame snapshots.
+    ``compiled``: each epoch's step runs as ``autograd_mini.compile`` wrote it."""
     w_ih, w_ho = init_weights()
     weights_input_hidden = am.Tensor(w_ih, requires_grad=True, name="W_ih")
     weights_hidden_output = am.Tensor(w_ho, requires_grad=True, name="W_ho")
-    losses, snapshots = [], []
-    for epoch in range(epochs):
+
+    def step():
         # forward: the seed's lines, unchanged, now recording a graph
         hidden_layer_output = am.sigmoid(np.dot(X, weights_input_hidden))
         predicted_output = am.sigmoid(np.dot(hidden_layer_output, weights_hidden_output))
         loss = np.mean((y - predicted_output) ** 2)
-        losses.append(float(loss))
         # The seed's update, error * sigmoid'(out) pushed back by hand, is gradient
         # descent on 0.5 * sum((y - out)^2): differentiate exactly that.
         (0.5 * am.sum((y - predicted_output) ** 2)).backward()
         for w in (weights_input_hidden, weights_hidden_output):
             w.data -= LR * w.grad
             w.zero_grad()
+        return loss
+
+    if compiled:
+        step = am.compile(step)
+    losses, snapshots = [], []
+    for epoch in range(epochs):
+        losses.append(float(step()))
         if epoch % FRAME_EVERY == 0:
             print(f"Epoch {epoch}, Loss: {losses[-1]}")
             snapshots.append((epoch, weights_input_hidden.numpy().copy(),
@@ -103,10 +110,12 @@ def main(argv: list[str] | None = None) -> int:
                          out="folder for the GIFs (default: ./autograd_mini_out)",
                          quick=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}")
     parser.add_argument("--epochs", type=at_least_one, help=f"(seed: {EPOCHS})")
+    parser.add_argument("--compile", action="store_true",
+                        help="run each step as autograd_mini.compile writes it (same numbers)")
     args = parser.parse_args(argv)
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)  # None: not given
 
-    w_ih, w_ho, losses, snapshots = train(epochs)
+    w_ih, w_ho, losses, snapshots = train(epochs, compiled=args.compile)
     hand = seed_update(epochs)
     diff = max(np.abs(w_ih - hand[0]).max(), np.abs(w_ho - hand[1]).max())
     print(message("xor.hand_check", epochs=epochs, diff=f"{diff:.1e}"))

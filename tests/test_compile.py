@@ -432,3 +432,18 @@ def test_arrays_the_trace_cannot_follow_are_refused():
 
     with pytest.raises(am.TraceError, match="compares a Value it computed"):
         compares_a_value()
+
+
+def test_an_in_place_change_made_out_of_sight_and_written_back_is_refused():
+    w = Variable(np.ones(3, np.float32), name="w")
+
+    @am.compile
+    def step():
+        (w * w).sum().backward()
+        data = np.asarray(w)  # the array itself, by numpy's protocol: not a traced read
+        data -= 0.5
+        w.data = data
+        return None
+
+    with pytest.raises(am.TraceError, match="changed in place by code compile does not"):
+        step()

@@ -279,3 +279,16 @@ def test_lenet5_model_has_lenets_layers_and_parameter_count():
 def test_progress_bar_is_off_when_stderr_is_not_a_terminal(capsys):
     items = range(3)
     assert plotting.progress(items, 3, "epoch") is items
+
+
+@pytest.mark.parametrize("name", ["xor", "mnist"])
+def test_a_demo_compiled_prints_the_same_numbers(name, tmp_path, capsys):
+    """Demos load under a module name of their own (not the library's): compile must still
+    see their updates as the user's, and replay them."""
+    if name == "mnist":
+        mnist_or_skip()
+    plain = run(name, ["--quick", "--out", str(tmp_path)], capsys)
+    compiled = run(name, ["--quick", "--compile", "--out", str(tmp_path)], capsys)
+    timing = re.compile(r"took [0-9.]+ s")
+    assert plain[0] == compiled[0] == 0
+    assert timing.sub("", plain[1]) == timing.sub("", compiled[1])
