@@ -307,8 +307,12 @@ class _Writer:
                 self.code.line(f"{name} = {self.obj(x)}.data")
                 self.values[id(x)] = name
                 return name
-            # made in the call from numbers: a constant, under its own name if it has one
+            # made in the call, not by an op: a result handed on in a new node (its array
+            # is a value of the replay), else a constant, under its own name if it has one
             data = node_slot(x, "data")
+            if isinstance(data, np.ndarray) and (known := self.known_array(data)) is not None:
+                self.values[id(x)] = known
+                return known
             label = getattr(x, "name", None) or self.names.get(id(x))
             if isinstance(data, np.ndarray):
                 name = self.code.bind(_frozen(data), self._label(x, "const"))
@@ -333,6 +337,14 @@ class _Writer:
             x = x.copy()
             x.flags.writeable = False
         return self.code.literal(x, "const")
+
+    def alias_data(self, node: Any) -> None:
+        """Let a node made in the call be found by its array too: library code that wraps
+        a result anew (``EagerTensor(g.data)``) hands on the array, not the node."""
+        if isinstance(node, Node) and not self.existing(node) and id(node) in self.values:
+            data = node_slot(node, "data")
+            if isinstance(data, np.ndarray):
+                self.values.setdefault(id(data), self.values[id(node)])
 
     def known_array(self, a: np.ndarray) -> str | None:
         """The name of a value of the replay that ``a`` is, or views whole (numpy's
@@ -630,6 +642,8 @@ def _write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: An
         write = _WRITERS.get(type(e))
         if write is not None:
             write(w, e)
+            for node in (e.results if type(e) is Gradient else (getattr(e, "node", None),)):
+                w.alias_data(node)
     w.store()
     _check_state(trace, w)
     _check_inputs(trace, inputs, w)

@@ -129,6 +129,7 @@ class _Expander:
         if kwargs:
             raise _Keep
         scope = _Scope(fn, env)
+        scope.reads = _reads(body)
         result = self.run(body, scope, depth)
         if result is None:
             raise _Keep
@@ -142,7 +143,11 @@ class _Expander:
                 return self.expr(s.value, scope, depth)
             if isinstance(s, ast.Assign) and len(s.targets) == 1 and \
                     isinstance(s.targets[0], ast.Name):
-                scope.env[s.targets[0].id] = self.expr(s.value, scope, depth)
+                sym = self.expr(s.value, scope, depth)
+                if scope.reads.get(s.targets[0].id, 0) > 1 and not (
+                        sym.layout or isinstance(sym.node, (ast.Name, ast.Constant))):
+                    raise _Keep  # put in twice it would be computed twice: keep the call
+                scope.env[s.targets[0].id] = sym
                 continue
             if isinstance(s, ast.If):
                 taken = s.body if self.decide(s.test, scope) else s.orelse
@@ -303,6 +308,7 @@ class _Scope:
 
     def __init__(self, fn: Any, env: dict[str, _Sym]):
         self.fn, self.env = fn, env
+        self.reads: dict[str, int] = {}
 
     def global_(self, name: str) -> Any:
         g = self.fn.__globals__
@@ -335,6 +341,16 @@ def _apply(fn: Callable, *values: Any) -> Any:
             return fn(*values)
     except Exception:  # noqa: BLE001  (a value we cannot know: its layout stays unknown)
         return _MISSING
+
+
+def _reads(stmts: list[ast.stmt]) -> dict[str, int]:
+    """How many times each name is read in the statements."""
+    counts: dict[str, int] = {}
+    for s in stmts:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
 
 
 def _returns(stmts: list[ast.stmt]) -> bool:

@@ -21,6 +21,7 @@ from ... import _fast
 from ... import variable as engine_variable
 from ...errors import DTypeError
 from ...graph import Node, link
+from ...recording import TRACE
 from ...tensor import Tensor
 
 
@@ -112,6 +113,9 @@ class EagerTensor(Tensor):
         self.data = arr if dtype is None else arr.astype(as_dtype(dtype).dtype, copy=False)
         self.grad, self.name = None, name
         link(self)  # a leaf
+        trace = TRACE.get()
+        if trace is not None:  # autograd_mini.compile is tracing: where the data came from
+            trace.leaf(self, data)
 
     @classmethod
     def _apply(cls, spec: Any, args: tuple, kwargs: dict) -> Tensor:
