@@ -248,8 +248,14 @@ def released_check(node: Node, retain_graph: bool) -> Any:
         raise GraphError(message("err.backward_twice", op=node.op))
     if not retain_graph:
         spec, settings = ctx
-        node._ctx = None if settings is NO_SETTINGS else Released(
-            (spec, {k: v for k, v in settings.items() if _small(v)}))
+        if settings is NO_SETTINGS:
+            node._ctx = None
+        else:
+            for v in settings.values():  # (the usual case, all small, keeps the dict itself)
+                if type(v) not in _SMALL:
+                    settings = {k: v for k, v in settings.items() if _small(v)}
+                    break
+            node._ctx = Released((spec, settings))
     return ctx
 
 
