@@ -81,13 +81,19 @@ def out_file(text: str) -> Path:
     return Path(text)
 
 
-def demo_parser(name: str, description: str | None, out: str, quick: str) -> Parser:
+def demo_parser(name: str, description: str | None, out: str, quick: str,
+                compiled: bool = False) -> Parser:
     """A demo's command line with the two options ``demo all`` passes to every demo:
-    ``--out DIR`` (``out`` says what the demo writes there) and ``--quick``."""
+    ``--out DIR`` (``out`` says what the demo writes there) and ``--quick``; ``compiled``
+    adds ``--compile``, for a demo whose training step ``autograd_mini.compile`` can run."""
     parser = Parser(prog=f"autograd-mini demo {name}", description=description,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=out_folder, default=DEFAULT_OUT, help=out)
     parser.add_argument("--quick", action="store_true", help=quick)
+    if compiled:
+        parser.add_argument("--compile", action="store_true",
+                            help="run each training step as autograd_mini.compile writes it "
+                                 "(traced once, then replayed): the same numbers")
     return parser
 
 

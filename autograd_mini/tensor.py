@@ -84,7 +84,7 @@ def _constant(x: Any, dtype: np.dtype, spec: OpSpec) -> Tensor:
         return Tensor(arr)  # float arrays keep their dtype and promote as numpy does
     if arr.dtype.kind not in "biuf":
         raise DTypeError(f"expected numbers, arrays or Tensors, got {type(x).__name__}")
-    return Tensor(arr.astype(dtype, copy=False))
+    return Tensor(arr, dtype)  # converted inside, so a trace sees where it came from
 
 
 class Tensor(Node):

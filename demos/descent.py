@@ -20,15 +20,24 @@ LR = 0.2
 EPOCHS = 40
 
 
-def descend(lr: float = LR, epochs: int = EPOCHS) -> tuple[list[str], list[float], list[float]]:
-    """Run the seed's loop; return its printed lines, w after each epoch and each loss."""
+def descend(lr: float = LR, epochs: int = EPOCHS,
+            compiled: bool = False) -> tuple[list[str], list[float], list[float]]:
+    """Run the seed's loop; return its printed lines, w after each epoch and each loss.
+    ``compiled``: each epoch's step runs as ``autograd_mini.compile`` wrote it."""
     w = am.Variable(W0, dtype="float32", name="w")
-    lines, ws, losses = [], [], []
-    for epoch in range(epochs):
+
+    def step():
         with am.Tape() as tape:  # the tape records what happens to w inside the block
             loss = am.square(w + 1)
         grads = tape.gradient(loss, w)  # d loss / d w = 2 (w + 1)
         w.assign_sub(lr * grads)  # w -= lr * grads
+        return loss
+
+    if compiled:
+        step = am.compile(step)
+    lines, ws, losses = [], [], []
+    for epoch in range(epochs):
+        loss = step()
         line = "After %s epoch,w is %f,loss is %f" % (epoch, w.numpy(), loss)  # noqa: UP031
         lines.append(line)  # the seed's own print, kept in its % format
         ws.append(float(w))
@@ -52,12 +61,13 @@ def compare_with_seed(lines: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("descent", __doc__,
                          out="folder for the plot (default: ./autograd_mini_out)",
-                         quick="accepted for `demo all`; this demo is already quick")
+                         quick="accepted for `demo all`; this demo is already quick",
+                         compiled=True)
     parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (seed: {LR})")
     parser.add_argument("--epochs", type=at_least_one, default=EPOCHS, help=f"(seed: {EPOCHS})")
     args = parser.parse_args(argv)
 
-    lines, ws, losses = descend(args.lr, args.epochs)
+    lines, ws, losses = descend(args.lr, args.epochs, compiled=args.compile)
     print("\n".join(lines))
     ok = True
     if args.lr == LR and args.epochs == EPOCHS:

@@ -56,8 +56,9 @@ def check_against_hand_derivation(x, y_true, W1, b1) -> float:
     return float(diff)
 
 
-def train(seed: int = SEED, lr: float = LR, quiet: bool = False):
-    """SGD until the loss is under 1e-15; returns (W1, b1, iterations, last loss)."""
+def train(seed: int = SEED, lr: float = LR, quiet: bool = False, compiled: bool = False):
+    """SGD until the loss is under 1e-15; returns (W1, b1, iterations, last loss).
+    ``compiled``: each step runs as ``autograd_mini.compile`` wrote it."""
     rng = np.random.RandomState(seed)
     x_data = rng.randint(0, 10, 1000).reshape(500, 2)
     y_data = np.dot(x_data, W) + b
@@ -72,9 +73,7 @@ def train(seed: int = SEED, lr: float = LR, quiet: bool = False):
     diff = check_against_hand_derivation(*next_sample(BATCH), W1, b1)
     print(message("linreg.hand_check", diff=f"{diff:.1e}"))
 
-    loss, i = 100.0, 0
-    while loss > TARGET_LOSS and i < MAX_ITERS:
-        x, y_true = next_sample(BATCH)
+    def step(x, y_true):
         y = fc_forword(x, W1, b1)  # a Tensor: np.dot and + were recorded
         loss_t = mean_squared_loss(y, y_true)
         # The seed's dy = y - y_true leaves out the 2 of d(e^2)/de, so its step is the
@@ -86,7 +85,13 @@ def train(seed: int = SEED, lr: float = LR, quiet: bool = False):
         b1.data -= lr * b1.grad
         W1.zero_grad()
         b1.zero_grad()
-        loss = float(loss_t)
+        return loss_t
+
+    if compiled:
+        step = am.compile(step)
+    loss, i = 100.0, 0
+    while loss > TARGET_LOSS and i < MAX_ITERS:
+        loss = float(step(*next_sample(BATCH)))
         i += 1
         if i % 1000 == 0 and not quiet:
             report(i, loss, W1, b1)
@@ -100,13 +105,14 @@ def report(i: int, loss: float, W1: am.Tensor, b1: am.Tensor) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("linreg", __doc__,
                          out="accepted for `demo all`; this demo writes no files",
-                         quick="print only the final state, not every 1000 iterations")
+                         quick="print only the final state, not every 1000 iterations",
+                         compiled=True)
     parser.add_argument("--seed", type=int, default=SEED,
                         help=f"random seed for data, sampling and W1 (default {SEED})")
     parser.add_argument("--lr", type=float, default=LR, help=f"learning rate (seed: {LR})")
     args = parser.parse_args(argv)
 
-    W1, b1, i, loss = train(args.seed, args.lr, quiet=args.quick)
+    W1, b1, i, loss = train(args.seed, args.lr, quiet=args.quick, compiled=args.compile)
     report(i, loss, W1, b1)
     if loss > TARGET_LOSS:
         print(message("linreg.stopped", iters=MAX_ITERS, loss=f"{loss:g}",

@@ -117,7 +117,8 @@ def draw(out: Path, suffix: str, test_images, predictions, test_labels, losses, 
 def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("mnist", __doc__,
                          out="folder for the pictures (default: ./autograd_mini_out)",
-                         quick=_quick_settings() + " (options given win)")
+                         quick=_quick_settings() + " (options given win)",
+                         compiled=True)
     parser.add_argument("--epochs", type=at_least_one, help=f"(seed: {EPOCHS})")
     parser.add_argument("--limit", type=at_least_one,
                         help="train on the first N images only (seed: all 60,000)")
@@ -125,8 +126,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="seed: randn as in the seed (the default without --quick); "
                              "scaled: randn / sqrt(fan-in)")
     parser.add_argument("--lr", type=float, help=f"learning rate (seed: {LR})")
-    parser.add_argument("--compile", action="store_true",
-                        help="run each step as autograd_mini.compile writes it (same numbers)")
     args = parser.parse_args(argv)
     full = {"limit": None, "epochs": EPOCHS, "init": "seed", "lr": LR}  # the seed's run
     defaults = QUICK if args.quick else full

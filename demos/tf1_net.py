@@ -52,8 +52,9 @@ def make_data() -> tuple[np.ndarray, list[list[int]]]:
     return X, Y_
 
 
-def train(X: np.ndarray, Y_: list, optimizer: str = "gd"):
-    """The seed's 3000 steps; prints and returns the loss lines, returns the final weights."""
+def train(X: np.ndarray, Y_: list, optimizer: str = "gd", compiled: bool = False):
+    """The seed's 3000 steps; prints and returns the loss lines, returns the final weights.
+    ``compiled``: each step runs as ``autograd_mini.compile`` wrote it."""
     x_all = X.astype(np.float32)  # what the seed's float32 placeholders hold
     y_all = np.array(Y_, dtype=np.float32)
     w1 = am.Variable(W1_0, dtype="float32", name="w1")
@@ -65,14 +66,19 @@ def train(X: np.ndarray, Y_: list, optimizer: str = "gd"):
         return am.mean(am.square(y - y_))
 
     opt = OPTIMIZERS[optimizer]()
+
+    def step(x, y_):
+        with am.Tape() as tape:  # one sess.run(train_step): loss, gradients, update
+            loss = loss_mse(x, y_)
+        grads = tape.gradient(loss, [w1, w2])
+        opt.apply_gradients(zip(grads, [w1, w2]))
+
+    if compiled:
+        step = am.compile(step)
     lines = []
     for i in range(STEPS):
         start = (i * BATCH_SIZE) % 32
-        end = start + BATCH_SIZE
-        with am.Tape() as tape:  # one sess.run(train_step): loss, gradients, update
-            loss = loss_mse(x_all[start:end], y_all[start:end])
-        grads = tape.gradient(loss, [w1, w2])
-        opt.apply_gradients(zip(grads, [w1, w2]))
+        step(x_all[start:start + BATCH_SIZE], y_all[start:start + BATCH_SIZE])
         if i % LOG_EVERY == 0:
             with am.no_grad():
                 total_loss = loss_mse(x_all, y_all)
@@ -125,7 +131,8 @@ def run_graph_style(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("tf1-net", __doc__,
                          out="accepted for `demo all`; this demo writes no files",
-                         quick="accepted for `demo all`; this demo is already quick")
+                         quick="accepted for `demo all`; this demo is already quick",
+                         compiled=True)
     parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default="gd",
                         help="gd (the seed's), momentum or adam (its commented-out lines)")
     parser.add_argument("--style", choices=["eager", "graph"], default="eager",
@@ -147,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     print("w1:\n", np.array(W1_0, dtype=np.float32))
     print("w2:\n", np.array(W2_0, dtype=np.float32))
     print("\n")
-    lines, w1, w2 = train(X, Y_, args.optimizer)
+    lines, w1, w2 = train(X, Y_, args.optimizer, compiled=args.compile)
     print("\n")
     print("w1:\n", w1)
     print("w2:\n", w2)

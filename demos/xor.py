@@ -108,10 +108,9 @@ def make_gifs(out: Path, losses: list[float], snapshots: list) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("xor", __doc__,
                          out="folder for the GIFs (default: ./autograd_mini_out)",
-                         quick=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}")
+                         quick=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}",
+                         compiled=True)
     parser.add_argument("--epochs", type=at_least_one, help=f"(seed: {EPOCHS})")
-    parser.add_argument("--compile", action="store_true",
-                        help="run each step as autograd_mini.compile writes it (same numbers)")
     args = parser.parse_args(argv)
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else EPOCHS)  # None: not given
 

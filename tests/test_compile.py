@@ -475,3 +475,28 @@ def test_a_tf2_gradient_tape_step_with_assign_sub_replays_the_eager_numbers():
     assert runs[0][0] == runs[1][0]
     np.testing.assert_array_equal(runs[0][1], runs[1][1])
     np.testing.assert_array_equal(runs[0][2], runs[1][2])
+
+
+def test_a_conv_net_step_with_adam_compiled_matches_eager():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(5, 8, 8, 1)).astype(np.float32)
+    y = np.eye(3, dtype=np.float32)[[0, 1, 2, 0, 1]]
+    runs = []
+    for compiled in (False, True):
+        model = nn.Sequential(nn.Conv2d(1, 4, 3, padding="SAME", activation="relu", seed=0),
+                              nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64, 3, seed=1))
+        opt = optim.Adam(model.parameters(), lr=0.01)
+
+        def step(x, y, model=model, opt=opt):
+            loss = nn.softmax_cross_entropy(model(Tensor(x)), Tensor(y))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = am.compile(step) if compiled else step
+        runs.append(([run(x + 0.1 * i, y).item() for i in range(4)],
+                     [p.data.copy() for p in model.parameters()]))
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1], runs[1][1]):
+        np.testing.assert_array_equal(a, b)

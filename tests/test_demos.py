@@ -281,7 +281,7 @@ def test_progress_bar_is_off_when_stderr_is_not_a_terminal(capsys):
     assert plotting.progress(items, 3, "epoch") is items
 
 
-@pytest.mark.parametrize("name", ["xor", "mnist"])
+@pytest.mark.parametrize("name", ["descent", "tf1-net", "linreg", "xor", "mnist"])
 def test_a_demo_compiled_prints_the_same_numbers(name, tmp_path, capsys):
     """Demos load under a module name of their own (not the library's): compile must still
     see their updates as the user's, and replay them."""
