@@ -409,6 +409,17 @@ def _numpy_call(fn: Callable, args: tuple, kwargs: dict) -> Any:
     return trace.numeric(fn, args, kwargs, value, into)
 
 
+def noted(fn: Callable, *args: Any) -> Any:
+    """``fn(*args)``, numpy that library code computes outside the ops (dropout's random
+    mask, one-hot rows for integer labels): while tracing, a traced array that every
+    replay computes again (a mask drawn again from the same generator)."""
+    value = fn(*args)
+    trace = TRACE.get()
+    if trace is None or trace.quiet or not isinstance(value, np.ndarray):
+        return value
+    return trace.numeric(fn, args, {}, value)
+
+
 def _leaves(args: tuple, kwargs: dict) -> Iterator[Any]:
     for a in (*args, *kwargs.values()):
         if isinstance(a, (tuple, list)):

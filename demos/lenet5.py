@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,8 +86,17 @@ def load(limit: int | None, test_limit: int | None) -> tuple[np.ndarray, ...]:
             images(test_images[:test_limit]), test_labels[:test_limit].astype(np.int64))
 
 
+def step(model: LeNet5, opt: optim.Optimizer, images: np.ndarray, labels: np.ndarray) -> Any:
+    """One update on one batch; returns the loss."""
+    loss = nn.softmax_cross_entropy(model(images), labels)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss
+
+
 def train_epoch(model: LeNet5, opt: optim.Optimizer, images: np.ndarray, labels: np.ndarray,
-                rng: np.random.Generator, desc: str) -> float:
+                rng: np.random.Generator, desc: str, train_step: Callable = step) -> float:
     """One pass over the training set in a fresh random order; returns the mean loss."""
     model.train()
     order = rng.permutation(len(images))
@@ -93,11 +104,7 @@ def train_epoch(model: LeNet5, opt: optim.Optimizer, images: np.ndarray, labels:
     losses = []
     for i in plotting.progress(batches, len(batches), desc):
         idx = order[i:i + BATCH_SIZE]
-        loss = nn.softmax_cross_entropy(model(images[idx]), labels[idx])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(float(loss.data))
+        losses.append(float(train_step(model, opt, images[idx], labels[idx]).data))
     return float(np.mean(losses))
 
 
@@ -149,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = demo_parser("lenet5", __doc__,
                          out="folder for the pictures (default: ./autograd_mini_out)",
                          quick=f"train on {QUICK_LIMIT} images for {QUICK_EPOCHS} epoch, "
-                               f"test on {QUICK_TEST}")
+                               f"test on {QUICK_TEST}", compiled=True)
     parser.add_argument("--epochs", type=at_least_one, help=f"(default: {EPOCHS})")
     parser.add_argument("--limit", type=at_least_one,
                         help="train on the first N images only (default: all 60,000)")
@@ -172,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     model = LeNet5(seed=rng)
     opt = optim.Adam(model.parameters(), lr=args.lr)
+    train_step = am.compile(step) if args.compile else step
     print(message("lenet5.setup", n=len(train_images), m=len(test_images),
                   epochs=message("demo.epochs" if epochs != 1 else "demo.epoch", n=epochs),
                   batch=BATCH_SIZE, lr=f"{args.lr:g}", decay=f"{LR_DECAY:g}", dropout=DROPOUT,
@@ -181,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         opt.lr = args.lr * LR_DECAY**epoch
         start = time.perf_counter()
         losses.append(train_epoch(model, opt, train_images, train_labels, rng,
-                                  message("demo.epoch_bar", k=epoch + 1, n=epochs)))
+                                  message("demo.epoch_bar", k=epoch + 1, n=epochs), train_step))
         seconds = time.perf_counter() - start
         accuracies.append(100 * float(np.mean(predict(model, test_images) == test_labels)))
         print(message("lenet5.epoch", k=epoch + 1, n=epochs, loss=f"{losses[-1]:.4f}",

@@ -399,30 +399,64 @@ def test_a_mask_from_a_comparison_is_traced_and_recomputed_by_each_replay():
     np.testing.assert_allclose(got, [-0.1, 0.1, 1.0], rtol=1e-6)
 
 
+def test_integer_labels_made_one_hot_inside_the_loss_follow_each_replay():
+    runs = []
+    for compiled in (False, True):
+        linear = nn.Linear(4, 3, seed=0)
+
+        def step(x, labels, linear=linear):
+            loss = nn.softmax_cross_entropy(linear(Tensor(x)), labels)
+            linear.zero_grad()
+            loss.backward()
+            return loss
+
+        run = am.compile(step) if compiled else step
+        x = np.linspace(-1, 1, 8, dtype=np.float32).reshape(2, 4)
+        runs.append([(run(x, np.array(labels)).item(), linear.weight.grad.copy())
+                     for labels in ([0, 2], [1, 1], [2, 0])])
+    for (a, ga), (b, gb) in zip(*runs):
+        assert a == b
+        np.testing.assert_array_equal(ga, gb)
+
+
+def test_dropout_draws_a_new_mask_in_every_replay_as_eager_does():
+    losses = []
+    for compiled in (False, True):
+        model = nn.Sequential(nn.Linear(4, 6, seed=0), nn.Dropout(0.5, seed=3),
+                              nn.Linear(6, 1, seed=1))
+        opt = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, model=model, opt=opt):
+            loss = model(Tensor(x)).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = am.compile(step) if compiled else step
+        losses.append([run(np.full((2, 4), i + 1.0, np.float32)).item() for i in range(5)])
+    assert losses[0] == losses[1]
+    assert len(set(losses[1])) == 5
+
+
 def test_arrays_the_trace_cannot_follow_are_refused():
-    model = nn.Sequential(nn.Linear(4, 3, seed=0), nn.Dropout(0.5))
-    opt = optim.SGD(model.parameters(), lr=0.1)
+    mask = np.array([True, False, True])
+    w = Variable(np.ones(3, np.float32))
 
     @am.compile
-    def with_dropout(x):  # the mask is drawn with numpy: a replay would reuse it
-        loss = model(Tensor(x)).sum()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    def numpy_mask(x):  # a mask made with numpy from the data: a replay would reuse it
+        t = Tensor(x) * w
+        return am.where(np.asarray(t) > 0, t, 0.0).sum() + am.where(mask, t, 1.0).sum()
 
-    with pytest.raises(am.TraceError, match="drawn at random, as dropout's mask is"):
-        with_dropout(np.ones((2, 4), np.float32))
-
-    linear = nn.Linear(4, 3, seed=0)
+    with pytest.raises(am.TraceError, match="a mask or index made with numpy"):
+        numpy_mask(np.ones(3, np.float32))
 
     @am.compile
-    def integer_labels(x, labels):  # made one-hot with numpy inside the loss
-        loss = nn.softmax_cross_entropy(linear(Tensor(x)), labels)
-        loss.backward()
-        return loss
+    def unused(x, y):  # y reaches nothing the trace follows: refused, not ignored silently
+        return (Tensor(x) * w).sum()
 
-    with pytest.raises(am.TraceError, match="the argument labels reaches no op"):
-        integer_labels(np.ones((2, 4), np.float32), np.array([0, 2]))
+    with pytest.raises(am.TraceError, match="the argument y reaches no op"):
+        unused(np.ones(3, np.float32), np.ones(3, np.float32))
 
     v = Value(1.5)
 

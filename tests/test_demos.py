@@ -281,11 +281,11 @@ def test_progress_bar_is_off_when_stderr_is_not_a_terminal(capsys):
     assert plotting.progress(items, 3, "epoch") is items
 
 
-@pytest.mark.parametrize("name", ["descent", "tf1-net", "linreg", "xor", "mnist"])
+@pytest.mark.parametrize("name", ["descent", "tf1-net", "linreg", "xor", "mnist", "lenet5"])
 def test_a_demo_compiled_prints_the_same_numbers(name, tmp_path, capsys):
     """Demos load under a module name of their own (not the library's): compile must still
     see their updates as the user's, and replay them."""
-    if name == "mnist":
+    if name in ("mnist", "lenet5"):
         mnist_or_skip()
     plain = run(name, ["--quick", "--out", str(tmp_path)], capsys)
     compiled = run(name, ["--quick", "--compile", "--out", str(tmp_path)], capsys)

@@ -15,6 +15,7 @@ from .. import ops
 from ..errors import OpError, ShapeError
 from ..graph import Node, data_of, shape_of
 from ..i18n import message
+from ..tracing import noted, plain
 from ..value import Value
 from .module import marks_calls
 
@@ -87,6 +88,14 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
                     + ops.log(1 + ops.exp(-ops.abs(logits))))
 
 
+def _one_hot(labels: np.ndarray, classes: int, dtype: np.dtype) -> np.ndarray:
+    """Rows of the identity for integer class ids, which must be in [0, classes)."""
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise OpError(f"softmax_cross_entropy: labels must be in [0, {classes}), got "
+                      f"values from {labels.min()} to {labels.max()}")
+    return np.eye(classes, dtype=dtype)[labels]
+
+
 @marks_calls
 def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
     """-mean(sum(onehot * log_softmax(logits))), stable for any logits.
@@ -101,11 +110,8 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
         raise ShapeError("softmax_cross_entropy: logits must have a class axis, got a scalar")
     labels_data = np.asarray(data_of(labels))
     if labels_data.shape == shape[:-1] and labels_data.dtype.kind in "iub":
-        classes = shape[-1]
-        if labels_data.size and (labels_data.min() < 0 or labels_data.max() >= classes):
-            raise OpError(f"softmax_cross_entropy: labels must be in [0, {classes}), got "
-                          f"values from {labels_data.min()} to {labels_data.max()}")
-        labels = np.eye(classes, dtype=np.asarray(data_of(logits)).dtype)[labels_data]
+        dtype = np.asarray(data_of(logits)).dtype
+        labels = plain(noted(_one_hot, labels_data, shape[-1], dtype))
     elif labels_data.shape != shape:
         raise ShapeError(f"softmax_cross_entropy: logits have shape {shape}; labels must be "
                          f"integer ids of shape {shape[:-1]} or one-hot of shape {shape}, got "

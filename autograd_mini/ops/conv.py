@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import OpError, ShapeError
 from ..graph import data_of, shape_of
+from ..tracing import noted, plain
 from .pool import avg_pool2d, max_pool2d
 from .registry import op, public_wrapper
 from .shape import getitem, reshape
@@ -237,8 +238,13 @@ def dropout(x: Any, rate: float, seed: int | np.random.Generator | None = None,
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     data = np.asarray(data_of(x))
     dtype = data.dtype if data.dtype.kind == "f" else np.dtype(np.float64)
-    keep = rng.random(data.shape) >= rate
-    return _dropout(x, mask=keep.astype(dtype) * dtype.type(1 / (1 - rate)))
+    return _dropout(x, mask=plain(noted(_mask, rng, data.shape, rate, dtype)))
+
+
+def _mask(rng: np.random.Generator, shape: tuple, rate: float, dtype: np.dtype) -> np.ndarray:
+    """Dropout's mask: 0 with probability ``rate``, else 1 / (1 - rate)."""
+    keep = rng.random(shape) >= rate
+    return keep.astype(dtype) * dtype.type(1 / (1 - rate))
 
 
 def flatten(x: Any, start_axis: int = 1) -> Any:
