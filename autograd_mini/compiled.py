@@ -110,15 +110,12 @@ class Compiled:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         inputs: list = []
         keep: list = []
-        kinds = []
-        for x in args:  # (_kind, unrolled for the usual arguments: arrays and nodes)
-            t = type(x)
-            if t is np.ndarray:
-                inputs.append(x)
-                kinds.append((t, x.shape, x.dtype))
-            else:
-                kinds.append(_kind(x, inputs, keep))
-        key = (tuple(kinds), _kind(kwargs, inputs, keep)) if kwargs else tuple(kinds)
+        kinds: list = []
+        _kinds(args, inputs, keep, kinds)
+        if kwargs:
+            kinds.append(tuple(kwargs))
+            _kinds(kwargs.values(), inputs, keep, kinds)
+        key = tuple(kinds)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
@@ -152,23 +149,31 @@ def _detached(x: Any, trace: Trace) -> Any:
     return plain(x)
 
 
-def _kind(x: Any, inputs: list, keep: list) -> Any:
-    """What of ``x`` a replay is specialised to; Tensors, Values and arrays go to ``inputs``."""
-    t = type(x)
-    if isinstance(x, Node):
-        inputs.append(x)
-        return (t, np.shape(x.data), getattr(x.data, "dtype", None))
-    if t is np.ndarray:
-        inputs.append(x)
-        return (t, x.shape, x.dtype)
-    if t in (list, tuple):
-        return (t, *[_kind(v, inputs, keep) for v in x])
-    if t is dict:
-        return (t, *[(k, _kind(v, inputs, keep)) for k, v in x.items()])
-    if x is None or t in (bool, int, float, str, complex, np.dtype) or isinstance(x, type):
-        return (t, x)
-    keep.append(x)  # kept alive with the entry, so its id names it
-    return (t, id(x))
+def _kinds(items: Any, inputs: list, keep: list, out: list) -> None:
+    """Append to ``out`` what of each of ``items`` a replay is specialised to (one flat
+    list: a call's key is made on every call); Tensors, Values and arrays go to
+    ``inputs``, objects known by identity to ``keep``."""
+    for x in items:
+        t = type(x)
+        if t is np.ndarray:
+            inputs.append(x)
+            out.append((t, x.shape, x.dtype))
+        elif isinstance(x, Node):
+            inputs.append(x)
+            d = x.data
+            out.append((t, d.shape, d.dtype) if type(d) is np.ndarray else (t, np.shape(d)))
+        elif t is list or t is tuple:
+            out.append((t, len(x)))
+            _kinds(x, inputs, keep, out)
+        elif t is dict:
+            out.append((t, tuple(x)))
+            _kinds(x.values(), inputs, keep, out)
+        elif x is None or t in (bool, int, float, str, complex, np.dtype) or \
+                isinstance(x, type):
+            out.append((t, x))
+        else:
+            keep.append(x)  # kept alive with the entry, so its id names it
+            out.append((t, id(x)))
 
 
 def _parameter_names(fn: Callable, args: tuple, kwargs: dict) -> dict[int, str]:
