@@ -40,6 +40,7 @@ from .tracing import (
     TracedFloat,
     Write,
     node_slot,
+    owner,
 )
 
 _INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
@@ -147,7 +148,7 @@ class _Writer:
         name = self.values.get(id(a))
         if name is not None:
             return name
-        proxy = self.views.get(id(_base(a)))
+        proxy = self.views.get(id(owner(a)))
         if proxy is not None and proxy.shape == a.shape and proxy.dtype == a.dtype and \
                 proxy.strides == a.strides:
             return self.values.get(id(proxy))
@@ -155,7 +156,7 @@ class _Writer:
 
     def define(self, x: Any, base: str) -> str:
         if isinstance(x, TracedArray):
-            self.views[id(_base(x))] = x
+            self.views[id(owner(x))] = x
         name = self.values[id(x)] = self.code.fresh(base)
         return name
 
@@ -356,7 +357,7 @@ class _Writer:
 
     def read(self, e: Read) -> None:
         if isinstance(e.proxy, TracedArray):
-            self.views[id(_base(e.proxy))] = e.proxy
+            self.views[id(owner(e.proxy))] = e.proxy
         if e.attr == "grad":
             self.values[id(e.proxy)] = self.grad_now(e.node)
         elif e.attr == "item":
@@ -543,11 +544,6 @@ def _scalar(spec: Any) -> Callable:
 
     scalar.__name__ = f"{spec.name}_scalar"
     return scalar
-
-
-def _base(a: np.ndarray) -> Any:
-    """The array that owns ``a``'s memory (numpy keeps views' bases collapsed to it)."""
-    return a if a.base is None else a.base
 
 
 def _fresh(source: str) -> bool:

@@ -181,7 +181,7 @@ class Trace:
         """Note ``node.attr = value``; returns what to store (never a traced value)."""
         self.meet(node)
         now = node_slot(node, "data")
-        if attr == "data" and isinstance(value, TracedArray) and _base(value) is _base(now):
+        if attr == "data" and isinstance(value, TracedArray) and owner(value) is owner(now):
             return now  # `t.data -= x`: changed in place, not replaced
         if attr == "data" and value is now and isinstance(value, np.ndarray):
             raise TraceError(f"compile: {user_line()}: {getattr(node, 'name', None) or 'a'} "
@@ -210,7 +210,8 @@ def _copy(x: Any) -> Any:
     return x.copy() if isinstance(x, np.ndarray) else x
 
 
-def _base(a: Any) -> Any:
+def owner(a: Any) -> Any:
+    """The array that owns ``a``'s memory (``a`` itself when it is no view)."""
     while isinstance(a, np.ndarray) and a.base is not None:
         a = a.base
     return a
