@@ -26,6 +26,7 @@ import builtins
 import functools
 import inspect
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -66,17 +67,71 @@ def expand(code: Any, fn: Callable, args: list[str], values: list[Any], settings
            floats: bool, forward: bool = False) -> str | None:
     """``fn(*args, **settings)`` as one expression for ``code`` (a ``codegen.Code``), or
     None to keep the call. ``args`` are the names (or literals) generated code passes,
-    ``values`` what they held in the traced call; ``floats``: a Value step's floats."""
+    ``values`` what they held in the traced call; ``floats``: a Value step's floats.
+
+    What the expansion is depends only on the layout of ``values`` (their types, shapes
+    and dtypes) and on ``settings``: it is worked out once for each and kept as a form."""
     try:
-        syms = [_Sym(ast.parse(a, mode="eval").body, v) for a, v in zip(args, values)]
-        keywords = {k: _constant(v) for k, v in settings.items()}
-        result = _Expander(code, floats).call(fn, syms, keywords, depth=0)
-    except (_Keep, RecursionError):
+        which = (fn.func, fn.args, tuple(fn.keywords.items())) if isinstance(
+            fn, functools.partial) else fn  # (variadic ops make a new partial per call)
+        key = (which, tuple(_layout_of(v) for v in values), tuple(settings.items()), floats,
+               forward)
+        hash(key)
+    except TypeError:  # a setting that is not hashable: no form to keep
+        found = _form(fn, len(args), values, settings, floats, forward)
+    else:
+        found = _FORMS.get(key)
+        if found is None:
+            found = _FORMS[key] = _form(fn, len(args), values, settings, floats, forward)
+    if found is False:
         return None
+    text, objects = found
+    names = [code.bind(obj, hint) for obj, hint in objects]
+    put = [f"({a})" if a[:1] == "-" else a for a in args] + names
+    return _FIELD.sub(lambda m: put[int(m.group(1))], text)
+
+
+_FORMS: dict = {}  # (fn, the values' layout, settings, floats, forward) -> form or False
+_FIELD = re.compile(r"__field(\d+)__")
+
+
+def _layout_of(value: Any) -> Any:
+    """What of a value an expansion may depend on: its type, and an array's shape and dtype."""
+    if type(value) is np.ndarray:
+        return (np.ndarray, value.shape, value.dtype.str)
+    return type(value)
+
+
+class _Binder:
+    """Stands in for ``codegen.Code`` while a form is worked out: the globals the expansion
+    needs become numbered fields, bound in each function that uses the form."""
+
+    def __init__(self, first: int):
+        self.first, self.objects = first, []
+
+    def bind(self, obj: Any, hint: str) -> str:
+        for k, (o, _) in enumerate(self.objects):
+            if o is obj:
+                return f"__field{self.first + k}__"
+        self.objects.append((obj, hint))
+        return f"__field{self.first + len(self.objects) - 1}__"
+
+
+def _form(fn: Callable, n: int, values: list[Any], settings: dict, floats: bool,
+          forward: bool) -> tuple[str, list] | bool:
+    """``(text, globals)``: the expansion with ``__field<i>__`` for argument i and for the
+    globals after them; False when the call is kept."""
+    binder = _Binder(n)
+    try:
+        syms = [_Sym(ast.Name(f"__field{i}__", ast.Load()), v) for i, v in enumerate(values)]
+        keywords = {k: _constant(v) for k, v in settings.items()}
+        result = _Expander(binder, floats).call(fn, syms[:n], keywords, depth=0)
+    except (_Keep, RecursionError):
+        return False
     tree = ast.Expression(result.node)
     if floats and forward and not all(isinstance(n, _SAFE_ON_FLOATS) for n in ast.walk(tree)):
-        return None
-    return ast.unparse(tree)
+        return False
+    return ast.unparse(tree), binder.objects
 
 
 def _constant(value: Any) -> _Sym:
@@ -129,7 +184,7 @@ class _Expander:
         if kwargs:
             raise _Keep
         scope = _Scope(fn, env)
-        scope.reads = _reads(body)
+        scope.reads = _reads_of(fn)
         result = self.run(body, scope, depth)
         if result is None:
             raise _Keep
@@ -341,6 +396,12 @@ def _apply(fn: Callable, *values: Any) -> Any:
             return fn(*values)
     except Exception:  # noqa: BLE001  (a value we cannot know: its layout stays unknown)
         return _MISSING
+
+
+@functools.cache
+def _reads_of(fn: Callable) -> dict[str, int]:
+    found = _function(fn)
+    return _reads(found[2]) if found is not None else {}
 
 
 def _reads(stmts: list[ast.stmt]) -> dict[str, int]:
