@@ -435,9 +435,9 @@ def write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any
     code.kind = "compiled step"
     w = _Writer(trace, inputs, out, names, code, anomaly)
     for e in trace.events:  # (a Backprop of its own belongs to an Accumulate or a Gradient)
-        write = _WRITERS.get(type(e))
-        if write is not None:
-            write(w, e)
+        writer = _WRITERS.get(type(e))
+        if writer is not None:
+            writer(w, e)
             for node in (e.results if type(e) is Gradient else (getattr(e, "node", None),)):
                 w.alias_data(node)
     w.store()
@@ -501,9 +501,9 @@ def _check_inputs(trace: Trace, inputs: list, w: _Writer) -> None:
             raise TraceError(
                 f"compile: the argument {w._label(x, 'passed')} reaches no op, update or "
                 "read the trace can follow: its values are used by numpy code compile does "
-                "not see (integer labels made one-hot inside a loss, say), or not at all. "
-                "Use it through autograd_mini ops (a float Tensor of one-hot labels), drop "
-                "it from the arguments, or run the step eagerly")
+                "not see (inside a library function that is not an op, say), or not at all. "
+                "Use it through autograd_mini ops, drop it from the arguments, or run the "
+                "step eagerly")
 
 
 def _check_state(trace: Trace, w: _Writer) -> None:

@@ -10,13 +10,15 @@ A traced call runs eagerly, as every call does, and the engine reports to its ``
   ``apply_gradients``, ``Variable.assign*``.
 
 The user's own code is seen through attributes: reading ``.data`` or ``.grad`` of a node
-(or ``.numpy()``, ``.item()``) gives a *traced* float or array that notes the arithmetic
-done on it, and writing ``.data`` or ``.grad`` of a node is an event. Reading a value to
-branch on it (``if loss.item() > 1:``) raises ``TraceError`` naming the line: a replay
-could not take the other branch. The events, in order, are what ``compiled`` writes out
-as straight-line code. While a trace runs, ``Node.data``/``.grad`` and those library
-methods are wrapped on their classes; the wrappers act only in the traced call's own
-thread and asyncio task (``recording.TRACE``).
+(or ``.numpy()``, ``.item()``, or comparing a Tensor: ``t > 0``) gives a *traced* float or
+array that notes the arithmetic done on it, and writing ``.data`` or ``.grad`` of a node
+is an event. Library code that computes with numpy outside the ops says so with
+``noted`` (dropout's mask, one-hot labels). Reading a value to branch on it (``if
+loss.item() > 1:``) raises ``TraceError`` naming the line: a replay could not take the
+other branch. The events, in order, are what ``replay`` writes out as straight-line code.
+While a trace runs, ``Node.data``/``.grad`` and those library methods are wrapped on their
+classes; the wrappers act only in the traced call's own thread and asyncio task
+(``recording.TRACE``).
 """
 
 from __future__ import annotations
