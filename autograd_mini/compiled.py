@@ -118,7 +118,8 @@ class Compiled:
         key = tuple(kinds)
         hit = self._cache.get(key)
         if hit is not None:
-            self._cache.move_to_end(key)
+            if len(self._cache) > 1:  # (the order matters only among several kinds)
+                self._cache.move_to_end(key)
             self._latest = hit[0]
             return hit[0](inputs)
         return self._trace(key, inputs, keep, args, kwargs)
