@@ -66,11 +66,13 @@ class _Writer:
         self.private = _private_arrays(trace, out)
         self.views: dict[int, TracedArray] = {}  # id(the memory's owner) -> a traced view
         self.settings: dict[int, dict] = {}  # id(op node) -> its settings as the replay's
+        self.datas: dict[int, Node] = {}  # id(array) -> the input or existing node holding it
         for x in inputs:
             if id(x) not in self.objects:
                 name = code.param(self._label(x, "x"))
                 if isinstance(x, Node):
                     self.objects[id(x)] = name
+                    self.datas[id(node_slot(x, "data"))] = x
                 else:
                     self.values[id(x)] = name
 
@@ -90,6 +92,7 @@ class _Writer:
         name = self.objects.get(id(node))
         if name is None:
             name = self.objects[id(node)] = self.code.bind(node, self._label(node, "v") + "_node")
+            self.datas[id(node_slot(node, "data"))] = node
         return name
 
     def value(self, x: Any) -> str:
@@ -148,6 +151,9 @@ class _Writer:
         name = self.values.get(id(a))
         if name is not None:
             return name
+        node = self.datas.get(id(a))  # an input's or parameter's own array (library code
+        if node is not None:          # read its .data, as data_of does)
+            return self.value(node)
         proxy = self.views.get(id(owner(a)))
         if proxy is not None and proxy.shape == a.shape and proxy.dtype == a.dtype and \
                 proxy.strides == a.strides:
@@ -378,6 +384,14 @@ class _Writer:
             self.dirty[id(e.node), e.attr] = (e.node, e.attr)
 
     def numeric(self, e: Numeric) -> None:
+        if e.library:  # library numpy on arrays: each must be a value of the replay
+            for a in e.args:
+                if isinstance(a, np.ndarray) and self.known_array(a) is None:
+                    raise TraceError(
+                        f"compile: {getattr(e.fn, '__qualname__', e.fn)} computes with an "
+                        "array compile cannot trace to the step's inputs (a view or copy "
+                        "of one); a replay would reuse this one. Pass the array as it is "
+                        "(labels of shape (N,), not (N, 1)), or run the step eagerly")
         args = [self.value(a) for a in e.args]
         if e.into is not None:
             target = self.values[id(e.into)]
@@ -497,7 +511,7 @@ def _check_inputs(trace: Trace, inputs: list, w: _Writer) -> None:
                     seen.add(id(x.base))
     seen.update(id(n) for n, _, _ in trace.first.values())
     for x in inputs:
-        if id(x) not in seen:
+        if id(x) not in seen and not (isinstance(x, Node) and id(node_slot(x, "data")) in seen):
             raise TraceError(
                 f"compile: the argument {w._label(x, 'passed')} reaches no op, update or "
                 "read the trace can follow: its values are used by numpy code compile does "

@@ -109,12 +109,14 @@ class Write:
 
 @dataclass(eq=False)
 class Numeric:
-    """Arithmetic on traced values: ``out = fn(*args, **kwargs)`` (``into``: in place)."""
+    """Arithmetic on traced values: ``out = fn(*args, **kwargs)`` (``into``: in place;
+    ``library``: numpy a library function computes outside the ops, ``noted``)."""
     out: Any
     fn: Callable
     args: tuple
     kwargs: dict
     into: Any = None
+    library: bool = False
 
 
 @dataclass(eq=False)
@@ -420,7 +422,9 @@ def noted(fn: Callable, *args: Any) -> Any:
     trace = TRACE.get()
     if trace is None or trace.quiet or not isinstance(value, np.ndarray):
         return value
-    return trace.numeric(fn, args, {}, value)
+    out = traced(trace, value)
+    trace.events.append(Numeric(out, fn, args, {}, library=True))
+    return out
 
 
 def _leaves(args: tuple, kwargs: dict) -> Iterator[Any]:

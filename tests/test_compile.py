@@ -534,3 +534,26 @@ def test_a_conv_net_step_with_adam_compiled_matches_eager():
     assert runs[0][0] == runs[1][0]
     for a, b in zip(runs[0][1], runs[1][1]):
         np.testing.assert_array_equal(a, b)
+
+
+def test_keras_sparse_labels_in_a_tape_step_follow_each_replay():
+    import autograd_mini.compat.v2 as tf
+
+    x = tf.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4))
+    runs = []
+    for compiled in (False, True):
+        w = tf.Variable(np.full((4, 3), 0.1, np.float32))
+        loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+        def step(labels, w=w, loss_fn=loss_fn):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(labels, tf.matmul(x, w))
+            w.assign_sub(0.5 * tape.gradient(loss, w))
+            return loss
+
+        run = am.compile(step) if compiled else step
+        runs.append([float(run(tf.constant(np.array(labels)))) for labels in
+                     ([0, 1, 2], [2, 2, 0], [1, 0, 1])])
+        runs.append(w.numpy())
+    assert runs[0] == runs[2]
+    np.testing.assert_array_equal(runs[1], runs[3])

@@ -15,6 +15,7 @@ from .... import ops
 from ...._namespace import public_dir
 from ....errors import DTypeError, ShapeError
 from ....graph import Node
+from ....tracing import noted, plain
 from ...missing import missing
 from ..math_ops import tensor
 from ..nn import softmax_cross_entropy_with_logits
@@ -89,8 +90,13 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
                          f"[0, {classes}), got values {np.unique(labels)[:10]}")
     if not from_logits:
         pred = ops.log(ops.clip(pred, EPSILON, 1.0 - EPSILON))
-    one_hot = np.eye(classes, dtype=pred.data.dtype)[labels.astype(np.int64)]
+    one_hot = plain(noted(_one_hot, labels, classes, pred.data.dtype))
     return -ops.sum(one_hot * ops.log_softmax(pred, axis=-1), axis=-1)
+
+
+def _one_hot(labels: np.ndarray, classes: int, dtype: np.dtype) -> np.ndarray:
+    """Rows of the identity for class numbers (a replay computes them again)."""
+    return np.eye(classes, dtype=dtype)[labels.astype(np.int64)]
 
 
 def mean_squared_error(y_true: Any, y_pred: Any) -> Node:
