@@ -32,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
-_LAYOUT_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
+from .codegen import is_literal
+from .ops.registry import LAYOUT_ATTRS
+
 _MISSING = object()
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
         ast.Div: operator.truediv, ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv,
@@ -135,18 +137,10 @@ def _form(fn: Callable, n: int, values: list[Any], settings: dict, floats: bool,
 
 
 def _constant(value: Any) -> _Sym:
-    if _literal(value):
+    if is_literal(value):
         return _Sym(ast.Constant(value) if not isinstance(value, tuple)
                     else ast.parse(repr(value), mode="eval").body, value, layout=True)
     raise _Keep  # a setting that is not a plain literal (an array index): keep the call
-
-
-def _literal(value: Any) -> bool:
-    if value is None or type(value) in (bool, int, str):
-        return True
-    if type(value) is float:
-        return bool(np.isfinite(value))
-    return type(value) is tuple and all(_literal(v) for v in value)
 
 
 class _Expander:
@@ -219,7 +213,7 @@ class _Expander:
 
     def expr(self, node: ast.expr, scope: _Scope, depth: int) -> _Sym:
         folded = self.fold(node, scope)
-        if folded is not _MISSING and _literal(folded):
+        if folded is not _MISSING and is_literal(folded):
             return _constant(folded)
         if isinstance(node, ast.Name):
             sym = scope.env.get(node.id)
@@ -314,7 +308,7 @@ class _Expander:
                 raise _Keep  # numbers a replay changes (or unknown): not layout
             return sym.value
         if isinstance(node, ast.Attribute):
-            if node.attr in _LAYOUT_ATTRS:
+            if node.attr in LAYOUT_ATTRS:
                 return getattr(self._fold(node.value, scope, True), node.attr)
             base = self._fold(node.value, scope, False)
             if inspect.ismodule(base) or isinstance(base, type):

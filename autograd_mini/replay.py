@@ -25,7 +25,7 @@ from .codegen import Code, Source, is_literal, tuple_source, write_vjps
 from .errors import TraceError
 from .graph import Node
 from .inline import expand
-from .tensor import as_array, private
+from .tensor import accumulated, as_array, private
 from .tracing import (
     Accumulate,
     Backprop,
@@ -133,8 +133,7 @@ class _Writer:
             known = self.known_array(x)
             if known is not None:
                 return known
-            x = x.copy()
-            x.flags.writeable = False
+            x = _frozen(x)
         return self.code.literal(x, "const")
 
     def alias_data(self, node: Any) -> None:
@@ -317,7 +316,7 @@ class _Writer:
             elif before == "None" and type(traced) is np.ndarray and traced.dtype == data.dtype:
                 self.code.line(f"{name} = {g}")  # the first gradient: kept as it is
             else:
-                add = self.code.bind(_accumulate, "accumulate")
+                add = self.code.bind(accumulated, "accumulate")
                 dtype = self.code.bind(data.dtype, data.dtype.name)
                 self.code.line(f"{name} = {add}({before}, {g}, {dtype})")
             self.grads[id(node)] = name
@@ -543,7 +542,7 @@ def _check_state(trace: Trace, w: _Writer) -> None:
 @functools.cache
 def _scalar(spec: Any) -> Callable:
     """An op's forward on floats, as ``Value`` computes it (float64 where floats raise)."""
-    from .value import _in_float64
+    from .value import in_float64
 
     forward = spec.scalar or spec.forward
 
@@ -551,9 +550,7 @@ def _scalar(spec: Any) -> Callable:
         try:
             out = forward(*args, **settings)
         except (ArithmeticError, ValueError) as e:
-            from .value import Value
-
-            out = _in_float64(spec, [Value(a, requires_grad=False) for a in args], settings, e)
+            out = in_float64(spec, args, settings, e)
         return out if type(out) is float else float(out)
 
     scalar.__name__ = f"{spec.name}_scalar"
@@ -584,13 +581,6 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     a = a.copy()
     a.flags.writeable = False
     return a
-
-
-def _accumulate(old: Any, g: Any, dtype: np.dtype) -> np.ndarray:
-    """``Tensor._accumulate``: ``g`` (as an array of ``dtype``) added to ``old``."""
-    if type(g) is not np.ndarray or g.dtype is not dtype:
-        g = np.asarray(g, dtype=dtype)
-    return g if old is None else old + g
 
 
 def _seed_of(gradient: Any) -> Any:

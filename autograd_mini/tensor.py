@@ -47,6 +47,14 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return arr if arr.dtype == dtype else arr.astype(dtype)
 
 
+def accumulated(old: Any, g: Any, dtype: np.dtype) -> Any:
+    """``old + g`` (``g`` alone when ``old`` is None): a gradient added to a ``.grad``,
+    ``g`` as an array of ``dtype`` unless it is a recorded node."""
+    if not isinstance(g, Node) and (type(g) is not np.ndarray or g.dtype is not dtype):
+        g = np.asarray(g, dtype=dtype)
+    return g if old is None else old + g
+
+
 def private(g: Any, upstream: Any, out: Any, inputs: Any, dtype: np.dtype) -> Any:
     """``g``, or a copy of dtype ``dtype`` when it may be shared with another gradient.
 
@@ -167,11 +175,7 @@ class Tensor(Node):
         return g.copy()  # the caller's array must not become, or alias, a .grad
 
     def _accumulate(self, g: Any) -> None:
-        if not isinstance(g, Node):
-            dtype = self.data.dtype
-            if type(g) is not np.ndarray or g.dtype is not dtype:
-                g = np.asarray(g, dtype=dtype)
-        self.grad = g if self.grad is None else self.grad + g
+        self.grad = accumulated(self.grad, g, self.data.dtype)
 
     _accumulate_all = staticmethod(_fast.accumulate_arrays)
 

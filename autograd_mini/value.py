@@ -82,7 +82,7 @@ class Value(Node):
             else:
                 out = forward(args[0].data)
         except (ArithmeticError, ValueError) as e:  # Python's float math refuses an edge
-            out = _in_float64(spec, args, kwargs, e)
+            out = in_float64(spec, [a.data for a in args], kwargs, e)
         if type(out) is not float:
             out = float(out)
         return make_node(Value, out, args, spec, kwargs)
@@ -133,14 +133,14 @@ def _to_float(x: Any, what: str) -> float:
                              hint=message("err.use_tensor") if hasattr(x, "shape") else ""))
 
 
-def _in_float64(spec: OpSpec, args: tuple, kwargs: dict, error: Exception) -> Any:
-    """The op's numpy forward on float64 scalars, where Python's float math raised
-    (``1 / 0.0``, ``math.exp(1000)``, ``math.log(-1)``): the inf or nan a float64 Tensor
-    gets, with numpy's warning. An error numpy raises too becomes an ``OpError``."""
+def in_float64(spec: OpSpec, values: Any, kwargs: dict, error: Exception) -> Any:
+    """The op's numpy forward on float64 scalars, where Python's float math raised on
+    ``values`` (``1 / 0.0``, ``math.exp(1000)``, ``math.log(-1)``): the inf or nan a float64
+    Tensor gets, with numpy's warning. An error numpy raises too becomes an ``OpError``."""
     try:
-        return spec.forward(*[np.float64(a.data) for a in args], **kwargs)
+        return spec.forward(*[np.float64(v) for v in values], **kwargs)
     except (ArithmeticError, ValueError):
-        shown = ", ".join(repr(p.data) for p in args)
+        shown = ", ".join(repr(v) for v in values)
         raise OpError(f"{spec.name}({shown}) failed: {error}") from None
 
 

@@ -126,7 +126,7 @@ class OpSpec:
 
 
 # what reads an input's layout, never its values: x.shape, shape_of(x), np.ndim(x) ...
-_LAYOUT_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
+LAYOUT_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
 _LAYOUT_CALLS = frozenset({"shape", "ndim", "size", "shape_of", "len", "type"})
 
 
@@ -159,7 +159,7 @@ def _reads(code: Any, name: str) -> bool:
             after = ins[k + 1] if k + 1 < len(ins) else None
             before = ins[k - 1] if k else None
             if after is not None and after.opname in ("LOAD_ATTR", "LOAD_METHOD") \
-                    and after.argval in _LAYOUT_ATTRS:
+                    and after.argval in LAYOUT_ATTRS:
                 continue  # x.shape
             if before is not None and before.argval in _LAYOUT_CALLS and after is not None \
                     and after.opname.startswith("CALL") and after.arg == 1:
