@@ -17,6 +17,7 @@ silent ones (``Code(skip=...)``).
 
 from __future__ import annotations
 
+import ast
 import keyword
 import linecache
 import re
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ._fast import spread as _spread
 from .ops.registry import unbroadcast
 from .recording import check_finite
 
@@ -163,13 +165,15 @@ class Code:
         only seeds its gradient, say. Only for straight-line code (one statement a line,
         no blocks); a line that is not ``name = ...`` (a call, a store into an object) is
         kept with all it reads. Returns how many lines went."""
-        if any(not line.startswith("    " * self._depth) or line[4 * self._depth] == " "
-               or line.rstrip().endswith(":") for line in self._lines):
-            return 0  # blocks: not straight-line
+        if not self._straight():
+            return 0
         live = set(_IDENTIFIER.findall(returns))
         keep = [False] * len(self._lines)
         for i in range(len(self._lines) - 1, -1, -1):
             text = self._lines[i].strip()
+            if text.startswith("#"):
+                keep[i] = True
+                continue
             site = _SITE.match(text)
             assigned = _ASSIGN.match(site.group(2) if site else text)
             if assigned is None:  # an effect: always kept
@@ -184,6 +188,142 @@ class Code:
                 live.discard(target)
             live.update(_IDENTIFIER.findall(site.group(1) if site else ""))
             live.update(_IDENTIFIER.findall(assigned.group(2)))
+        old = len(self._lines)
+        self._keep(keep)
+        return old - len(self._lines)
+
+    def fold(self, returns: str) -> int:
+        """Work out once the lines that compute the same every run (constant folding): a
+        line whose names are all constants (read-only arrays it is bound, numbers, or
+        lines folded before) and whose calls are numpy's pure functions, such as a loss's
+        gradient seed spread to a batch (``spread(d_loss * (1 / 8), (8, 1))``). Its value
+        becomes a read-only global under the line's name, and the line a comment, so the
+        source still says where the value comes from. A constant is folded only where
+        every line that reads it makes a new array from it (arithmetic, a ufunc): a
+        gradient handed on as it is stays a line, so no ``.grad`` is ever a shared
+        read-only array; nor is one the function returns (``returns``). Straight-line
+        code only. Returns how many lines were folded."""
+        if not self._straight():
+            return 0
+        lines = [line.strip() for line in self._lines]
+        assigned: dict[str, int] = {}
+        for text in lines:
+            if (m := _ASSIGN.match(text)) is not None:
+                assigned[m.group(1)] = assigned.get(m.group(1), 0) + 1
+        found: dict[str, Any] = {}  # name -> its value, for the lines folded so far
+        folded: dict[int, str] = {}  # line -> the name it folds
+        for i, text in enumerate(lines):
+            site = _SITE.match(text)
+            m = _ASSIGN.match(site.group(2) if site else text)
+            if m is None or (site is None and assigned[m.group(1)] != 1) or (
+                    site is not None and m.group(1) not in found) or m.group(1) in self.params:
+                continue
+            namespace = self._constants(found, text if site else m.group(2))
+            if namespace is None:
+                continue
+            try:
+                with np.errstate(all="raise"):
+                    if site is None:
+                        value = eval(m.group(2), namespace)  # noqa: S307 (pure numpy)
+                    else:
+                        exec(text, namespace)  # noqa: S102 (a check on constants)
+                        value = namespace[m.group(1)]
+            except Exception:  # noqa: BLE001  (left to the run, which explains it)
+                continue
+            if isinstance(value, np.ndarray) and value.flags.writeable:
+                value = value.copy()
+                value.flags.writeable = False
+            if not isinstance(value, (np.ndarray, np.generic, int, float, tuple)):
+                continue
+            found[m.group(1)] = value
+            folded[i] = m.group(1)
+        while True:  # a constant read where it is not made into a new array: not folded
+            unsafe = {name for i, text in enumerate(lines) if i not in folded
+                      for name in _IDENTIFIER.findall(text) if name in found
+                      and not self._makes_new(text, name)}
+            unsafe.update(name for name in _IDENTIFIER.findall(returns) if name in found)
+            if not unsafe:
+                break
+            for i in [i for i, name in folded.items() if name in unsafe]:
+                del folded[i]
+            for name in unsafe:
+                found.pop(name, None)
+        keep = [True] * len(lines)
+        for i, name in folded.items():
+            if _SITE.match(lines[i]):
+                keep[i] = False  # a check on a constant: done
+            else:
+                self._lines[i] = "    " * self._depth + f"# {lines[i]}  (the same each run: " \
+                    "worked out once)"
+                self._env[name] = found[name]
+        self._keep(keep)
+        return len(folded)
+
+    def _straight(self) -> bool:
+        """Whether the lines are straight-line code: one statement a line, no blocks."""
+        return not any(not line.startswith("    " * self._depth) or
+                       line[4 * self._depth] == " " or line.rstrip().endswith(":")
+                       for line in self._lines)
+
+    def _constants(self, found: dict, text: str) -> dict | None:
+        """The names ``text`` reads, if all are constants, and its calls numpy's pure
+        functions; else None."""
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return None
+        namespace: dict[str, Any] = {"fit": self._env["fit"], "ndarray": np.ndarray,
+                                     "type": type}
+        for name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
+            if name in found:
+                namespace[name] = found[name]
+            elif name not in namespace:
+                if name not in self._env or not _constant(self._env[name]):
+                    return None
+                namespace[name] = self._env[name]
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            try:
+                fn = eval(ast.unparse(call.func), namespace)  # noqa: S307 (names, attributes)
+            except Exception:  # noqa: BLE001
+                return None
+            if not (_pure(fn) or fn is namespace["fit"]):
+                return None
+        return namespace
+
+    def _makes_new(self, text: str, name: str) -> bool:
+        """Whether the line ``text`` only reads ``name`` to make a new array from it: in
+        arithmetic or as an argument of a ufunc (not handed on, stored or viewed)."""
+        m = _ASSIGN.match(text)
+        if m is None or _SITE.match(text):
+            return False
+        try:
+            top = ast.parse(m.group(2), mode="eval").body
+        except SyntaxError:
+            return False
+        uses = 0
+        for n in ast.walk(top):
+            if isinstance(n, ast.BinOp):
+                operands = [n.left, n.right]
+            elif isinstance(n, ast.UnaryOp):
+                operands = [n.operand]
+            elif isinstance(n, ast.Call) and _pure(self._resolve(n.func), fresh=True):
+                operands = n.args
+            else:
+                continue
+            uses += sum(isinstance(o, ast.Name) and o.id == name for o in operands)
+        return uses == sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(top))
+
+    def _resolve(self, func: ast.expr) -> Any:
+        """The global a call's ``np.exp`` or ``spread`` names, or None."""
+        if not isinstance(func, (ast.Name, ast.Attribute)):
+            return None
+        try:
+            return eval(ast.unparse(func), dict(self._env))  # noqa: S307 (names, attributes)
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _keep(self, keep: list[bool]) -> None:
+        """Keep the lines marked, moving each kept line's blame with it."""
         old = self._lines
         self._lines = [line for line, k in zip(old, keep) if k]
         moved = {}
@@ -194,7 +334,6 @@ class Code:
                 if i + 3 in self._blame:
                     moved[position + 2] = self._blame[i + 3]
         self._blame = moved
-        return len(old) - len(self._lines)
 
     def finish(self, returns: str, name: str = "run") -> tuple[str, Callable]:
         """The source and the function, ``exec``-ed once; tracebacks show its lines."""
@@ -214,6 +353,28 @@ class Code:
         fn = env[name]
         weakref.finalize(fn, linecache.cache.pop, filename, None)  # gone with the function
         return source, fn
+
+
+_PURE = frozenset({np.sum, np.mean, np.where, np.zeros, np.ones, np.full, np.array, _spread})
+_VIEWS = frozenset({np.reshape, np.broadcast_to, np.transpose, np.asarray})
+
+
+def _pure(fn: Any, fresh: bool = False) -> bool:
+    """Whether ``fn`` is a numpy function of its arguments alone; ``fresh``: one that
+    returns a new array (not a view of, or the very array it was given)."""
+    try:
+        return isinstance(fn, np.ufunc) or fn in _PURE or (not fresh and fn in _VIEWS)
+    except TypeError:  # unhashable
+        return False
+
+
+def _constant(value: Any) -> bool:
+    """Whether a global of a generated function holds the same every run: a read-only
+    array, a number, a dtype, numpy, or one of its pure functions."""
+    if isinstance(value, np.ndarray):
+        return not value.flags.writeable
+    return type(value) in (int, float, bool, np.dtype) or isinstance(value, np.generic) or \
+        value is np or _pure(value)
 
 
 def _explain(error: Exception, local_vars: dict, blame: dict[int, Blame],

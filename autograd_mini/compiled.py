@@ -13,7 +13,7 @@ run that function. ``compiled.source`` shows it, with the step's own names::
 
     # ... the backward pass the engine wrote (``replay``), as seed 001 wrote it by hand:
     d_add = d_a2 * a2 * (1 - a2)
-    d_W2 = np.matmul(a1.T, d_add)
+    d_W2 = a1.T @ d_add
 
 What makes a kind of arguments: for each Tensor, Value and numpy array its class,
 shape and dtype (their values are the inputs of the replay); every other argument by
@@ -29,6 +29,8 @@ changes is read once); ``float(t)``. A step that branches on a value it computed
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import functools
 import inspect
 import sys
@@ -58,15 +60,24 @@ def compile(fn: Callable | None = None, *, cache_size: int = 8) -> Any:  # noqa:
 
 
 class _Entry:
-    """One kind of arguments' generated function, and its variant without silent checks."""
+    """One kind of arguments' generated function, and its variant without silent checks.
 
-    def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable):
+    ``enter``, once the fast variant is written: a function of the call's argument tuple
+    that checks it is of this kind (as ``_kinds`` keys it) and replays, or returns
+    ``_MISS``; a call of the latest kind then costs a few comparisons.
+    """
+
+    def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable,
+                 guard: _Guard | None, shared: bool):
         self.source, self.run, self._noted, self._sites, self._write = \
             source, run, noted, sites, write
         self.fast_source: str | None = None
+        self.enter: Callable | None = None
+        self._guard, self._shared = guard, shared
         self._replays = 0
         self._checked: Callable | None = None
-        self._lock = threading.Lock()  # one replay at a time: they share their buffers
+        # one replay at a time when they share buffers
+        self._lock = threading.Lock() if shared else contextlib.nullcontext()
 
     def __call__(self, inputs: list) -> Any:
         with self._lock:
@@ -81,7 +92,94 @@ class _Entry:
             skip = set(range(1, self._sites + 1)) - self._noted
             if skip:
                 self.fast_source, self.run = self._write(skip=skip)[:2]
+            if self._guard is not None:
+                self.enter = self._guard.function(self.run, self._lock if self._shared else None)
             return out
+
+
+class _Guard:
+    """The test that a call's arguments are of one kind, written as Python: for each
+    argument what ``_kinds`` keys it by (``type(a1) is ndarray and a1.shape == (8, 2) and
+    a1.dtype is float32``), lists and tuples unpacked level by level, and the names of
+    the inputs the replay takes."""
+
+    def __init__(self, args: tuple):
+        self.levels: list[tuple[list[str], list[str]]] = []  # (unpackings, tests) each
+        self.inputs: list[str] = []
+        self.env: dict[str, Any] = {"ndarray": np.ndarray, "ANOMALY": ANOMALY, "MISS": _MISS}
+        self._add_items(args, "args", 0)
+        self.tests = len(args)
+
+    def _name(self, obj: Any) -> str:
+        name = f"k{len(self.env)}"
+        self.env[name] = obj
+        return name
+
+    def _add_items(self, items: Any, at: str, level: int) -> None:
+        if level == len(self.levels):
+            self.levels.append(([], []))
+        names = [f"{'a' if at == 'args' else at + '_'}{i}" for i in range(len(items))]
+        if names:
+            self.levels[level][0].append(f"{', '.join(names)}{',' * (len(names) == 1)} = {at}")
+        for x, name in zip(items, names):
+            self._add(x, name, level)
+
+    def _add(self, x: Any, at: str, level: int) -> None:
+        tests = self.levels[level][1]
+        t = type(x)
+        if t is np.ndarray:
+            self.inputs.append(at)
+            tests += [f"type({at}) is ndarray", f"{at}.shape == {x.shape!r}",
+                      f"{at}.dtype is {self._name(x.dtype)}"]
+        elif isinstance(x, Node):
+            self.inputs.append(at)
+            d = x.data
+            tests.append(f"type({at}) is {self._name(t)}")
+            if type(d) is np.ndarray:
+                tests += [f"type({at}_data := {at}.data) is ndarray",
+                          f"{at}_data.shape == {d.shape!r}",
+                          f"{at}_data.dtype is {self._name(d.dtype)}"]
+            elif type(d) in (float, int):  # (np.shape of a number: ())
+                tests.append(f"type({at}.data) is {type(d).__name__}")
+            else:
+                raise _Unguarded
+        elif t is list or t is tuple:
+            tests += [f"type({at}) is {t.__name__}", f"len({at}) == {len(x)}"]
+            self._add_items(x, at, level + 1)
+        elif x is None or t is bool:
+            tests.append(f"{at} is {x!r}")
+        elif t in (int, str) or (t is float and x == x):
+            tests.append(f"type({at}) is {t.__name__} and {at} == {x!r}")
+        elif t is dict or t is complex or t is float:
+            raise _Unguarded
+        else:  # a dtype, a class, an object known by identity
+            tests.append(f"{at} is {self._name(x)}")
+
+    def function(self, run: Callable, lock: Any) -> Callable:
+        """``enter(args)``: ``run``'s result for arguments of this kind, else ``MISS``;
+        under ``lock`` unless it is None."""
+        lines = ["def enter(args):", f"    if len(args) == {self.tests} and not ANOMALY.get():"]
+        depth = 2
+        for unpack, tests in self.levels:
+            lines += ["    " * depth + u for u in unpack]
+            if tests:
+                lines.append("    " * depth + f"if {' and '.join(tests)}:")
+                depth += 1
+        call = f"return run({', '.join(self.inputs)})"
+        if lock is not None:
+            lines.append("    " * depth + "with lock:")
+            depth += 1
+        lines += ["    " * depth + call, "    return MISS", ""]
+        env = {**self.env, "run": run, "lock": lock}
+        exec(builtins.compile("\n".join(lines), "<compile guard>", "exec"), env)  # noqa: S102
+        return env["enter"]
+
+
+class _Unguarded(Exception):
+    """An argument the guard does not write a test for (a dict): calls take the key."""
+
+
+_MISS = object()
 
 
 class Compiled:
@@ -98,6 +196,7 @@ class Compiled:
         self.fn, self.cache_size = fn, cache_size
         self._cache: OrderedDict[tuple, tuple[_Entry, list]] = OrderedDict()
         self._latest: _Entry | None = None
+        self._enter: Callable | None = None  # the latest kind's guarded replay
         self.traces = 0
 
     @property
@@ -108,6 +207,10 @@ class Compiled:
         return None if entry is None else entry.fast_source or entry.source
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._enter is not None and not kwargs:
+            out = self._enter(args)
+            if out is not _MISS:
+                return out
         inputs: list = []
         keep: list = []
         kinds: list = []
@@ -120,8 +223,10 @@ class Compiled:
         if hit is not None:
             if len(self._cache) > 1:  # (the order matters only among several kinds)
                 self._cache.move_to_end(key)
-            self._latest = hit[0]
-            return hit[0](inputs)
+            entry = self._latest = hit[0]
+            out = entry(inputs)
+            self._enter = entry.enter
+            return out
         return self._trace(key, inputs, keep, args, kwargs)
 
     def _trace(self, key: tuple, inputs: list, keep: list, args: tuple, kwargs: dict) -> Any:
@@ -131,7 +236,13 @@ class Compiled:
             out = self.fn(*args, **kwargs)
         self.traces += 1
         writer = functools.partial(write, trace, inputs, out, names)
-        entry = self._latest = _Entry(*writer(), writer)
+        try:
+            guard = None if kwargs else _Guard(args)
+        except _Unguarded:
+            guard = None
+        source, run, noted, sites, shared = writer()
+        entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared)
+        self._enter = None
         self._cache[key] = (entry, keep)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)

@@ -5,7 +5,7 @@ x, y: g * y``, or matmul's VJP, which asks for the inputs' ranks before it multi
 ``expand`` reads such a function from the op's own source (the op stays defined in one
 place) and writes what it computes for the call at hand as one expression::
 
-    _matmul_dy(d_y, None, a, w2)   ->   np.matmul(a.T, d_y)
+    _matmul_dy(d_y, None, a, w2)   ->   a.T @ d_y
 
 It follows the function's statements with the values the traced call had: a branch on
 the inputs' *layout* (``np.ndim(y) == 1``, ``type(x) is float``, ``axis is None``: fixed

@@ -43,6 +43,7 @@ from .tracing import (
     owner,
 )
 
+_SMALL = 1024  # bytes: numpy keeps freed blocks up to this size, so a buffer buys nothing
 _INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
           operator.pow: "**", operator.lt: "<", operator.le: "<=", operator.gt: ">",
           operator.ge: ">=", operator.eq: "==", operator.ne: "!="}
@@ -67,6 +68,7 @@ class _Writer:
         self.views: dict[int, TracedArray] = {}  # id(the memory's owner) -> a traced view
         self.settings: dict[int, dict] = {}  # id(op node) -> its settings as the replay's
         self.datas: dict[int, Node] = {}  # id(array) -> the input or existing node holding it
+        self.buffered = False  # whether replays share a buffer (so run one at a time)
         for x in inputs:
             if id(x) not in self.objects:
                 name = code.param(self._label(x, "x"))
@@ -410,11 +412,13 @@ class _Writer:
         else:
             fn = self.code.bind(e.fn, getattr(e.fn, "__name__", "fn"))
             settings = "".join(f", {k}={self.value(v)}" for k, v in e.kwargs.items())
-            if id(e.out) in self.private and isinstance(e.fn, np.ufunc) and not e.kwargs:
+            if id(e.out) in self.private and isinstance(e.fn, np.ufunc) and not e.kwargs \
+                    and e.out.nbytes > _SMALL:
                 # a temporary of a fixed shape that never leaves the step: one buffer for
                 # every replay, so a large update allocates no memory (numpy would)
                 buffer = self.code.bind(np.empty(e.out.shape, e.out.dtype), "buffer")
                 settings = f", out={buffer}"
+                self.buffered = True
             expr = f"{fn}({', '.join(args)}{settings})"
         self.code.line(f"{self.define(e.out, 'value')} = {expr}")
 
@@ -442,8 +446,9 @@ _WRITERS = {Op: _Writer.op, Leaf: _Writer.leaf, Accumulate: _Writer.accumulate,
 
 
 def write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any = None,
-           anomaly: bool = False) -> tuple[str, Callable, set, int]:
-    """The trace's events as one function: its source, the function, its noted sites."""
+          anomaly: bool = False) -> tuple[str, Callable, set, int, bool]:
+    """The trace's events as one function: its source, the function, its noted sites,
+    their number, and whether its replays share buffers."""
     code = Code(skip)
     code.kind = "compiled step"
     w = _Writer(trace, inputs, out, names, code, anomaly)
@@ -458,8 +463,9 @@ def write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any
     _check_inputs(trace, inputs, w)
     returns = w.returned(out)
     code.prune(returns)
+    code.fold(returns)
     source, fn = code.finish(returns, name="step")
-    return source, fn, code.noted, code.sites
+    return source, fn, code.noted, code.sites, w.buffered
 
 
 def _private_arrays(trace: Trace, out: Any) -> set[int]:

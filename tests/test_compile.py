@@ -221,6 +221,83 @@ def test_new_shapes_and_numbers_retrace_and_the_cache_keeps_the_newest():
     assert f.traces == 4
 
 
+def test_the_latest_kinds_fast_check_lets_no_other_kind_through():
+    """After a replay, a call of the latest kind is checked by one generated test; every
+    way an argument can differ from it (shape, dtype, a parameter's array, a list's
+    length, a number, True for 1, an object, a keyword) must still retrace."""
+    w = Variable(np.ones((3, 1), np.float32))
+    other = Variable(np.full((3, 1), 2, np.float32))
+
+    @am.compile(cache_size=32)
+    def f(x, ws, scale, flag=None):
+        out = Tensor(x) @ ws[0] * scale
+        return (out if flag is None else out + 1.0).sum()
+
+    x = np.ones((2, 3), np.float32)
+    first = (x, [w], 2)
+    assert f(*first).item() == 12.0
+    assert f(*first).item() == 12.0 and f._enter is not None  # the fast check is on
+    assert f(np.full((2, 3), 2, np.float32), [w], 2).item() == 24.0 and f.traces == 1
+    assert f(x, [other], 2).item() == 24.0 and f.traces == 1  # a node of the kind: an input
+    kinds = [(np.ones((4, 3), np.float32), [w], 2), (np.ones((2, 3)), [w], 2),
+             (x, [w, w], 2), (x, (w,), 2), (x, [w], 3), (x, [w], 2.0),
+             (x, [w], True)]
+    for n, args in enumerate(kinds, start=2):
+        f(*first)  # the first kind is the latest again: its fast check runs
+        f(*args)
+        assert f.traces == n, args
+    f(*first)
+    assert f(x, [w], 2, flag=1).item() == 14.0 and f.traces == len(kinds) + 2
+    w.data = np.ones((3, 2), np.float32)  # a parameter's array of another shape
+    f(*first)
+    assert f.traces == len(kinds) + 3 and f(*first).shape == ()
+
+
+def test_numbers_the_same_every_call_are_worked_out_once_and_no_grad_shares_them():
+    """The loss's seed spread by ``mean`` is a constant of the replay: folded once into a
+    read-only array (the source keeps its line as a comment). Gradients handed to the user
+    stay fresh, writable arrays, as eagerly."""
+    w1, w2 = (Variable(np.ones(s, np.float32)) for s in ((2, 3), (3, 1)))
+
+    @am.compile
+    def step(x, y_):
+        loss = am.mean(am.square(Tensor(x) @ w1 @ w2 - Tensor(y_)))
+        w1.grad = w2.grad = None
+        loss.backward()
+        return loss
+
+    x, y_ = np.ones((8, 2), np.float32), np.zeros((8, 1), np.float32)
+    for _ in range(3):
+        step(x, y_)
+    assert "# d_square = spread(d_loss * (1 / 8), (8, 1))" in step.source
+    assert "d_sub = d_square * (sub + sub)" in step.source
+
+    b = Variable(np.ones((4,), np.float32))
+
+    @am.compile
+    def total(x):
+        loss = am.sum(Tensor(x) + b)  # b's gradient is the spread seed itself
+        b.grad = None
+        loss.backward()
+
+    grads = []
+    for _ in range(3):
+        total(np.ones((4,), np.float32))
+        grads.append(b.grad)
+        b.grad += 1  # the user's own array: writable
+    assert len({id(g) for g in grads}) == 3 and all(g.flags.writeable for g in grads)
+    assert all(np.array_equal(g, np.full(4, 2.0)) for g in grads)
+
+    @am.compile
+    def returned(x):
+        h = Tensor(x) + b
+        am.sum(h).backward()
+        return h.grad  # the spread seed, handed back as it is
+
+    got = [returned(np.ones((4,), np.float32)) for _ in range(3)]
+    assert len({id(g) for g in got}) == 3 and all(g.flags.writeable for g in got)
+
+
 def test_the_source_names_the_steps_own_variables_and_seed_001s_deltas():
     """Seed 001 wrote the MNIST net's backward by hand (output_delta, hidden_delta); the
     compiled step's source is that backward, and its numbers are the seed's."""

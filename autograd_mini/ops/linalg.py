@@ -56,7 +56,7 @@ def _as_row_last(g):
 @op(args="matmul", numpy="matmul", tf_node="MatMul")
 def matmul(x, y):
     """Matrix product x @ y.  d/dx = g @ y.T, d/dy = x.T @ g"""
-    return np.matmul(x, y)
+    return x @ y
 
 
 matmul.defvjp(_matmul_dx, _matmul_dy, reads_out=False)
