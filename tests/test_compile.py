@@ -557,3 +557,26 @@ def test_keras_sparse_labels_in_a_tape_step_follow_each_replay():
         runs.append(w.numpy())
     assert runs[0] == runs[2]
     np.testing.assert_array_equal(runs[1], runs[3])
+
+
+def test_tf_one_hot_of_integer_labels_in_a_tape_step_follows_each_replay():
+    import autograd_mini.compat.v2 as tf
+
+    x = tf.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4))
+    runs = []
+    for compiled in (False, True):
+        w = tf.Variable(np.full((4, 3), 0.1, np.float32))
+
+        def step(labels, w=w):  # the course's iris loss
+            with tf.GradientTape() as tape:
+                y = tf.nn.softmax(tf.matmul(x, w))
+                loss = tf.reduce_mean(tf.square(tf.one_hot(labels, depth=3) - y))
+            w.assign_sub(0.5 * tape.gradient(loss, w))
+            return loss
+
+        run = am.compile(step) if compiled else step
+        runs.append([float(run(tf.constant(np.array(labels)))) for labels in
+                     ([0, 1, 2], [2, 2, 0], [1, 0, 1])])
+        runs.append(w.numpy())
+    assert runs[0] == runs[2]
+    np.testing.assert_array_equal(runs[1], runs[3])
