@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+import autograd_mini as am
 import autograd_mini.compat.v2 as tf
 from autograd_mini import plotting
 from autograd_mini.cli import at_least_one, demo_parser
@@ -62,42 +63,54 @@ def accuracy(test_db, w1, b1) -> float:
     return total_correct / total_number
 
 
-def train(step=None, epochs: int = EPOCHS) -> tuple[list[float], list[float]]:
+def train(step=None, epochs: int = EPOCHS,
+          compiled: bool = False) -> tuple[list[float], list[float]]:
     """Train the layer with ``step(params, grads)`` (default: ``sgd()``); return each
-    epoch's mean batch loss and test accuracy."""
+    epoch's mean batch loss and test accuracy. ``compiled``: each batch (tape, gradient
+    and update) runs as ``autograd_mini.compile`` wrote it, for a ``step`` that keeps no
+    state of its own (a replay does not assign Python variables again)."""
     step = step or sgd()
     train_db, test_db = load()
     w1 = tf.Variable(tf.random.truncated_normal([4, 3], stddev=0.1, seed=1))
     b1 = tf.Variable(tf.random.truncated_normal([3], stddev=0.1, seed=1))
+
+    def batch(x_train, y_train):
+        with tf.GradientTape() as tape:
+            y = tf.nn.softmax(tf.matmul(x_train, w1) + b1)
+            loss = tf.reduce_mean(tf.square(tf.one_hot(y_train, depth=3) - y))
+        step([w1, b1], tape.gradient(loss, [w1, b1]))
+        return loss
+
+    if compiled:
+        batch = am.compile(batch)
     losses, accuracies = [], []
     for _ in range(epochs):
         loss_all = 0
         for x_train, y_train in train_db:  # 4 batches: 32, 32, 32 and 24 flowers
-            with tf.GradientTape() as tape:
-                y = tf.nn.softmax(tf.matmul(x_train, w1) + b1)
-                loss = tf.reduce_mean(tf.square(tf.one_hot(y_train, depth=3) - y))
+            loss = batch(x_train, y_train)
             loss_all += loss.numpy()
-            step([w1, b1], tape.gradient(loss, [w1, b1]))
         losses.append(float(loss_all / 4))
         accuracies.append(accuracy(test_db, w1, b1))
     return losses, accuracies
 
 
-def epochs_parser(name: str, description: str | None):
-    """The command line of an iris lesson: ``--out``, ``--quick`` and ``--epochs``."""
+def epochs_parser(name: str, description: str | None, compiled: bool = False):
+    """The command line of an iris lesson: ``--out``, ``--quick`` and ``--epochs`` (and
+    ``--compile`` if ``compiled``)."""
     parser = demo_parser(name, description,
                          out="folder for the curves (default: ./autograd_mini_out)",
-                         quick="accepted for `demo all`; this demo is already quick")
+                         quick="accepted for `demo all`; this demo is already quick",
+                         compiled=compiled)
     parser.add_argument("--epochs", type=at_least_one, default=EPOCHS,
                         help=f"(recorded on TensorFlow: {EPOCHS}; the course: 500)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = epochs_parser("course-iris", __doc__).parse_args(argv)
+    args = epochs_parser("course-iris", __doc__, compiled=True).parse_args(argv)
 
     start = time.perf_counter()
-    losses, accuracies = train(epochs=args.epochs)
+    losses, accuracies = train(epochs=args.epochs, compiled=args.compile)
     seconds = time.perf_counter() - start
     print(message("iris.setup", epochs=args.epochs, lr=LR, seconds=f"{seconds:.2f}"))
     print(message("demo.beside_tf", file="tests/course/reference/tf2_ch1_iris.txt"))
