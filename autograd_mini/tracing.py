@@ -15,7 +15,8 @@ array that notes the arithmetic done on it, and writing ``.data`` or ``.grad`` o
 is an event. Library code that computes with numpy outside the ops says so with
 ``noted`` (dropout's mask, one-hot labels). Reading a value to branch on it (``if
 loss.item() > 1:``) raises ``TraceError`` naming the line: a replay could not take the
-other branch. The events, in order, are what ``replay`` writes out as straight-line code.
+other branch. So does a compat.v1 ``Session.run``, whose plan is generated code of its
+own. The events, in order, are what ``replay`` writes out as straight-line code.
 While a trace runs, ``Node.data``/``.grad`` and those library methods are wrapped on their
 classes; the wrappers act only in the traced call's own thread and asyncio task
 (``recording.TRACE``).
@@ -573,6 +574,22 @@ def _comparing(method: Callable, fn: Callable) -> Callable:
     return compare
 
 
+def _session_run(method: Callable) -> Callable:
+    """``Session.run`` in a traced call: refused. The session runs its plan as generated
+    code the trace cannot follow (a replay would give the traced call's numbers and skip
+    its updates), and that code is straight-line Python already."""
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        trace = TRACE.get()
+        if trace is not None and not trace.quiet:
+            raise TraceError(
+                f"compile: {user_line()}: a compat.v1 Session.run cannot be compiled: the "
+                "session already runs each kind of run as straight-line Python written once "
+                "(sess.plan_source shows it). Call sess.run outside autograd_mini.compile")
+        return method(self, *args, **kwargs)
+
+    return run
+
+
 _installed = 0
 _lock = threading.Lock()
 _saved: list[tuple[type, str, Any]] = []
@@ -586,7 +603,9 @@ def _targets() -> list[tuple[type, str, Callable[[Any], Any]]]:
     from .variable import Variable
 
     whole = lambda name: lambda m: _kept_whole(m, name)  # noqa: E731
-    return [(Node, "data", lambda _: _Watched("data")), (Node, "grad", lambda _: _Watched("grad")),
+    session = sys.modules.get("autograd_mini.compat.v1.session")  # (none exists unless so)
+    return [*([(session.Session, "run", _session_run)] if session is not None else []),
+            (Node, "data", lambda _: _Watched("data")), (Node, "grad", lambda _: _Watched("grad")),
             (Node, "backward", _backward), (Tape, "gradient", _gradient),
             (Optimizer, "step", whole("step")),
             (Optimizer, "apply_gradients", whole("apply_gradients")),

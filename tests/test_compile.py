@@ -580,3 +580,20 @@ def test_tf_one_hot_of_integer_labels_in_a_tape_step_follows_each_replay():
         runs.append(w.numpy())
     assert runs[0] == runs[2]
     np.testing.assert_array_equal(runs[1], runs[3])
+
+
+def test_a_compat_v1_session_run_in_a_compiled_step_is_refused_not_replayed_unchanged():
+    import autograd_mini.compat.v1 as tf
+
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, shape=(None, 2))
+        w = tf.Variable(np.ones((2, 1), np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            step = am.compile(lambda xb: sess.run(train, feed_dict={x: xb}))
+            with pytest.raises(am.TraceError, match="Session.run cannot be compiled"):
+                step(np.zeros((3, 2), np.float32))  # replays would not update w
+            sess.run(train, feed_dict={x: np.ones((3, 2), np.float32)})  # outside: as ever
+            np.testing.assert_allclose(sess.run(w), [[0.6], [0.6]], rtol=1e-6)
