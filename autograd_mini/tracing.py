@@ -165,6 +165,14 @@ class Trace:
             self.first[id(node)] = (node, _copy(node_slot(node, "data")),
                                     _copy(node_slot(node, "grad")))
 
+    def settle(self) -> None:
+        """At the end of the call, forget the nodes it left as they were: the check that an
+        existing node changed through no event is about the call, not about what updates
+        outside the step do to its parameters before a variant is written."""
+        for key, (node, data, _) in list(self.first.items()):
+            if same_value(node_slot(node, "data"), data):
+                del self.first[key]
+
     @contextmanager
     def kept_whole(self) -> Iterator[None]:
         self.quiet += 1
@@ -209,6 +217,12 @@ _slots = {"data": Node.__dict__["data"], "grad": Node.__dict__["grad"]}
 def node_slot(node: Node, attr: str) -> Any:
     """``node.data`` or ``node.grad`` read past any trace."""
     return _slots[attr].__get__(node, type(node))
+
+
+def same_value(now: Any, then: Any) -> bool:
+    """Whether a node's data ``now`` holds what it held ``then`` (a copy)."""
+    return now is then or (type(now) is type(then) and (
+        now == then if type(now) is float else np.array_equal(now, then, equal_nan=True)))
 
 
 def _copy(x: Any) -> Any:
@@ -637,6 +651,7 @@ def tracing(trace: Trace) -> Iterator[None]:
         TRACE.reset(tokens[0])
         GENERAL.reset(tokens[1])
         trace.active = False
+        trace.settle()
         with _lock:
             _installed -= 1
             if _installed == 0:

@@ -597,3 +597,20 @@ def test_a_compat_v1_session_run_in_a_compiled_step_is_refused_not_replayed_unch
                 step(np.zeros((3, 2), np.float32))  # replays would not update w
             sess.run(train, feed_dict={x: np.ones((3, 2), np.float32)})  # outside: as ever
             np.testing.assert_allclose(sess.run(w), [[0.6], [0.6]], rtol=1e-6)
+
+
+def test_a_compiled_gradient_replays_after_updates_made_outside_the_step():
+    runs = []
+    for compiled in (False, True):
+        w = am.Variable(np.ones(3, np.float32), name="w")
+
+        def gradient(x, w=w):
+            with am.Tape() as tape:
+                loss = am.sum(am.square(w * x))
+            return tape.gradient(loss, w)
+
+        run = am.compile(gradient) if compiled else gradient
+        for i in range(4):  # the second call writes a variant, after w has moved on
+            w.assign_sub(0.1 * run(np.full(3, 0.5 + i, np.float32)))
+        runs.append(w.numpy())
+    np.testing.assert_array_equal(*runs)
