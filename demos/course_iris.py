@@ -9,6 +9,8 @@ import line changed (``autograd-mini course show p45_iris.py``). Prints the loss
 the accuracy on the 30 held-out flowers every ten epochs beside what TensorFlow 2.21
 printed for the same program, says whether they match, and draws the course's two
 curves to ``course_iris.png``. The course runs 500 epochs: try ``--epochs 500``.
+``--compile`` runs each batch's tape block and ``tape.gradient`` as ``autograd_mini.compile``
+writes them; the update runs as written.
 """
 
 from __future__ import annotations
@@ -66,48 +68,49 @@ def accuracy(test_db, w1, b1) -> float:
 def train(step=None, epochs: int = EPOCHS,
           compiled: bool = False) -> tuple[list[float], list[float]]:
     """Train the layer with ``step(params, grads)`` (default: ``sgd()``); return each
-    epoch's mean batch loss and test accuracy. ``compiled``: each batch (tape, gradient
-    and update) runs as ``autograd_mini.compile`` wrote it, for a ``step`` that keeps no
-    state of its own (a replay does not assign Python variables again)."""
+    epoch's mean batch loss and test accuracy. ``compiled``: each batch's tape block and
+    ``tape.gradient`` run as ``autograd_mini.compile`` wrote them; ``step`` runs as it is
+    written (the course's optimizers keep their state in Python variables, which a replay
+    would not assign again)."""
     step = step or sgd()
     train_db, test_db = load()
     w1 = tf.Variable(tf.random.truncated_normal([4, 3], stddev=0.1, seed=1))
     b1 = tf.Variable(tf.random.truncated_normal([3], stddev=0.1, seed=1))
 
-    def batch(x_train, y_train):
+    def gradients(x_train, y_train):
         with tf.GradientTape() as tape:
             y = tf.nn.softmax(tf.matmul(x_train, w1) + b1)
             loss = tf.reduce_mean(tf.square(tf.one_hot(y_train, depth=3) - y))
-        step([w1, b1], tape.gradient(loss, [w1, b1]))
-        return loss
+        return loss, tape.gradient(loss, [w1, b1])
 
     if compiled:
-        batch = am.compile(batch)
+        gradients = am.compile(gradients)
     losses, accuracies = [], []
     for _ in range(epochs):
         loss_all = 0
         for x_train, y_train in train_db:  # 4 batches: 32, 32, 32 and 24 flowers
-            loss = batch(x_train, y_train)
+            loss, grads = gradients(x_train, y_train)
             loss_all += loss.numpy()
+            step([w1, b1], grads)
         losses.append(float(loss_all / 4))
         accuracies.append(accuracy(test_db, w1, b1))
     return losses, accuracies
 
 
-def epochs_parser(name: str, description: str | None, compiled: bool = False):
-    """The command line of an iris lesson: ``--out``, ``--quick`` and ``--epochs`` (and
-    ``--compile`` if ``compiled``)."""
+def epochs_parser(name: str, description: str | None):
+    """The command line of an iris lesson: ``--out``, ``--quick``, ``--compile`` and
+    ``--epochs``."""
     parser = demo_parser(name, description,
                          out="folder for the curves (default: ./autograd_mini_out)",
                          quick="accepted for `demo all`; this demo is already quick",
-                         compiled=compiled)
+                         compiled=True)
     parser.add_argument("--epochs", type=at_least_one, default=EPOCHS,
                         help=f"(recorded on TensorFlow: {EPOCHS}; the course: 500)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = epochs_parser("course-iris", __doc__, compiled=True).parse_args(argv)
+    args = epochs_parser("course-iris", __doc__).parse_args(argv)
 
     start = time.perf_counter()
     losses, accuracies = train(epochs=args.epochs, compiled=args.compile)
