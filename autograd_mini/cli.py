@@ -93,7 +93,8 @@ def demo_parser(name: str, description: str | None, out: str, quick: str,
     if compiled:
         parser.add_argument("--compile", action="store_true",
                             help="run each training step as autograd_mini.compile writes it "
-                                 "(traced once, then replayed): the same numbers")
+                                 "(traced on the first call and on each new shape of batch, "
+                                 "replayed on the others): the same numbers")
     return parser
 
 

@@ -15,7 +15,8 @@ array that notes the arithmetic done on it, and writing ``.data`` or ``.grad`` o
 is an event. Library code that computes with numpy outside the ops says so with
 ``noted`` (dropout's mask, one-hot labels). Reading a value to branch on it (``if
 loss.item() > 1:``) raises ``TraceError`` naming the line: a replay could not take the
-other branch. The events, in order, are what ``replay`` writes out as straight-line code.
+other branch. So does a compat.v1 ``Session.run``, whose plan is generated code of its
+own. The events, in order, are what ``replay`` writes out as straight-line code.
 While a trace runs, ``Node.data``/``.grad`` and those library methods are wrapped on their
 classes; the wrappers act only in the traced call's own thread and asyncio task
 (``recording.TRACE``).
@@ -164,6 +165,14 @@ class Trace:
             self.first[id(node)] = (node, _copy(node_slot(node, "data")),
                                     _copy(node_slot(node, "grad")))
 
+    def settle(self) -> None:
+        """At the end of the call, forget the nodes it left as they were: the check that an
+        existing node changed through no event is about the call, not about what updates
+        outside the step do to its parameters before a variant is written."""
+        for key, (node, data, _) in list(self.first.items()):
+            if same_value(node_slot(node, "data"), data):
+                del self.first[key]
+
     @contextmanager
     def kept_whole(self) -> Iterator[None]:
         self.quiet += 1
@@ -208,6 +217,12 @@ _slots = {"data": Node.__dict__["data"], "grad": Node.__dict__["grad"]}
 def node_slot(node: Node, attr: str) -> Any:
     """``node.data`` or ``node.grad`` read past any trace."""
     return _slots[attr].__get__(node, type(node))
+
+
+def same_value(now: Any, then: Any) -> bool:
+    """Whether a node's data ``now`` holds what it held ``then`` (a copy)."""
+    return now is then or (type(now) is type(then) and (
+        now == then if type(now) is float else np.array_equal(now, then, equal_nan=True)))
 
 
 def _copy(x: Any) -> Any:
@@ -573,6 +588,22 @@ def _comparing(method: Callable, fn: Callable) -> Callable:
     return compare
 
 
+def _session_run(method: Callable) -> Callable:
+    """``Session.run`` in a traced call: refused. The session runs its plan as generated
+    code the trace cannot follow (a replay would give the traced call's numbers and skip
+    its updates), and that code is straight-line Python already."""
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        trace = TRACE.get()
+        if trace is not None and not trace.quiet:
+            raise TraceError(
+                f"compile: {user_line()}: a compat.v1 Session.run cannot be compiled: the "
+                "session already runs each kind of run as straight-line Python written once "
+                "(sess.plan_source shows it). Call sess.run outside autograd_mini.compile")
+        return method(self, *args, **kwargs)
+
+    return run
+
+
 _installed = 0
 _lock = threading.Lock()
 _saved: list[tuple[type, str, Any]] = []
@@ -586,7 +617,9 @@ def _targets() -> list[tuple[type, str, Callable[[Any], Any]]]:
     from .variable import Variable
 
     whole = lambda name: lambda m: _kept_whole(m, name)  # noqa: E731
-    return [(Node, "data", lambda _: _Watched("data")), (Node, "grad", lambda _: _Watched("grad")),
+    session = sys.modules.get("autograd_mini.compat.v1.session")  # (none exists unless so)
+    return [*([(session.Session, "run", _session_run)] if session is not None else []),
+            (Node, "data", lambda _: _Watched("data")), (Node, "grad", lambda _: _Watched("grad")),
             (Node, "backward", _backward), (Tape, "gradient", _gradient),
             (Optimizer, "step", whole("step")),
             (Optimizer, "apply_gradients", whole("apply_gradients")),
@@ -618,6 +651,7 @@ def tracing(trace: Trace) -> Iterator[None]:
         TRACE.reset(tokens[0])
         GENERAL.reset(tokens[1])
         trace.active = False
+        trace.settle()
         with _lock:
             _installed -= 1
             if _installed == 0:

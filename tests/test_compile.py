@@ -613,18 +613,27 @@ def test_a_conv_net_step_with_adam_compiled_matches_eager():
         np.testing.assert_array_equal(a, b)
 
 
-def test_keras_sparse_labels_in_a_tape_step_follow_each_replay():
+def _keras_sparse_loss(tf, labels, x, w):
+    return tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(labels,
+                                                                           tf.matmul(x, w))
+
+
+def _iris_loss(tf, labels, x, w):  # the course's: mse against tf.one_hot rows
+    return tf.reduce_mean(tf.square(tf.one_hot(labels, depth=3) - tf.nn.softmax(tf.matmul(x, w))))
+
+
+@pytest.mark.parametrize("loss_fn", [_keras_sparse_loss, _iris_loss])
+def test_integer_label_tensors_in_a_tape_step_follow_each_replay(loss_fn):
     import autograd_mini.compat.v2 as tf
 
     x = tf.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4))
     runs = []
     for compiled in (False, True):
         w = tf.Variable(np.full((4, 3), 0.1, np.float32))
-        loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
-        def step(labels, w=w, loss_fn=loss_fn):
+        def step(labels, w=w):
             with tf.GradientTape() as tape:
-                loss = loss_fn(labels, tf.matmul(x, w))
+                loss = loss_fn(tf, labels, x, w)
             w.assign_sub(0.5 * tape.gradient(loss, w))
             return loss
 
@@ -634,3 +643,37 @@ def test_keras_sparse_labels_in_a_tape_step_follow_each_replay():
         runs.append(w.numpy())
     assert runs[0] == runs[2]
     np.testing.assert_array_equal(runs[1], runs[3])
+
+
+def test_a_compat_v1_session_run_in_a_compiled_step_is_refused_not_replayed_unchanged():
+    import autograd_mini.compat.v1 as tf
+
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, shape=(None, 2))
+        w = tf.Variable(np.ones((2, 1), np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            step = am.compile(lambda xb: sess.run(train, feed_dict={x: xb}))
+            with pytest.raises(am.TraceError, match="Session.run cannot be compiled"):
+                step(np.zeros((3, 2), np.float32))  # replays would not update w
+            sess.run(train, feed_dict={x: np.ones((3, 2), np.float32)})  # outside: as ever
+            np.testing.assert_allclose(sess.run(w), [[0.6], [0.6]], rtol=1e-6)
+
+
+def test_a_compiled_gradient_replays_after_updates_made_outside_the_step():
+    runs = []
+    for compiled in (False, True):
+        w = am.Variable(np.ones(3, np.float32), name="w")
+
+        def gradient(x, w=w):
+            with am.Tape() as tape:
+                loss = am.sum(am.square(w * x))
+            return tape.gradient(loss, w)
+
+        run = am.compile(gradient) if compiled else gradient
+        for i in range(4):  # the second call writes a variant, after w has moved on
+            w.assign_sub(0.1 * run(np.full(3, 0.5 + i, np.float32)))
+        runs.append(w.numpy())
+    np.testing.assert_array_equal(*runs)

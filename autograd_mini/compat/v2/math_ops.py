@@ -16,6 +16,7 @@ import numpy as np
 from ... import ops
 from ...errors import DTypeError, ShapeError
 from ...graph import Node
+from ...tracing import noted, plain
 from .tensor import EagerTensor, as_dtype, convert_to_tensor, float32, int64, operand
 
 
@@ -196,10 +197,16 @@ def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = Non
     if idx.dtype.kind not in "iu":
         raise DTypeError(f"tf.one_hot: indices must be integers, got {idx.dtype}; tf.cast "
                          f"them to tf.int32 first")
-    hot = idx[..., None] == np.arange(int(depth))
-    out = np.where(hot, 1 if on_value is None else on_value,
-                   0 if off_value is None else off_value).astype(as_dtype(dtype).dtype)
-    return EagerTensor(np.moveaxis(out, -1, axis) if axis != -1 else out)
+    on, off = 1 if on_value is None else on_value, 0 if off_value is None else off_value
+    # noted: a compiled step computes the rows again from each replay's indices
+    return EagerTensor(plain(noted(_one_hot, idx, int(depth), on, off,
+                                   as_dtype(dtype).dtype, axis)))
+
+
+def _one_hot(idx: np.ndarray, depth: int, on: Any, off: Any, dtype: np.dtype,
+             axis: int) -> np.ndarray:
+    out = np.where(idx[..., None] == np.arange(depth), on, off).astype(dtype)
+    return np.moveaxis(out, -1, axis) if axis != -1 else out
 
 
 def reshape(tensor_: Any, shape: Any, name: str | None = None) -> Node:
