@@ -253,7 +253,7 @@ class Code:
             if _SITE.match(lines[i]):
                 keep[i] = False  # a check on a constant: done
             else:
-                self._lines[i] = "    " * self._depth + f"# {lines[i]}  (the same each run: " \
+                self._lines[i] = "    " * self._depth + f"# {lines[i]}  (the same every call: " \
                     "worked out once)"
                 self._env[name] = found[name]
         self._keep(keep)
@@ -286,7 +286,7 @@ class Code:
                 fn = eval(ast.unparse(call.func), namespace)  # noqa: S307 (names, attributes)
             except Exception:  # noqa: BLE001
                 return None
-            if not (_pure(fn) or fn is namespace["fit"]):
+            if not (_pure(fn) or fn is namespace["fit"] or fn is type):
                 return None
         return namespace
 

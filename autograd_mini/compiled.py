@@ -46,7 +46,7 @@ from .errors import DTypeError, TraceError
 from .graph import Node
 from .recording import ANOMALY
 from .replay import write
-from .tracing import Trace, node_slot, plain, tracing
+from .tracing import Trace, TracedArray, TracedFloat, node_slot, plain, tracing
 from .versions import next_id
 
 __all__ = ["Compiled", "TraceError", "compile"]
@@ -235,6 +235,7 @@ class Compiled:
         with tracing(trace), _local_names(self.fn, names):
             out = self.fn(*args, **kwargs)
         self.traces += 1
+        _check_left(self.fn, trace)
         writer = functools.partial(write, trace, inputs, out, names)
         try:
             guard = None if kwargs else _Guard(args)
@@ -259,6 +260,53 @@ def _detached(x: Any, trace: Trace) -> Any:
     if type(x) is dict:
         return {k: _detached(v, trace) for k, v in x.items()}
     return plain(x)
+
+
+def _check_left(fn: Callable, trace: Trace) -> None:
+    """Refuse a step that left a value it made (a node, a traced number) in a variable
+    outside it, its module's or a closure's (``m = beta * m + g``, ``losses.append(loss)``):
+    replays do not repeat Python assignments, so that variable would keep this call's
+    value while the step's numbers went on."""
+    code = getattr(fn, "__code__", None)
+    places = dict(zip(code.co_freevars, fn.__closure__ or ())) if code is not None else {}
+    for name, cell in places.items():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        _refuse_made(value, trace, f"the closure's variable '{name}'")
+    for name, value in list(getattr(fn, "__globals__", {}).items()):
+        if not name.startswith("__"):
+            _refuse_made(value, trace, f"the global '{name}'")
+
+
+def _refuse_made(x: Any, trace: Trace, where: str, depth: int = 0) -> None:
+    """Raise if ``x`` is, or holds (in lists, tuples, dicts, sets, a plain object's
+    attributes, a few levels down), a value the traced call made."""
+    if isinstance(x, Node):
+        made = x._id >= trace.start
+    else:
+        made = isinstance(x, (TracedFloat, TracedArray))
+    if made:
+        raise TraceError(
+            f"compile: the step left {type(x).__name__} it computed in {where}; a replay "
+            "does not repeat Python assignments, so that variable would keep this first "
+            "call's value. Keep such state in a Variable (assign, or an optimizer's "
+            "slots), return it from the step and pass it back in, or run the step eagerly")
+    if depth >= 3 or isinstance(x, (Node, np.ndarray, str, bytes, type)) or \
+            inspect.ismodule(x) or callable(x):
+        return
+    if type(x) in (list, tuple, set, frozenset):
+        items = list(x)[-100:]  # (what a step appends is at the end)
+    elif type(x) is dict:
+        items = list(x.values())[-100:]
+    elif type(getattr(x, "__dict__", None)) is dict and \
+            type(x).__module__.split(".")[0] != "autograd_mini":
+        items = list(vars(x).values())[-100:]
+    else:
+        return
+    for v in items:
+        _refuse_made(v, trace, where, depth + 1)
 
 
 def _kinds(items: Any, inputs: list, keep: list, out: list) -> None:

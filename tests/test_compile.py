@@ -388,6 +388,53 @@ def test_writes_compile_cannot_follow_are_refused():
         behind_the_back(np.ones(3))
 
 
+MOMENTUM: list = []  # a global the next test's step keeps its state in
+
+
+def test_state_a_step_keeps_in_python_variables_is_refused():
+    """The course's optimizers by hand keep m, V in Python variables; a replay would not
+    repeat the assignments, so the step would go on from the first call's state."""
+    w = Variable(np.ones(3, np.float32), name="w")
+    m = None
+
+    @am.compile
+    def momentum(x):
+        nonlocal m
+        with am.Tape() as tape:
+            loss = am.sum(w * x)
+        g = tape.gradient(loss, w)
+        m = g if m is None else 0.9 * m + g
+        w.assign_sub(0.1 * m)
+
+    with pytest.raises(am.TraceError, match="closure's variable 'm'"):
+        momentum(np.ones(3, np.float32))
+
+    @am.compile
+    def logged(x):
+        loss = am.sum(w * Tensor(x))
+        MOMENTUM.append(loss.item())  # a traced number, left in a module's list
+        return loss
+
+    with pytest.raises(am.TraceError, match="global 'MOMENTUM'"):
+        logged(np.ones(3, np.float32))
+    MOMENTUM.clear()
+
+    @am.compile
+    def returned(x, m):  # the same state passed in and returned: replays follow it
+        with am.Tape() as tape:
+            loss = am.sum(w * x)
+        m = 0.9 * m + tape.gradient(loss, w)
+        w.assign_sub(0.1 * m)
+        return m
+
+    w.assign(np.ones(3, np.float32))
+    state = Tensor(np.zeros(3, np.float32))
+    for _ in range(3):
+        state = returned(np.ones(3, np.float32), state)
+    assert np.allclose(state.data, 2.71) and returned.traces == 1
+    assert np.allclose(w.data, 1 - 0.1 * (1 + 1.9 + 2.71))
+
+
 def test_untraced_numpy_views_and_second_order_gradients_are_refused():
     w = Variable(np.ones((2, 2), np.float32))
 
