@@ -41,6 +41,7 @@ from .tracing import (
     Write,
     node_slot,
     owner,
+    same_value,
 )
 
 _SMALL = 1024  # bytes: numpy keeps freed blocks up to this size, so a buffer buys nothing
@@ -531,10 +532,7 @@ def _check_state(trace: Trace, w: _Writer) -> None:
     for node, data, _ in trace.first.values():
         if id(node) in w.changed:
             continue
-        now = node_slot(node, "data")
-        same = now is data or (type(now) is type(data) and (
-            now == data if type(now) is float else np.array_equal(now, data, equal_nan=True)))
-        if not same:
+        if not same_value(node_slot(node, "data"), data):
             raise TraceError(
                 f"compile: the step changed {w._label(node, 'a node')}'s data in a way compile "
                 "does not follow (a write through a numpy view, or a library call it does not "
