@@ -29,6 +29,8 @@ FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """``data`` as a float32 or float64 numpy array, following the module's dtype rule."""
+    if dtype is None and type(data) is np.ndarray and data.dtype in FLOAT_DTYPES:
+        return data  # the common case (a batch of float rows): kept as it is, unchecked
     if isinstance(data, Node):
         data = data.data
     if dtype is not None:

@@ -12,7 +12,7 @@ from .shape import reshape, transpose
 
 def _mT(x):
     """Swap the last two axes (a matrix transpose, batched)."""
-    nd = np.ndim(data_of(x))
+    nd = x.ndim
     if nd == 2:
         return x.T  # an array's view, or a Tensor's transpose op: both cheap, both right
     return transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
@@ -26,18 +26,19 @@ def _as_col(v):
     return reshape(v, (-1, 1))
 
 
+# the VJPs get arrays (a plain backward) or Tensors (a recorded one): both have .ndim
 def _matmul_dx(g, out, x, y):
-    if np.ndim(data_of(y)) == 1:  # out[..., i] = x[..., i, :] . y
-        return _as_col_last(g) * y if np.ndim(data_of(x)) > 1 else g * y
-    if np.ndim(data_of(x)) == 1:  # out[..., j] = x . y[..., :, j]
+    if y.ndim == 1:  # out[..., i] = x[..., i, :] . y
+        return _as_col_last(g) * y if x.ndim > 1 else g * y
+    if x.ndim == 1:  # out[..., j] = x . y[..., :, j]
         return reshape(matmul(_as_row_last(g), _mT(y)), shape_of(y)[:-2] + (-1,))
     return matmul(g, _mT(y))
 
 
 def _matmul_dy(g, out, x, y):
-    if np.ndim(data_of(x)) == 1:
-        return _as_col(x) * _as_row_last(g) if np.ndim(data_of(y)) > 1 else g * x
-    if np.ndim(data_of(y)) == 1:
+    if x.ndim == 1:
+        return _as_col(x) * _as_row_last(g) if y.ndim > 1 else g * x
+    if y.ndim == 1:
         return reshape(matmul(_mT(x), _as_col_last(g)), shape_of(x)[:-2] + (-1,))
     return matmul(_mT(x), g)
 

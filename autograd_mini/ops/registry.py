@@ -310,19 +310,32 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     gshape = g.shape if plain else np.shape(data_of(g))
     if gshape == shape:
         return g
+    axes = broadcast_axes(gshape, shape)
     lead = len(gshape) - len(shape)
-    axes = list(range(lead))  # the new leading axes, then the stretched size-1 axes
+    if plain:  # a plain backward: numpy's own methods will do
+        g = np.add.reduce(g, axis=axes, keepdims=True) if axes else g
+        return g.reshape(shape) if lead else g  # drop the summed leading axes
+    from .reduce import sum as sum_op  # a recorded backward: the sum is recorded too
+    from .shape import reshape as reshape_op
+
+    g = sum_op(g, axis=axes, keepdims=True) if axes else g
+    return reshape_op(g, shape) if lead else g
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of two shapes, asked once per edge
+def broadcast_axes(gshape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of ``gshape`` that numpy's broadcasting made from ``shape``: the new
+    leading axes, then the stretched size-1 axes.
+
+    Raises:
+        ShapeError: ``shape`` does not broadcast to ``gshape``.
+    """
+    lead = len(gshape) - len(shape)
+    axes = list(range(lead))
     for i, n in enumerate(shape):
         if lead < 0 or (n != gshape[i + lead] and n != 1):
             raise ShapeError(f"a gradient of shape {gshape} cannot belong to an input of "
                              f"shape {shape}: the op's VJP returned the wrong shape")
         if n != gshape[i + lead]:
             axes.append(i + lead)
-    if plain:  # a plain backward: numpy's own methods will do
-        g = np.add.reduce(g, axis=tuple(axes), keepdims=True) if axes else g
-        return g.reshape(shape) if lead else g  # drop the summed leading axes
-    from .reduce import sum as sum_op  # a recorded backward: the sum is recorded too
-    from .shape import reshape as reshape_op
-
-    g = sum_op(g, axis=tuple(axes), keepdims=True) if axes else g
-    return reshape_op(g, shape) if lead else g
+    return tuple(axes)
