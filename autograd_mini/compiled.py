@@ -282,7 +282,8 @@ def _check_left(fn: Callable, trace: Trace) -> None:
 
 def _refuse_made(x: Any, trace: Trace, where: str, depth: int = 0) -> None:
     """Raise if ``x`` is, or holds (in lists, tuples, dicts, sets, a plain object's
-    attributes, a few levels down), a value the traced call made."""
+    attributes, two levels down, the last 100 items of each), a value the traced call
+    made."""
     if isinstance(x, Node):
         made = x._id >= trace.start
     else:
@@ -293,7 +294,7 @@ def _refuse_made(x: Any, trace: Trace, where: str, depth: int = 0) -> None:
             "does not repeat Python assignments, so that variable would keep this first "
             "call's value. Keep such state in a Variable (assign, or an optimizer's "
             "slots), return it from the step and pass it back in, or run the step eagerly")
-    if depth >= 3 or isinstance(x, (Node, np.ndarray, str, bytes, type)) or \
+    if depth >= 2 or isinstance(x, (Node, np.ndarray, str, bytes, type)) or \
             inspect.ismodule(x) or callable(x):
         return
     if type(x) in (list, tuple, set, frozenset):
