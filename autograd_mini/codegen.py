@@ -282,10 +282,7 @@ class Code:
                     return None
                 namespace[name] = self._env[name]
         for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-            try:
-                fn = eval(ast.unparse(call.func), namespace)  # noqa: S307 (names, attributes)
-            except Exception:  # noqa: BLE001
-                return None
+            fn = _named(call.func, namespace)
             if not (_pure(fn) or fn is namespace["fit"] or fn is type):
                 return None
         return namespace
@@ -306,21 +303,12 @@ class Code:
                 operands = [n.left, n.right]
             elif isinstance(n, ast.UnaryOp):
                 operands = [n.operand]
-            elif isinstance(n, ast.Call) and _pure(self._resolve(n.func), fresh=True):
+            elif isinstance(n, ast.Call) and _pure(_named(n.func, self._env), fresh=True):
                 operands = n.args
             else:
                 continue
             uses += sum(isinstance(o, ast.Name) and o.id == name for o in operands)
         return uses == sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(top))
-
-    def _resolve(self, func: ast.expr) -> Any:
-        """The global a call's ``np.exp`` or ``spread`` names, or None."""
-        if not isinstance(func, (ast.Name, ast.Attribute)):
-            return None
-        try:
-            return eval(ast.unparse(func), dict(self._env))  # noqa: S307 (names, attributes)
-        except Exception:  # noqa: BLE001
-            return None
 
     def _keep(self, keep: list[bool]) -> None:
         """Keep the lines marked, moving each kept line's blame with it."""
@@ -357,6 +345,17 @@ class Code:
 
 _PURE = frozenset({np.sum, np.mean, np.where, np.zeros, np.ones, np.full, np.array, _spread})
 _VIEWS = frozenset({np.reshape, np.broadcast_to, np.transpose, np.asarray})
+
+
+def _named(func: ast.expr, names: dict[str, Any]) -> Any:
+    """What a call's function (``np.exp``, ``spread``: a name or attributes of one) is
+    among ``names``; None for anything else."""
+    if not isinstance(func, (ast.Name, ast.Attribute)):
+        return None
+    try:
+        return eval(ast.unparse(func), {"__builtins__": {}}, names)  # noqa: S307 (names only)
+    except Exception:  # noqa: BLE001  (unknown: not a function the fold may call)
+        return None
 
 
 def _pure(fn: Any, fresh: bool = False) -> bool:

@@ -73,14 +73,14 @@ class _Entry:
             source, run, noted, sites, write
         self.fast_source: str | None = None
         self.enter: Callable | None = None
-        self._guard, self._shared = guard, shared
+        self._guard = guard
         self._replays = 0
         self._checked: Callable | None = None
         # one replay at a time when they share buffers
-        self._lock = threading.Lock() if shared else contextlib.nullcontext()
+        self._lock = threading.Lock() if shared else None
 
     def __call__(self, inputs: list) -> Any:
-        with self._lock:
+        with self._lock or contextlib.nullcontext():
             if ANOMALY.get():
                 if self._checked is None:
                     self._checked = self._write(anomaly=True)[1]
@@ -93,7 +93,7 @@ class _Entry:
             if skip:
                 self.fast_source, self.run = self._write(skip=skip)[:2]
             if self._guard is not None:
-                self.enter = self._guard.function(self.run, self._lock if self._shared else None)
+                self.enter = self._guard.function(self.run, self._lock)
             return out
 
 
@@ -108,7 +108,7 @@ class _Guard:
         self.inputs: list[str] = []
         self.env: dict[str, Any] = {"ndarray": np.ndarray, "ANOMALY": ANOMALY, "MISS": _MISS}
         self._add_items(args, "args", 0)
-        self.tests = len(args)
+        self.arity = len(args)
 
     def _name(self, obj: Any) -> str:
         name = f"k{len(self.env)}"
@@ -158,7 +158,7 @@ class _Guard:
     def function(self, run: Callable, lock: Any) -> Callable:
         """``enter(args)``: ``run``'s result for arguments of this kind, else ``MISS``;
         under ``lock`` unless it is None."""
-        lines = ["def enter(args):", f"    if len(args) == {self.tests} and not ANOMALY.get():"]
+        lines = ["def enter(args):", f"    if len(args) == {self.arity} and not ANOMALY.get():"]
         depth = 2
         for unpack, tests in self.levels:
             lines += ["    " * depth + u for u in unpack]
@@ -267,13 +267,7 @@ def _check_left(fn: Callable, trace: Trace) -> None:
     outside it, its module's or a closure's (``m = beta * m + g``, ``losses.append(loss)``):
     replays do not repeat Python assignments, so that variable would keep this call's
     value while the step's numbers went on."""
-    code = getattr(fn, "__code__", None)
-    places = dict(zip(code.co_freevars, fn.__closure__ or ())) if code is not None else {}
-    for name, cell in places.items():
-        try:
-            value = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
+    for name, value in _closure(fn).items():
         _refuse_made(value, trace, f"the closure's variable '{name}'")
     for name, value in list(getattr(fn, "__globals__", {}).items()):
         if not name.startswith("__"):
@@ -337,6 +331,19 @@ def _kinds(items: Any, inputs: list, keep: list, out: list) -> None:
             out.append((t, id(x)))
 
 
+def _closure(fn: Callable) -> dict[str, Any]:
+    """The variables ``fn`` closes over, by name (empty cells left out)."""
+    code = getattr(fn, "__code__", None)
+    out = {}
+    cells = getattr(fn, "__closure__", None) or ()
+    for name, cell in zip(code.co_freevars if code is not None else (), cells):
+        try:
+            out[name] = cell.cell_contents
+        except ValueError:  # a cell not yet assigned
+            pass
+    return out
+
+
 def _parameter_names(fn: Callable, args: tuple, kwargs: dict) -> dict[int, str]:
     """id(node or array) -> a name the step knows it by: its parameter's (``x``,
     ``params_0``), or the closure's or module's variable it reads (``W1``)."""
@@ -357,9 +364,7 @@ def _parameter_names(fn: Callable, args: tuple, kwargs: dict) -> dict[int, str]:
     except (TypeError, ValueError):
         bound = {}
     code = getattr(fn, "__code__", None)
-    cells = dict(zip(code.co_freevars, fn.__closure__ or ())) if code is not None else {}
-    read = {name: cell.cell_contents for name, cell in cells.items()
-            if cell.cell_contents is not None} if cells else {}
+    read = {name: v for name, v in _closure(fn).items() if v is not None}
     if code is not None:
         read.update((n, fn.__globals__[n]) for n in code.co_names if n in fn.__globals__)
     for name, value in (*bound.items(), *read.items()):

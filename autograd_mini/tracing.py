@@ -165,14 +165,6 @@ class Trace:
             self.first[id(node)] = (node, _copy(node_slot(node, "data")),
                                     _copy(node_slot(node, "grad")))
 
-    def settle(self) -> None:
-        """At the end of the call, forget the nodes it left as they were: the check that an
-        existing node changed through no event is about the call, not about what updates
-        outside the step do to its parameters before a variant is written."""
-        for key, (node, data, _) in list(self.first.items()):
-            if same_value(node_slot(node, "data"), data):
-                del self.first[key]
-
     @contextmanager
     def kept_whole(self) -> Iterator[None]:
         self.quiet += 1
@@ -651,7 +643,6 @@ def tracing(trace: Trace) -> Iterator[None]:
         TRACE.reset(tokens[0])
         GENERAL.reset(tokens[1])
         trace.active = False
-        trace.settle()
         with _lock:
             _installed -= 1
             if _installed == 0:
