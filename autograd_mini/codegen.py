@@ -257,7 +257,85 @@ class Code:
                     "worked out once)"
                 self._env[name] = found[name]
         self._keep(keep)
-        return len(folded)
+        return len(folded) + self._fold_parts(found)
+
+    def _fold_parts(self, found: dict) -> int:
+        """Work out once the parts of lines that are the same every call (``d_square * 2``
+        in square's VJP ``d_square * 2 * sub``, when ``d_square`` is a folded seed): each
+        becomes a read-only global, shown on a comment line above its line. Only parts
+        that an operator or a ufunc makes a new array from. Returns how many."""
+        rewritten: list[list[str]] = []
+        parts = 0
+        for line in self._lines:
+            text = line.strip()
+            m = None if text.startswith("#") or _SITE.match(text) else _ASSIGN.match(text)
+            notes: list[str] = []
+            if m is not None:
+                try:
+                    tree = ast.parse(m.group(2), mode="eval")
+                except SyntaxError:
+                    tree = None
+                if tree is not None:
+                    self._fold_in(tree, found, notes)
+            if notes:
+                parts += len(notes)
+                indent = "    " * self._depth
+                rewritten.append([indent + n for n in notes] +
+                                 [indent + f"{m.group(1)} = {ast.unparse(tree.body)}"])
+            else:
+                rewritten.append([line])
+        self._rewrite(rewritten)
+        return parts
+
+    def _fold_in(self, node: ast.AST, found: dict, notes: list[str]) -> None:
+        """Replace in ``node``'s subtree each largest constant part that its parent makes
+        a new array from by the name of its value; a comment for each goes to ``notes``."""
+        for field, value in ast.iter_fields(node):
+            items = value if isinstance(value, list) else [value]
+            for i, child in enumerate(items):
+                if not isinstance(child, ast.AST):
+                    continue
+                name = self._fold_part(child, found, notes) \
+                    if self._operand(node, child) else None
+                if name is None:
+                    self._fold_in(child, found, notes)
+                elif isinstance(value, list):
+                    value[i] = ast.Name(name, ast.Load())
+                else:
+                    setattr(node, field, ast.Name(name, ast.Load()))
+
+    def _operand(self, parent: ast.AST, child: ast.AST) -> bool:
+        """Whether ``parent`` makes a new array from ``child`` (an operator's operand, a
+        ufunc's argument), and ``child`` is a computation (not a name or a number)."""
+        if not isinstance(child, (ast.BinOp, ast.UnaryOp, ast.Call)):
+            return False
+        if isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+            return True
+        return isinstance(parent, ast.Call) and any(child is a for a in parent.args) and \
+            _pure(_named(parent.func, self._env), fresh=True)
+
+    def _fold_part(self, part: ast.expr, found: dict, notes: list[str]) -> str | None:
+        """The name of ``part``'s value if it is the same every call and an array."""
+        text = ast.unparse(part)
+        namespace = self._constants(found, text)
+        if namespace is None:
+            return None
+        try:
+            with np.errstate(all="raise"):
+                value = eval(text, namespace)  # noqa: S307 (pure numpy on constants)
+        except Exception:  # noqa: BLE001  (left to the run, which explains it)
+            return None
+        if not isinstance(value, (np.ndarray, np.generic)):
+            return None  # (numbers alone: Python's own compiler folds those)
+        if isinstance(value, np.ndarray):
+            value = value.copy()
+            value.flags.writeable = False
+        base = next((n.id for n in ast.walk(part) if isinstance(n, ast.Name) and
+                     isinstance(namespace[n.id], (np.ndarray, np.generic))), "part")
+        name = self.fresh(base)
+        self._env[name] = found[name] = value
+        notes.append(f"# {name} = {text}  (the same every call: worked out once)")
+        return name
 
     def _straight(self) -> bool:
         """Whether the lines are straight-line code: one statement a line, no blocks."""
@@ -312,15 +390,16 @@ class Code:
 
     def _keep(self, keep: list[bool]) -> None:
         """Keep the lines marked, moving each kept line's blame with it."""
-        old = self._lines
-        self._lines = [line for line, k in zip(old, keep) if k]
-        moved = {}
-        position = 0
-        for i, k in enumerate(keep):
-            if k:
-                position += 1
-                if i + 3 in self._blame:
-                    moved[position + 2] = self._blame[i + 3]
+        self._rewrite([[line] if k else [] for line, k in zip(self._lines, keep)])
+
+    def _rewrite(self, lines: list[list[str]]) -> None:
+        """Each line replaced by the lines given for it (none: dropped); its blame moves
+        to the last of them."""
+        self._lines, moved = [], {}
+        for i, new in enumerate(lines):
+            self._lines += new
+            if new and i + 3 in self._blame:  # (after `def run(...):` and `try:`)
+                moved[len(self._lines) + 2] = self._blame[i + 3]
         self._blame = moved
 
     def finish(self, returns: str, name: str = "run") -> tuple[str, Callable]:

@@ -270,7 +270,15 @@ def test_numbers_the_same_every_call_are_worked_out_once_and_no_grad_shares_them
     for _ in range(3):
         step(x, y_)
     assert "# d_square = spread(d_loss * (1 / 8), (8, 1))" in step.source
-    assert "d_sub = d_square * (sub + sub)" in step.source
+    # a part of a line (square's VJP, g * 2 * x) that is the same every call
+    assert "# d_square_2 = d_square * 2  (the same every call: worked out once)" in step.source
+    assert "d_sub = d_square_2 * sub" in step.source
+    w1.data[...], w2.data[...] = 0.5, -0.25
+    x = np.arange(16, dtype=np.float32).reshape(8, 2) / 7
+    step(x, y_)
+    eager = [w1.grad.copy(), w2.grad.copy()]
+    step.fn(x, y_)
+    assert all(np.array_equal(a, p.grad) for a, p in zip(eager, (w1, w2)))
 
     b = Variable(np.ones((4,), np.float32))
 
@@ -296,6 +304,25 @@ def test_numbers_the_same_every_call_are_worked_out_once_and_no_grad_shares_them
 
     got = [returned(np.ones((4,), np.float32)) for _ in range(3)]
     assert len({id(g) for g in got}) == 3 and all(g.flags.writeable for g in got)
+
+
+def test_a_part_is_folded_only_where_an_operator_makes_a_new_array_of_it():
+    """``c * 2`` is worked out once inside arithmetic; handed to a function that may keep
+    it (here one that returns it) it is computed every call, so nothing shared escapes."""
+    from autograd_mini.codegen import Code
+
+    code = Code()
+    x = code.param("x")
+    c = np.full(3, 0.5)
+    c.flags.writeable = False
+    code.line(f"a = {code.bind(c, 'w')} * 2 * {x}")
+    code.line(f"b = {code.bind(lambda v: v, 'keep')}(w * 2)")
+    assert code.fold("a, b") == 1
+    source, run = code.finish("a, b")
+    assert "# w_2 = w * 2  (the same every call: worked out once)" in source
+    assert "a = w_2 * x" in source and "b = keep(w * 2)" in source
+    a, b = run(np.ones(3))
+    assert np.array_equal(a, [1.0, 1.0, 1.0]) and b.flags.writeable
 
 
 def test_the_source_names_the_steps_own_variables_and_seed_001s_deltas():
