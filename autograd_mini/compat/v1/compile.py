@@ -34,6 +34,7 @@ from ... import codegen
 from ...codegen import Blame, tuple_source
 from ...errors import DTypeError, ShapeError
 from ...i18n import message
+from ...inline import expand
 from .graph import Constant, GraphElement, SymbolicTensor
 
 __all__ = ["Blame", "Code", "fetch_source", "shown_nodes", "tuple_source", "write_feed"]
@@ -60,13 +61,17 @@ class Code(codegen.Code):
         names: graph node -> the name holding its value (a local, or a constant's global).
         grads: graph node -> the local holding its gradient, as drawings show it.
         anomaly: whether to check every value is finite (``detect_anomaly``).
+        layout: node -> its value (and ``d_`` gradient) in the run a fast variant is made
+            for, whose shapes and dtypes every run of the variant shares; None otherwise.
     """
 
     kind = "compat.v1 plan"
 
-    def __init__(self, anomaly: bool = False, skip: Collection[int] | None = None):
+    def __init__(self, anomaly: bool = False, skip: Collection[int] | None = None,
+                 layout: tuple[dict, dict] | None = None):
         super().__init__(skip, helpers={"result": result, "misfit": misfit})
         self.anomaly = anomaly
+        self.layout = layout
         self.names: dict[GraphElement, str] = {}
         self.grads: dict[GraphElement, str] = {}
 
@@ -75,6 +80,22 @@ class Code(codegen.Code):
         name = self.names[node] = self.param(node.name.lower()) if param else \
             self.local(node.name)
         return name
+
+    def expanded(self, fn: Callable, args: list[str], values: list[Any], settings: dict,
+                 forward: bool = False) -> str | None:
+        """In a fast variant, ``fn(*args, **settings)`` as the expression the op's own code
+        computes for the ``values`` of its first run (``inline.expand``); else None."""
+        if self.layout is None:
+            return None
+        return expand(self, fn, args, values, settings, floats=False, forward=forward)
+
+    def value(self, node: GraphElement) -> Any:
+        """``node``'s value in the run this variant is made for."""
+        return self.layout[0].get(node)
+
+    def grad_value(self, node: GraphElement) -> Any:
+        """``node``'s gradient in the run this variant is made for."""
+        return self.layout[1].get(node)
 
     def check(self, node: SymbolicTensor) -> None:
         """In anomaly mode, a line checking ``node``'s value is finite."""

@@ -111,9 +111,16 @@ class _Group:
         arriving takes it as it is, others add theirs up."""
         spec, settings = node._ctx
         ins = [code.names[p] for p in node.parents]
+        inline = None
+        if code.layout is not None:
+            values = [code.grad_value(node), code.value(node) if spec.reads_out else None,
+                      *[code.value(p) for p in node.parents]]
+
+            def inline(i: int, args: list[str]) -> str | None:
+                return code.expanded(spec.vjp(i), args, values, settings)
         write_vjps(code, spec, settings, grad[node], code.names[node], ins,
                    [(i, code.names[p], grad[p], p in once) for i, p, _ in calls],
-                   guarded=not seeded)
+                   guarded=not seeded, inline=inline)
 
 
 def seeds_only(order: list, targets: list, fed: set) -> set:

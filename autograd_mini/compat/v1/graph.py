@@ -320,7 +320,9 @@ class SymbolicTensor(GraphElement):
             shapes = [np.shape(lookup(name)) for name in ins]
             return ShapeError(f"{forward_failed(spec, e, shapes)} (at '{self.name}')")
 
-        code.line(f"{out} = {code.call(forward, ins, settings)}", failed)
+        expr = code.expanded(spec.forward, ins, [code.value(p) for p in self.parents],
+                             settings, forward=True) if code.layout is not None else None
+        code.line(f"{out} = {expr or code.call(forward, ins, settings)}", failed)
         if (site := code.site()) is not None:
             code.line(f"if type({out}) is not ndarray: {out} = to_array({out}, {site})", failed)
 

@@ -29,6 +29,7 @@ from ...variable import Variable as EagerVariable
 from .compile import Code, fetch_source, shown_nodes, tuple_source, write_feed
 from .gradients import seeds_only
 from .graph import (
+    Constant,
     Graph,
     GraphElement,
     Operation,
@@ -259,7 +260,11 @@ class _Plan:
         skip = set(range(1, self._sites + 1)) - self._noted
         if skip:
             shapes = {f: self.values[self.value_index[f]].shape for f in self.feeds}
-            self.fast_source, self._fn = self._compile(Code(skip=skip), shapes)[:2]
+            values = {n: self.values[i] for n, i in self.value_index.items()}
+            values.update((n, n._data) for n in self.order if isinstance(n, Constant))
+            grads = {n: self.grads[i] for n, i in self.grad_index.items()}
+            code = Code(skip=skip, layout=(values, grads))
+            self.fast_source, self._fn = self._compile(code, shapes)[:2]
 
     def run(self, feed_dict: dict | None) -> Any:
         fn = self._fn
