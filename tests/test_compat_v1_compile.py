@@ -56,6 +56,30 @@ def test_plan_source_has_a_line_per_feed_forward_vjp_and_update():
     compile(source, "<plan>", "exec")
 
 
+def test_the_fast_variant_writes_each_ops_own_arithmetic_and_keeps_its_numbers():
+    """After a first run the plan is rewritten for the shapes fed: a forward or VJP is the
+    expression the op computes (``matmul.T @ d_matmul_1``), not a call through the op, and
+    the weights it trains are those of the general plan to the bit."""
+    x, y_, w1, w2, loss, train = seed_net()
+    trained = []
+    for fast in (True, False):
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train, feed_dict={x: X32[:8], y_: Y32[:8]})
+            source = sess.plan_source(train, [x, y_], fast=True)
+            if not fast:  # the general plan again, every step
+                plan = sess._plan(train, (x, y_))
+                plan._fn = plan._general
+            for i in range(1, 20):
+                sess.run(train, feed_dict={x: X32[i % 4 * 8:][:8], y_: Y32[i % 4 * 8:][:8]})
+            trained.append(sess.run([w1, w2]))
+        if fast:
+            assert "d_w2 = matmul.T @ d_matmul_1" in source and "matmul_vjp" not in source
+            assert "matmul = x @ w1" in source
+    for a, b in zip(*trained):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_a_train_step_alone_does_not_compute_its_loss_as_in_tf1():
     # the loss only seeds the gradients and mean's VJP does not read it: not computed,
     # unless it is fetched; drawings keep the loss of the last run that computed it
