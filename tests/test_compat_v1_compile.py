@@ -294,6 +294,44 @@ def test_the_fast_variant_drops_only_checks_that_found_nothing_to_do():
             np.testing.assert_allclose(got_b, want_b.numpy())
 
 
+def test_the_fast_variant_writes_the_ops_own_code_with_the_same_numbers():
+    x, y_, w1, w2, loss, train = seed_net()
+    got = []
+    for fast_variant in (True, False):
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            plan = sess._plan(train, (x, y_))
+            for _ in range(3):  # the second and third run the fast variant, unless...
+                if fast_variant:
+                    sess.run(train, {x: X32[:8], y_: Y32[:8]})
+                else:  # ... the general function is called itself
+                    plan._general(X32[:8], Y32[:8])
+            got.append(sess.run([w1, w2]))
+            if fast_variant:
+                fast = sess.plan_source(train, [x, y_], fast=True)
+    for line in ("matmul = x @ w1", "square = sub * sub", "d_w2 = matmul.T @ d_matmul_1",
+                 "d_w1 = x.T @ d_matmul", "d_matmul = d_matmul_1 @ w2.T"):
+        assert line in fast
+    assert "_vjp" not in fast and "_forward" not in fast
+    for a, b in zip(*got):
+        np.testing.assert_array_equal(a, b)  # bit for bit
+
+
+def test_the_fast_variant_still_converts_a_gradient_of_another_dtype():
+    x = tf.placeholder(tf.float32, shape=(None, 2), name="x")
+    w = tf.Variable(np.ones((2, 1), np.float32), name="w")
+    y = tf.matmul(x, w) * tf.constant([2.0], dtype=tf.float64)  # a float64 gradient for w
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(y))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):
+            sess.run(train, {x: np.ones((4, 2))})
+        assert sess.plan_source(train, [x], fast=True) is not None
+        got = sess.run(w)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, np.float32(1 - 3 * 0.1 * 8))
+
+
 def test_feed_checks_still_apply_once_the_fast_variant_runs():
     x, y_, w1, w2, loss, train = seed_net()
     with tf.Session() as sess:

@@ -20,7 +20,10 @@ Errors keep their messages: a line that can fail for a known reason (a forward o
 inputs of misfitting shapes, a variable not initialised, a feed that is not a number)
 is noted with how to explain that failure. Checks that mostly find nothing to do are
 numbered sites (see ``codegen``): after a plan's first run, ``_Plan._specialise``
-compiles a fast variant without the silent ones, for the shapes fed in that run.
+compiles a fast variant without the silent ones, for the shapes fed in that run. As
+the shapes and dtypes of every value are then fixed, the variant writes each op's
+forward and VJPs as the expression the op's own code computes for them
+(``inline.expand``): ``d_w2 = matmul.T @ d_matmul_1`` rather than a call of matmul's VJP.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ per ``gradients()`` group (the ops' own VJPs), the operations in creation order
 the run's updates, as TF1's variables did (``sess.run([train, global_step])`` gives the
 incremented step). ``Session.plan_source`` returns that function's source. After the
 first run a second variant, specialised to the shapes fed then, leaves out the checks
-that found nothing to do; other shapes still run the general one.
+that found nothing to do and writes the ops' own expressions in place of their calls;
+other shapes still run the general one.
 """
 
 from __future__ import annotations
@@ -275,7 +276,7 @@ class _Plan:
         out, self.values, self.grads = fn(*feed_dict.values()) if feed_dict else fn()
         if self.graph._shown is not self:
             self.graph._show(self)
-        if not self._specialised and fn is self._general:
+        if fn is self._general and not self._specialised:  # (a fast variant's runs: one test)
             self._specialise()
         return out
 

@@ -149,6 +149,11 @@ class _ApplyGradients(Operation):
         store, optimizers = session._variables, session._optimizers
         variables = [v for _, v in self.pairs]
         step_var = self.global_step
+        # a fast variant whose first run's gradients were arrays of their variables' dtypes
+        # and shapes has them so every run (its layout is fixed): nothing to convert or check
+        fitted = code.layout is not None and all(
+            type(g := code.value(grad)) is np.ndarray and g.dtype == v.dtype and
+            g.shape == v.shape for grad, v in self.pairs)
 
         def apply(grads: list, lr: Any = None) -> None:
             """``optim``'s rule on each variable (with ``apply_gradients``' checks); each
@@ -162,11 +167,13 @@ class _ApplyGradients(Operation):
             for var, grad in zip(variables, grads):
                 held = store[var]
                 data = held.data
-                if type(grad) is not np.ndarray or grad.dtype is not data.dtype:
-                    grad = np.asarray(grad, dtype=data.dtype)
-                if grad.shape != data.shape:
-                    raise ShapeError(f"{type(opt).__name__}: gradient of shape {grad.shape} "
-                                     f"does not fit variable '{var.name}' of shape {data.shape}")
+                if not fitted:
+                    if type(grad) is not np.ndarray or grad.dtype is not data.dtype:
+                        grad = np.asarray(grad, dtype=data.dtype)
+                    if grad.shape != data.shape:
+                        raise ShapeError(f"{type(opt).__name__}: gradient of shape "
+                                         f"{grad.shape} does not fit variable '{var.name}' of "
+                                         f"shape {data.shape}")
                 new = update(data, grad, slots_for(held))
                 if type(new) is not np.ndarray:  # 0-d results come back as numpy scalars
                     new = np.array(new, dtype=data.dtype)
