@@ -12,8 +12,9 @@ machine (Python 3.11, numpy 2.4), fast path against the plain one:
 - ``toposort``: the parents read from the node's two slots, not through the property,
   and the walk's own order kept, so the sort meets long runs (timsort): 0.39 -> 0.28 s
   on a million-node chain.
-- ``inlined``: ``a * b`` on two nodes of one kind builds the result node itself
-  instead of going through ``Value._apply`` and ``make_node``: 820 -> 500 ns per op.
+- ``inlined``: ``a * b`` on two nodes of one kind builds the result node itself (its
+  slots written in place, as ``link`` would) instead of going through ``Value._apply``
+  and ``make_node``: 820 -> 500 ns per op.
 - ``accumulate_values``/``accumulate_arrays``: the ``.grad`` updates after a backward
   in one loop, not a method call per node.
 - ``constant``: a constant node around data already in its class's payload form,
@@ -36,7 +37,7 @@ import numpy as np
 from .errors import ShapeError
 from .graph import _MANY, NO_SETTINGS, Node, check_unchanged, data_of, link, released_check
 from .recording import ANOMALY, GENERAL, RECORDING, TRACE, check_finite, recording_state
-from .versions import last_write
+from .versions import last_write, next_id
 
 # ----- the backward walk -------------------------------------------------------------------
 
@@ -95,10 +96,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 continue
             if node._id < written:
                 check_unchanged(node, spec)
-            # one or two inputs and no settings: the VJPs are called without * or **
             parents, arity = ((a,), 1) if b is None else (a, 0) if b is _MANY else ((a, b), 2)
-            if kwargs:
-                arity = 0
             if create_graph:
                 out, inputs, x0, x1 = node, parents, a, b
             elif arity == 2:
@@ -109,6 +107,8 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 inputs = (x0,)
             else:
                 out, inputs = node.data, [p.data for p in parents]
+            if kwargs:  # one or two inputs and no settings: the VJPs are called without * or **
+                arity = 0
             vjps = spec.vjps or spec.input_vjps(len(parents))
             for p, vjp in zip(parents, vjps):
                 if vjp is None or not p.requires_grad:
@@ -234,10 +234,10 @@ def _binary(cls: type, spec: Any, method_name: str, reflected: bool) -> Callable
             out = forward(x.data, y.data)
         except Exception:  # noqa: BLE001  (the general path: float64 inf/nan or an OpError)
             return general(x, y)
-        node = new(cls)
+        node = new(cls)  # what make_node and link write, written here
         node.data = out if type(out) is payload else convert(out)
-        node.grad, node.name = empty, None
-        link(node, (x, y), name, ctx, True)
+        node.grad, node.name, node._in0, node._in1 = empty, None, x, y
+        node.op, node._ctx, node.requires_grad, node._id = name, ctx, True, next_id()
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node
@@ -262,8 +262,8 @@ def _unary(cls: type, spec: Any, method_name: str) -> Callable:
             return cls._apply(spec, (self,), settings)
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
-        node.grad, node.name = empty, None
-        link(node, (self,), name, ctx, True)
+        node.grad, node.name, node._in0, node._in1 = empty, None, self, None
+        node.op, node._ctx, node.requires_grad, node._id = name, ctx, True, next_id()
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node

@@ -88,11 +88,9 @@ class Node:
             create_graph: record the backward pass itself, so ``.grad`` holds graph nodes
                 that can be differentiated again (implies ``retain_graph``).
         """
-        from ._fast import backprop as unrolled_backprop  # ``backprop`` below, made fast
-
-        grads = unrolled_backprop(self, self._seed(gradient),
-                                  retain_graph=retain_graph or create_graph,
-                                  create_graph=create_graph)
+        grads = _fast.backprop(self, self._seed(gradient),  # ``backprop`` below, made fast
+                               retain_graph=retain_graph or create_graph,
+                               create_graph=create_graph)
         self._accumulate_all(grads)
 
     def zero_grad(self) -> None:
@@ -130,8 +128,9 @@ def link(node: Node, parents: tuple = (), op: str = "", ctx: Any = None,
          requires_grad: bool = False) -> Node:
     """Make ``node`` the result of ``op`` on ``parents`` (a leaf when there are none).
 
-    The one place that writes a node's input slots and gives it its id; ``ctx`` is
-    ``(OpSpec, settings)``, what backprop needs to call the op's VJPs.
+    The one place that writes a node's input slots and gives it its id (``_fast``'s
+    inlined operators write the same in place); ``ctx`` is ``(OpSpec, settings)``, what
+    backprop needs to call the op's VJPs.
     """
     n = len(parents)
     node._in0 = None if n == 0 else parents[0] if n < 3 else tuple(parents)
@@ -276,3 +275,6 @@ def fit(node: Node, i: int, p: Node, contrib: Any) -> Any:
     if ANOMALY.get():
         check_finite(data_of(contrib), f"backward of '{node.op}' (gradient for input {i})")
     return contrib
+
+
+from . import _fast  # noqa: E402  (last: it builds on this module)

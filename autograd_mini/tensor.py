@@ -259,17 +259,16 @@ class Tensor(Node):
     def __getitem__(self, index: Any) -> Tensor:
         return ops.getitem(self, index=_plain_index(index))
 
-    def sum(self, axis=None, keepdims=False):
-        return ops.sum(self, axis=_axis(axis), keepdims=keepdims)
+    def sum(self, axis=None, keepdims=False):  return self._reduce(ops.sum, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return self._reduce(ops.mean, axis, keepdims)
+    def max(self, axis=None, keepdims=False):  return self._reduce(ops.max, axis, keepdims)
+    def min(self, axis=None, keepdims=False):  return self._reduce(ops.min, axis, keepdims)
 
-    def mean(self, axis=None, keepdims=False):
-        return ops.mean(self, axis=_axis(axis), keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return ops.max(self, axis=_axis(axis), keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return ops.min(self, axis=_axis(axis), keepdims=keepdims)
+    def _reduce(self, op: Any, axis: Any, keepdims: bool) -> Tensor:
+        """``op(self, axis=axis, keepdims=keepdims)``, straight to ``_apply`` (the input is
+        known to be a Tensor: nothing to dispatch on)."""
+        axis = tuple(axis) if type(axis) is list else axis
+        return self._family._apply(op.spec, (self,), {"axis": axis, "keepdims": keepdims})
 
     def softmax(self, axis=-1):     return ops.softmax(self, axis)
     def log_softmax(self, axis=-1): return ops.log_softmax(self, axis)
@@ -300,10 +299,6 @@ class Tensor(Node):
 
 
 Tensor._family = Tensor
-
-
-def _axis(axis: Any) -> Any:
-    return tuple(axis) if type(axis) is list else axis
 
 
 def _plain_index(index: Any) -> Any:

@@ -26,21 +26,22 @@ def _as_col(v):
     return reshape(v, (-1, 1))
 
 
-# the VJPs get arrays (a plain backward) or Tensors (a recorded one): both have .ndim
+# the VJPs get arrays (a plain backward) or Tensors (a recorded one): both have .ndim and
+# both multiply with @ (numpy's matmul, or this op recorded)
 def _matmul_dx(g, out, x, y):
     if y.ndim == 1:  # out[..., i] = x[..., i, :] . y
         return _as_col_last(g) * y if x.ndim > 1 else g * y
     if x.ndim == 1:  # out[..., j] = x . y[..., :, j]
-        return reshape(matmul(_as_row_last(g), _mT(y)), shape_of(y)[:-2] + (-1,))
-    return matmul(g, _mT(y))
+        return reshape(_as_row_last(g) @ _mT(y), shape_of(y)[:-2] + (-1,))
+    return g @ _mT(y)
 
 
 def _matmul_dy(g, out, x, y):
     if x.ndim == 1:
         return _as_col(x) * _as_row_last(g) if y.ndim > 1 else g * x
     if y.ndim == 1:
-        return reshape(matmul(_mT(x), _as_col_last(g)), shape_of(x)[:-2] + (-1,))
-    return matmul(_mT(x), g)
+        return reshape(_mT(x) @ _as_col_last(g), shape_of(x)[:-2] + (-1,))
+    return _mT(x) @ g
 
 
 def _as_col_last(g):
