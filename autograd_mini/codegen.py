@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ._fast import spread as _spread
-from .ops.registry import unbroadcast
+from .ops.registry import broadcast_axes, unbroadcast
 from .recording import check_finite
 
 # how to explain a failure of one line: (the error, name -> value) -> the error to raise
@@ -40,10 +40,14 @@ Blame = Callable[[Exception, Callable[[str], Any]], "Exception | None"]
 _numbers = count(1)
 
 
-def fit(c: Any, like: Any, site: int, noted: set) -> Any:
+def fit(c: Any, like: Any, site: int, noted: set, summed: dict | None = None) -> Any:
     """A VJP's result summed back to the shape of ``like`` (the input numpy broadcast, or
-    its shape); notes that the check at ``site`` found work to do."""
+    its shape); notes that the check at ``site`` found work to do, and in ``summed`` the
+    shape it summed from (None where that was not one array's shape every time)."""
     noted.add(site)
+    if summed is not None:
+        shape = c.shape if type(c) is np.ndarray else None
+        summed[site] = shape if summed.get(site, shape) == shape else None
     return unbroadcast(c, like if type(like) is tuple else np.shape(like))
 
 
@@ -55,7 +59,7 @@ def to_array(value: Any, site: int, noted: set) -> np.ndarray:
 
 HELPERS = {"ndarray": np.ndarray, "asarray": np.asarray, "zeros_like": np.zeros_like,
            "ones_like": np.ones_like, "check_finite": check_finite}
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")  # a name, not an attribute (.sum)
 _ASSIGN = re.compile(r"([A-Za-z_]\w*) = (.*)$")
 _SITE = re.compile(r"if (.*?): (.*)$")  # `if <check>: x = ...`, a site's one-line update
 _RESERVED = {"run", "explain", "type", "locals", "e", "c", "error", "fetched", "fit",
@@ -69,23 +73,29 @@ class Code:
         params: the function's parameters, in order.
         sites: how many checks the function has that may find nothing to do.
         noted: the sites whose check found work to do, as runs note them.
+        summed: for each of those that summed a VJP's result back to its input's shape,
+            the shape it summed from, as runs note it (None if it changed).
         fast: whether this variant leaves out the checks that found nothing to do.
         memo: notes that writers share while writing.
     """
 
     kind = "generated step"  # shown in tracebacks: <generated step 3>
 
-    def __init__(self, skip: Collection[int] | None = None, helpers: dict | None = None):
+    def __init__(self, skip: Collection[int] | None = None, helpers: dict | None = None,
+                 summed: dict[int, tuple | None] | None = None):
         self.params: list[str] = []
         self.sites = 0
         self.noted: set[int] = set()
+        self.summed: dict[int, tuple | None] = {}
         self.fast = skip is not None
         self._skip = skip or ()
+        self._sums = summed or {}  # what an earlier variant's sites summed (see ``sum_of``)
         self.memo: dict[Any, Any] = {}
         self._lines: list[str] = []
         self._blame: dict[int, Blame] = {}
         helpers = {**HELPERS, **(helpers or {})}
-        self._env: dict[str, Any] = dict(helpers, fit=partial(fit, noted=self.noted),
+        self._env: dict[str, Any] = dict(helpers, fit=partial(fit, noted=self.noted,
+                                                              summed=self.summed),
                                          to_array=partial(to_array, noted=self.noted))
         self._taken = set(helpers) | _RESERVED
         self._bound: dict[int, str] = {}  # id(object) -> its global name
@@ -140,6 +150,27 @@ class Code:
         out (a fast variant, where it found nothing to do before)."""
         self.sites += 1
         return None if self.sites in self._skip else self.sites
+
+    def sum_of(self, site: int | None, vjp: str, shape: tuple) -> str | None:
+        """The sum that brings ``vjp`` back to ``shape`` if the check at ``site`` did that
+        sum from one shape in every run of an earlier variant (a bias's gradient:
+        ``d_add.sum(axis=0, keepdims=True)``, seed 001's ``np.sum(delta, axis=0,
+        keepdims=True)``), else None. The sum is numpy's reduction that ``fit`` does."""
+        summed = self._sums.get(site) if site is not None else None
+        if summed is None:
+            return None
+        axes = broadcast_axes(summed, shape)
+        lead = len(summed) - len(shape)
+        axis = repr(axes[0]) if len(axes) == 1 else repr(axes)
+        try:
+            ast.parse(vjp, mode="eval")
+        except SyntaxError:
+            return None
+        of = vjp if _IDENTIFIER.fullmatch(vjp) else f"({vjp})"
+        if lead == len(axes) and shape:  # only new leading axes: the sum has the shape
+            return f"{of}.sum(axis={axis})"  # (a sum to () would be a numpy scalar)
+        sum_ = f"{of}.sum(axis={axis}, keepdims=True)"
+        return f"{sum_}.reshape({shape!r})" if lead else sum_
 
     def line(self, text: str, blame: Blame | None = None) -> None:
         """Add a line; ``blame`` explains its failure (see the module docstring)."""
@@ -500,8 +531,10 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
     gradient, so there is no None to test for. ``fits=False``: the inputs are floats,
     which never need summing back. ``inline(i, args)`` may give input ``i``'s VJP as an
     expression to write instead of a call. ``shapes``: the inputs' shapes where they are
-    known when writing (a traced step's), so the checks need not read the inputs.
-    Returns the source of each call's VJP, in order.
+    known when writing (a traced step's), so the checks need not read the inputs; a
+    traced backward's variant written after runs whose check summed from one shape writes
+    that sum instead (``Code.sum_of``). Returns the source of each call's VJP (with its
+    sum), in order.
     """
     args = [g, out if spec.reads_out else "None", *inputs]  # (never read: not kept alive)
     written = []
@@ -512,8 +545,11 @@ def write_vjps(code: Code, spec: Any, settings: dict, g: str, out: str, inputs: 
             vjp = inline(i, args) if inline is not None else None
             if vjp is None:
                 vjp = code.call(code.bind(spec.vjp(i), f"{spec.name}_vjp{i}"), args, settings)
-            written.append(vjp)
             site = code.site() if fits else None
+            summed = code.sum_of(site, vjp, shapes[i]) if static and shapes else None
+            if summed is not None:  # the sum every earlier run did, written out
+                vjp, site = summed, None
+            written.append(vjp)
             shape = f"{value}.shape" if shapes is None else repr(shapes[i])
             like = value if shapes is None else shape
             misfit = f"type({{0}}) is not ndarray or {{0}}.shape != {shape}"

@@ -68,9 +68,10 @@ class _Entry:
     """
 
     def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable,
-                 guard: _Guard | None, shared: bool):
+                 guard: _Guard | None, shared: bool, summed: dict):
         self.source, self.run, self._noted, self._sites, self._write = \
             source, run, noted, sites, write
+        self._summed = summed  # what the first variant's sites summed from, as it runs
         self.fast_source: str | None = None
         self.enter: Callable | None = None
         self._guard = guard
@@ -90,8 +91,8 @@ class _Entry:
             out = self.run(*inputs)
             self._replays = 1  # after a first replay: leave out the checks that slept
             skip = set(range(1, self._sites + 1)) - self._noted
-            if skip:
-                self.fast_source, self.run = self._write(skip=skip)[:2]
+            if skip or any(shape is not None for shape in self._summed.values()):
+                self.fast_source, self.run = self._write(skip=skip, summed=self._summed)[:2]
             if self._guard is not None:
                 self.enter = self._guard.function(self.run, self._lock)
             return out
@@ -241,8 +242,8 @@ class Compiled:
             guard = None if kwargs else _Guard(args)
         except _Unguarded:
             guard = None
-        source, run, noted, sites, shared = writer()
-        entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared)
+        source, run, noted, sites, shared, summed = writer()
+        entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared, summed)
         self._enter = None
         self._cache[key] = (entry, keep)
         while len(self._cache) > self.cache_size:

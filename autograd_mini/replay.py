@@ -447,10 +447,12 @@ _WRITERS = {Op: _Writer.op, Leaf: _Writer.leaf, Accumulate: _Writer.accumulate,
 
 
 def write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any = None,
-          anomaly: bool = False) -> tuple[str, Callable, set, int, bool]:
+          anomaly: bool = False, summed: dict | None = None
+          ) -> tuple[str, Callable, set, int, bool, dict]:
     """The trace's events as one function: its source, the function, its noted sites,
-    their number, and whether its replays share buffers."""
-    code = Code(skip)
+    their number, whether its replays share buffers, and what its sites summed from
+    (``Code.summed``; a later variant given it as ``summed`` writes those sums out)."""
+    code = Code(skip, summed=summed)
     code.kind = "compiled step"
     w = _Writer(trace, inputs, out, names, code, anomaly)
     for e in trace.events:  # (a Backprop of its own belongs to an Accumulate or a Gradient)
@@ -467,7 +469,7 @@ def write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any
     code.prune(returns)
     code.fold(returns)
     source, fn = code.finish(returns, name="step")
-    return source, fn, code.noted, code.sites, w.buffered
+    return source, fn, code.noted, code.sites, w.buffered, code.summed
 
 
 def _private_arrays(trace: Trace, out: Any) -> set[int]:
@@ -563,17 +565,18 @@ def _scalar(spec: Any) -> Callable:
 
 
 def _fresh(source: str) -> bool:
-    """Whether the expression makes a new array whenever its result is one: an operator
-    or ``np.matmul`` (not a name, which may be another's array, nor a call that may give
-    a view)."""
+    """Whether the expression makes a new array whenever its result is one: an operator,
+    ``np.matmul`` or a sum over axes (not a name, which may be another's array, nor a call
+    that may give a view)."""
     try:
         top = ast.parse(source, mode="eval").body
     except SyntaxError:
         return False
     if isinstance(top, (ast.BinOp, ast.UnaryOp)):
         return True
-    return isinstance(top, ast.Call) and isinstance(top.func, ast.Attribute) and \
-        top.func.attr == "matmul" and isinstance(top.func.value, ast.Name)
+    return isinstance(top, ast.Call) and isinstance(top.func, ast.Attribute) and (
+        top.func.attr == "matmul" and isinstance(top.func.value, ast.Name) or
+        top.func.attr == "sum" and any(k.arg == "axis" for k in top.keywords))
 
 
 def _expand_vjp(code: Code, spec: Any, values: list, settings: dict, floats: bool, i: int,

@@ -154,8 +154,9 @@ def test_a_module_with_adam_compiled_matches_eager():
 
 
 def _replayed_gradients(fn, inputs):
-    """Each input's gradient from the eager step and from a compiled replay of it on
-    other numbers of the same shapes (the trace ran on the drawn ones)."""
+    """Each input's gradient from the eager step and from two compiled replays of it on
+    other numbers of the same shapes (the trace ran on the drawn ones): the first replay
+    runs the checked variant, the second the fast one written after it."""
     def step(*xs):
         for x in xs:
             x.grad = x._empty_grad
@@ -173,16 +174,21 @@ def _replayed_gradients(fn, inputs):
             compiled(*inputs)
         return
     compiled(*inputs)
-    shifted = [type(x)(np.asarray(data_of(x)) * 0.75 + 0.1, requires_grad=True)
-               if isinstance(x, Tensor) else Value(x.data * 0.75 + 0.1) for x in inputs]
-    twins = [type(x)(np.array(data_of(x)), requires_grad=True) if isinstance(x, Tensor)
-             else Value(x.data) for x in shifted]
-    out = compiled(*shifted)
-    ref = step(*twins)
-    np.testing.assert_array_equal(data_of(out), data_of(ref))
-    assert compiled.traces == 1
-    for x, t in zip(shifted, twins):
-        np.testing.assert_array_equal(np.asarray(x.grad), np.asarray(t.grad))
+    for scale, shift in ((0.75, 0.1), (-0.5, 0.3)):
+        shifted = [type(x)(np.asarray(data_of(x)) * scale + shift, requires_grad=True)
+                   if isinstance(x, Tensor) else Value(x.data * scale + shift) for x in inputs]
+        twins = [type(x)(np.array(data_of(x)), requires_grad=True) if isinstance(x, Tensor)
+                 else Value(x.data) for x in shifted]
+        with np.errstate(all="ignore"):  # (both sides meet the same edges)
+            out = compiled(*shifted)
+            ref = step(*twins)
+        np.testing.assert_array_equal(data_of(out), data_of(ref))
+        assert compiled.traces == 1
+        for x, t in zip(shifted, twins):
+            np.testing.assert_array_equal(np.asarray(x.grad), np.asarray(t.grad))
+            assert type(x.grad) is type(t.grad)
+            assert np.shape(x.grad) == np.shape(t.grad) and \
+                getattr(x.grad, "dtype", None) == getattr(t.grad, "dtype", None)
 
 
 FUZZ = settings(max_examples=FUZZ_EXAMPLES[PROFILE] // 4,
@@ -352,6 +358,8 @@ def test_the_source_names_the_steps_own_variables_and_seed_001s_deltas():
                  "= d_a1 * a1 * (1 - a1)\n", "W2_node.grad = "):
         assert line in source, line
     assert "if type(a1)" not in source  # the replayed variant: no check that found nothing
+    # the biases' gradients as the seed sums its deltas (np.sum(delta, axis=0, keepdims=True))
+    assert source.count(".sum(axis=0, keepdims=True)\n") == 2 and "fit(" not in source
     h = 1 / (1 + np.exp(-(x @ W1.data + b1.data)))
     out = 1 / (1 + np.exp(-(h @ W2.data + b2.data)))
     output_delta = (out - y) * (out * (1 - out))
@@ -360,6 +368,37 @@ def test_the_source_names_the_steps_own_variables_and_seed_001s_deltas():
     np.testing.assert_allclose(W1.grad, x.T.dot(hidden_delta), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(b1.grad, hidden_delta.sum(0, keepdims=True), rtol=1e-5,
                                atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shapes", [((3, 4), (1, 4)), ((3, 4), (4,)), ((2, 3, 4), (3, 1)),
+                                    ((2, 3, 4), (1, 3, 1)), ((5,), ()), ((2, 3), (2, 1))])
+def test_a_broadcast_inputs_gradient_is_the_sum_each_run_did_written_out(shapes, dtype):
+    """Where numpy broadcast an input, the fast variant sums its gradient back with the
+    very reduction the checked runs did, written out (``d_b = d_add.sum(axis=0)``), and
+    gives eager's gradients: the same type, shape, dtype and bits."""
+    xs, bs = shapes
+    rng = np.random.default_rng(7)
+
+    def draw():
+        return (Tensor(rng.standard_normal(xs).astype(dtype), requires_grad=True),
+                Tensor(rng.standard_normal(bs).astype(dtype), requires_grad=True))
+
+    def step(x, b):
+        loss = (am.sigmoid(x * b) + b).sum()
+        loss.backward()
+
+    compiled = am.compile(step)
+    for _ in range(4):  # a trace, the checked variant, then the fast one twice
+        x, b = draw()
+        x_eager, b_eager = (Tensor(t.data.copy(), requires_grad=True) for t in (x, b))
+        compiled(x, b)
+        step(x_eager, b_eager)
+        for got, want in ((x.grad, x_eager.grad), (b.grad, b_eager.grad)):
+            assert type(got) is type(want) is np.ndarray
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
+    assert "fit(" not in compiled.source and compiled.source.count(".sum(axis=") == 2
 
 
 # ----- what a replay could not repeat: refused while tracing, with the line ----------------------
