@@ -361,3 +361,132 @@ def test_a_plans_source_lines_for_tracebacks_go_with_the_plan():
     sess.close()
     gc.collect()
     assert not mine & set(linecache.cache)
+
+
+# ----- a fast variant relies on its variables' shapes and dtypes: nothing changes them -------
+
+
+def momentum_net():
+    """A train op with slots (Momentum) and a plain fetch, over two variables."""
+    x = tf.placeholder(tf.float32, shape=(None, 2), name="x")
+    w = tf.Variable(np.array(S.W1, np.float32)[:, :3], name="w")
+    b = tf.Variable(np.array([0.5, -0.25, 0.125], np.float32), name="b")
+    y = tf.add(tf.matmul(x, w), b, name="y")
+    train = tf.train.MomentumOptimizer(0.01, 0.9).minimize(tf.reduce_mean(tf.square(y)))
+    return x, w, b, y, train
+
+
+def steps(sess, x, y, train, got, n=1):
+    """``n`` runs each of the train op and of the plain fetch ``y``, on batches of 8."""
+    for _ in range(n):
+        i = len(got) // 2
+        got.append(sess.run(train, {x: X32[i % 4 * 8:][:8]}))
+        got.append(sess.run(y, {x: X32[i % 4 * 8:][:8]}))
+
+
+def general_only(sess, x, y, train):
+    """Make the session's plans for ``train`` and ``y`` call their general function every run."""
+    for fetch in (train, y):
+        sess._plan(fetch, (x,))._specialised = True  # so no fast variant is ever made
+
+
+def test_a_variable_keeps_its_shape_so_the_fast_variants_numbers_stay_the_general_ones(tmp_path):
+    """TF1's assign ops (with ``validate_shape=True``, the only kind offered here) and
+    initializers keep a variable's shape, so a fast variant, made for its first run's
+    shapes, may rely on its variables' shapes: each way to give a variable a value of
+    another shape raises the general path's clear error and changes nothing, and the fast
+    variants then run on with the numbers of a session that runs the general function."""
+    with tf.Graph().as_default():  # a checkpoint holding 'w' of shape (3, 3)
+        tf.Variable(np.ones((3, 3), np.float32), name="w")
+        with tf.Session() as other:
+            other.run(tf.global_variables_initializer())
+            saved = tf.train.Saver().save(other, str(tmp_path / "w33"))
+    x, w, b, y, train = momentum_net()
+    p = tf.placeholder(tf.float32, shape=None, name="p")  # any shape: only a run can check
+    attempts = [
+        (tf.assign(w, p), {p: np.ones((3, 3))},
+         r"^Assign: a value of shape \(3, 3\) does not fit variable 'w' of shape \(2, 3\)$"),
+        (tf.assign_add(b, p), {p: np.ones((4, 3))},  # would broadcast to (4, 3)
+         r"^AssignAdd: a value of shape \(4, 3\) does not fit variable 'b' of shape \(3,\)$"),
+        (tf.assign_sub(b, p), {p: 1.0},  # as TF1: no broadcasting a scalar
+         r"^AssignSub: a value of shape \(\) does not fit variable 'b' of shape \(3,\)$"),
+        (w.initializer, {w.initial_value: np.ones((3, 3))},  # TF1's Variable.load
+         r"'w/initial_value' expects shape \(2, 3\).*\(3, 3\)"),
+    ]
+    with pytest.raises(TypeError, match="validate_shape"):
+        tf.assign(w, p, validate_shape=False)  # not offered: a variable's shape is fixed
+    got, want = [], []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        steps(sess, x, y, train, got, 2)
+        assert sess.plan_source(train, [x], fast=True) is not None
+        assert sess.plan_source(y, [x], fast=True) is not None
+        for op, feed, match in attempts:
+            with pytest.raises(ShapeError, match=match):
+                sess.run(op, feed)
+            steps(sess, x, y, train, got)
+        with pytest.raises(ShapeError, match=r"'w' in .* has shape \(3, 3\), variable 'w' "
+                                             r"has \(2, 3\)"):
+            tf.train.Saver([w]).restore(sess, saved)
+        with pytest.raises(ShapeError, match=r"'w' of shape \(2, 3\) .* shape \(3, 3\)"):
+            sess._set_variable(w, np.ones((3, 3)))  # what each of them ends in, checks too
+        steps(sess, x, y, train, got, 2)
+        got.append(sess.run([w, b]))
+        assert sess._plan(train, (x,))._fn is not sess._plan(train, (x,))._general
+    with tf.Session() as fresh:
+        fresh.run(tf.global_variables_initializer())
+        general_only(fresh, x, y, train)
+        steps(fresh, x, y, train, want, 2 + len(attempts) + 2)
+        want.append(fresh.run([w, b]))
+        assert fresh.plan_source(train, [x], fast=True) is None
+    assert got[-1][0].shape == (2, 3) and got[-1][1].shape == (3,)
+    assert len(got) == len(want)
+    for a, b_ in zip(got[:-1], want[:-1]):
+        np.testing.assert_array_equal(a, b_)  # bit for bit (None for the train runs)
+    for a, b_ in zip(got[-1], want[-1]):
+        np.testing.assert_array_equal(a, b_)
+
+
+def test_a_value_of_another_dtype_becomes_the_variables_so_the_fast_variants_numbers_hold(
+        tmp_path):
+    """Values of another dtype (a float64 assign, fed initial value or checkpoint for a
+    float32 variable) are converted to the variable's dtype, as TF1 does (its Variable's
+    dtype is fixed): the fast variants then run with the numbers of the general function."""
+    v64 = np.array(S.W1, np.float64)[:, :3] / 3 + 1e-9  # not a float32 number
+    with tf.Graph().as_default():  # a checkpoint holding 'w' as float64
+        tf.Variable(v64 * 5, name="w", dtype=tf.float64)
+        with tf.Session() as other:
+            other.run(tf.global_variables_initializer())
+            saved = tf.train.Saver().save(other, str(tmp_path / "w64"))
+    x, w, b, y, train = momentum_net()
+    p64 = tf.placeholder(tf.float64, shape=None, name="p64")
+    q64 = tf.placeholder(tf.float64, shape=(3,), name="q64")
+    sets = [(tf.assign(w, p64), {p64: v64}, np.float32(v64)),
+            (tf.assign_sub(b, q64), {q64: v64[0]}, None),
+            (w.initializer, {w.initial_value: v64 * 2}, np.float32(v64 * 2))]
+    results = []
+    for fast in (True, False):
+        got = []
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            if not fast:
+                general_only(sess, x, y, train)
+            steps(sess, x, y, train, got, 2)
+            for op, feed, value in sets:
+                sess.run(op, feed)
+                if value is not None:
+                    now = sess.run(w)
+                    assert now.dtype == np.float32
+                    np.testing.assert_array_equal(now, value)
+                steps(sess, x, y, train, got)
+            tf.train.Saver([w]).restore(sess, saved)
+            np.testing.assert_array_equal(sess.run(w), np.float32(v64 * 5))
+            steps(sess, x, y, train, got, 2)
+            got.append(sess.run([w, b]))
+            assert (sess.plan_source(train, [x], fast=True) is None) is not fast
+        assert all(a.dtype == np.float32 for a in got[1::2]) and got[-1][0].dtype == np.float32
+        assert got[-1][1].dtype == np.float32
+        results.append(got)
+    for a, b_ in zip(*results):
+        for u, v in zip(a, b_) if isinstance(a, list) else [(a, b_)]:
+            np.testing.assert_array_equal(u, v)  # bit for bit

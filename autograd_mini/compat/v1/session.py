@@ -124,7 +124,9 @@ class Session:
         self.close()
 
     def _set_variable(self, var: Any, value: Any) -> None:
-        """Give ``var`` a new value in this session (as a new, read-only array)."""
+        """Give ``var`` a new value in this session (as a new, read-only array). Initializers,
+        assign ops and ``Saver.restore`` set values here (train ops by their update rule):
+        a variable keeps its shape and dtype, as plans' fast variants assume."""
         if np.shape(value) != var.shape:
             raise ShapeError(f"initialising '{var.name}' of shape {var.shape} with a value of "
                              f"shape {np.shape(value)}")

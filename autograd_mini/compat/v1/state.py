@@ -1,7 +1,10 @@
 """TF1's state operations: ``assign``, ``assign_add`` and ``assign_sub`` on a graph ``Variable``.
 
 Each is an operation that, when a session runs it, gives the variable a new value in that
-session; fetching it gives the variable's new value, as in TF1.
+session; fetching it gives the variable's new value, as in TF1. As TF1's (whose
+``validate_shape=False`` is not offered), they keep the variable's shape and dtype: a
+value must have its shape (no broadcasting) and is converted to its dtype, so a plan's
+fast variant may rely on its variables' shapes and dtypes.
 """
 
 from __future__ import annotations
@@ -31,8 +34,7 @@ class _Assign(Operation):
         if not isinstance(value, SymbolicTensor):
             value = constant(value, ref.dtype, graph=ref.graph)
         if value.shape is not None and None not in value.shape and value.shape != ref.shape:
-            raise ShapeError(f"{name}: a value of shape {value.shape} does not fit variable "
-                             f"'{ref.name}' of shape {ref.shape}")
+            raise _misfit(name, value.shape, ref)
         parents = (value,) if op == "Assign" else (value, ref)  # += reads the old value
         super().__init__(name, parents, op=op, graph=ref.graph)
         self.variable = ref
@@ -42,9 +44,12 @@ class _Assign(Operation):
         store = session._variables
 
         def assign(value: Any) -> None:
+            value = np.asarray(value, var.dtype)
+            if value.shape != var.shape:  # a fed value of a shape the graph left open
+                raise _misfit(self.name, value.shape, var)
             if self.op != "Assign":  # the variable's value now: earlier operations count
-                value = store[var].data + sign * np.asarray(value, var.dtype)
-            session._set_variable(var, np.asarray(value, var.dtype))
+                value = store[var].data + sign * value
+            session._set_variable(var, value)
 
         code.line(f"{code.bind(assign, self.name)}({code.names[self.parents[0]]})",
                   var._uninitialised)
@@ -52,6 +57,12 @@ class _Assign(Operation):
 
     def _fetched(self, code: Code) -> str:
         return f"result({code.memo[self]}.data)"
+
+
+def _misfit(name: str, shape: tuple, ref: Variable) -> ShapeError:
+    """A value's shape is not its variable's (TF1's assign ops keep a variable's shape)."""
+    return ShapeError(f"{name}: a value of shape {shape} does not fit variable '{ref.name}' "
+                      f"of shape {ref.shape}")
 
 
 def assign(ref: Variable, value: Any, name: str = "Assign") -> Operation:
