@@ -262,6 +262,23 @@ def test_setting_data_or_zeroing_grad_by_hand_sticks():
         assert w2.grad.shape == (3, 1)  # the other nodes keep the run's values
 
 
+def test_a_constants_value_cannot_change_under_a_compiled_plan():
+    """Plans bind a constant's array when they compile (the fast variant after the first
+    run): a new value would reach some runs and not others, so it is refused, as in TF1."""
+    x = tf.placeholder(tf.float32, shape=(None,), name="x")
+    c = tf.constant([3.0, 4.0], name="c")
+    y = x * c
+    with tf.Session() as sess:
+        sess.plan_source(y, [x])  # the general function, compiled before any run
+        with pytest.raises(TypeError, match="constant 'c': a constant's value cannot change"):
+            c.data = np.array([30.0, 40.0], np.float32)
+        with pytest.raises(ValueError, match="read-only"):
+            c.data[0] = 30.0
+        runs = [sess.run(y, {x: np.ones(2, np.float32)}) for _ in range(3)]
+    for r in runs:
+        np.testing.assert_array_equal(r, [3.0, 4.0])
+
+
 # ----- the variant for the shapes first fed -------------------------------------------------
 
 

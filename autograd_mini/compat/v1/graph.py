@@ -385,7 +385,18 @@ class Constant(SymbolicTensor):
 
     def __init__(self, value: np.ndarray, name: str = "Const", graph: Graph | None = None):
         super().__init__(name, value.dtype, value.shape, graph=graph)
+        value.setflags(write=False)  # fixed, as TF1's: plans hold it from when they compile
         self._data = value
+
+    data = property(SymbolicTensor.data.fget, doc="The constant's value (fixed).")
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        # plans bind the value when they are compiled: a new one would reach some runs and
+        # not others, so it is refused, as TF1's constants cannot change either
+        raise TypeError(f"constant '{self.name}': a constant's value cannot change (plans "
+                        "already hold it); make it a tf.Variable and assign to it, or a "
+                        "tf.placeholder and feed it")
 
     def _emit(self, plan: _Plan, code: Code) -> None:
         code.names[self] = code.bind(self._data, self.name)  # a global: no line to run
