@@ -28,6 +28,22 @@ def svg_nodes(path: Path) -> dict[str, list[str]]:
 # ----- the demos ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("demo", "lines"), [
+    ("neuron", ["def step(w1, w2, b):", "o = tanh_scalar(n)", "d_n = d_o * (1 - o * o)",
+                "d_w1 = d_x1_w1 * x1", "w1.grad = grad_w1", "b.grad = grad_b"]),
+    ("tf1-net", ["def step(w1, w2):", "y = a @ w2_2", "d_sub = d_square_2 * sub",
+                 "d_a = d_y @ w2_2.T", "d_w1 = x.T @ d_a", "w1.grad = grad_w1"]),
+    ("descent", ["def step(w):", "d_add = pow_vjp0(", "w.grad = grad_w"]),
+])
+def test_source_prints_the_forward_and_the_backward_to_the_weights(demo, lines, capsys):
+    """``--source``: the compiled step of the demo, its weights as inputs, with the backward
+    pass down to their gradients (not a forward of constants worked out once)."""
+    assert graph_command([demo, "--source"]) == 0
+    source = capsys.readouterr().out
+    for line in lines:
+        assert line in source, line
+
+
 def test_neuron_demo_is_micrographs_neuron_with_its_numbers():
     o = neuron()
     assert o.name == "o" and o.op == "tanh"

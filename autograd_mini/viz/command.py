@@ -28,14 +28,22 @@ SUFFIXES = {**{f: f for f in FORMATS}, "jpeg": "jpg", "gv": "dot"}  # suffix -> 
 
 
 # ----- the demos: one forward pass each ----------------------------------------------------
+# Each takes its trainable leaves (the weights), made afresh with the lessons' numbers when
+# not given; ``WEIGHTS`` makes them. ``--source`` passes them in, so the compiled step has
+# them as inputs and writes their backward (constants alone would all be worked out once).
 
 
-def neuron() -> Node:
+def neuron_weights() -> tuple[Value, Value, Value]:
+    """The neuron's w1, w2 and b, with micrograd's lecture's numbers."""
+    return Value(-3.0, name="w1"), Value(1.0, name="w2"), Value(6.8813735870195432, name="b")
+
+
+def neuron(w1: Value | None = None, w2: Value | None = None, b: Value | None = None) -> Node:
     """micrograd's neuron: ``o = tanh(x1*w1 + x2*w2 + b)``, with its lecture's numbers."""
+    if w1 is None or w2 is None or b is None:
+        w1, w2, b = neuron_weights()
     x1 = Value(2.0, name="x1", requires_grad=False)
     x2 = Value(0.0, name="x2", requires_grad=False)
-    w1, w2 = Value(-3.0, name="w1"), Value(1.0, name="w2")
-    b = Value(6.8813735870195432, name="b")
     x1w1, x2w2 = x1 * w1, x2 * w2
     x1w1.name, x2w2.name = "x1*w1", "x2*w2"
     x1w1x2w2 = x1w1 + x2w2
@@ -47,9 +55,15 @@ def neuron() -> Node:
     return o
 
 
-def descent() -> Node:
+def descent_weights() -> tuple[Variable]:
+    """Seed 003's ``w = Variable(5.0)``."""
+    return (Variable(5.0, name="w"),)
+
+
+def descent(w: Variable | None = None) -> Node:
     """Seed 003's first epoch: ``w = Variable(5.0)``, ``loss = (w + 1) ** 2``."""
-    w = Variable(5.0, name="w")
+    if w is None:
+        (w,) = descent_weights()
     loss = (w + 1) ** 2
     loss.name = "loss"
     return loss
@@ -60,12 +74,18 @@ TF1_W1 = [[-0.81131822, 1.48459876, 0.06532937], [-2.4427042, 0.0992484, 0.59122
 TF1_W2 = [[-0.81131822], [1.48459876], [0.06532937]]
 
 
-def tf1_net() -> Node:
+def tf1_net_weights() -> tuple[Variable, Variable]:
+    """Seed 000's w1 and w2 as TF drew them."""
+    return Variable(TF1_W1, name="w1"), Variable(TF1_W2, name="w2")
+
+
+def tf1_net(w1: Variable | None = None, w2: Variable | None = None) -> Node:
     """Seed 000's two-layer net on its first batch of 8: ``mean((x@w1@w2 - y_)**2)``."""
+    if w1 is None or w2 is None:
+        w1, w2 = tf1_net_weights()
     X = np.random.RandomState(23455).rand(32, 2)
     Y = [[float(x0 + x1 < 1)] for x0, x1 in X]
     x, y_ = Tensor(X[:8], "float32", name="x"), Tensor(Y[:8], name="y_")
-    w1, w2 = Variable(TF1_W1, name="w1"), Variable(TF1_W2, name="w2")
     a = ops.matmul(x, w1)
     y = ops.matmul(a, w2)
     a.name, y.name = "a", "y"
@@ -74,8 +94,11 @@ def tf1_net() -> Node:
     return loss
 
 
-DEMOS: dict[str, Callable[[], Node]] = {"neuron": neuron, "descent": descent,
-                                        "tf1-net": tf1_net}
+DEMOS: dict[str, Callable[..., Node]] = {"neuron": neuron, "descent": descent,
+                                         "tf1-net": tf1_net}
+WEIGHTS: dict[str, Callable[[], tuple]] = {"neuron": neuron_weights,
+                                           "descent": descent_weights,
+                                           "tf1-net": tf1_net_weights}
 
 
 # ----- the command ---------------------------------------------------------------------------
@@ -146,17 +169,21 @@ def graph_command(argv: list[str] | None = None) -> int:
 
 
 def step_source(demo: str) -> str:
-    """The straight-line Python ``compile`` writes for ``demo``'s forward and backward."""
+    """The straight-line Python ``compile`` writes for one step of ``demo``: the forward
+    from its weights, and the backward pass down to their gradients."""
     from ..compiled import compile
 
     @compile
-    def step() -> Node:
-        loss = DEMOS[demo]()
+    def step(*weights: Node) -> Node:
+        for w in weights:
+            w.zero_grad()
+        loss = DEMOS[demo](*weights)
         loss.backward()
         return loss
 
-    step()
-    step()  # the replay: the variant without the checks that found nothing to do
+    weights = WEIGHTS[demo]()
+    step(*weights)
+    step(*weights)  # the replay: the variant without the checks that found nothing to do
     return step.source or ""
 
 
