@@ -162,10 +162,6 @@ class Code:
         axes = broadcast_axes(summed, shape)
         lead = len(summed) - len(shape)
         axis = repr(axes[0]) if len(axes) == 1 else repr(axes)
-        try:
-            ast.parse(vjp, mode="eval")
-        except SyntaxError:
-            return None
         of = vjp if _IDENTIFIER.fullmatch(vjp) else f"({vjp})"
         if lead == len(axes) and shape:  # only new leading axes: the sum has the shape
             return f"{of}.sum(axis={axis})"  # (a sum to () would be a numpy scalar)
