@@ -40,10 +40,10 @@ def neuron_weights() -> tuple[Value, Value, Value]:
 
 def neuron(w1: Value | None = None, w2: Value | None = None, b: Value | None = None) -> Node:
     """micrograd's neuron: ``o = tanh(x1*w1 + x2*w2 + b)``, with its lecture's numbers."""
-    if w1 is None or w2 is None or b is None:
-        w1, w2, b = neuron_weights()
     x1 = Value(2.0, name="x1", requires_grad=False)
     x2 = Value(0.0, name="x2", requires_grad=False)
+    if w1 is None or w2 is None or b is None:
+        w1, w2, b = neuron_weights()
     x1w1, x2w2 = x1 * w1, x2 * w2
     x1w1.name, x2w2.name = "x1*w1", "x2*w2"
     x1w1x2w2 = x1w1 + x2w2
