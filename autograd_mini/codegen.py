@@ -61,6 +61,7 @@ HELPERS = {"ndarray": np.ndarray, "asarray": np.asarray, "zeros_like": np.zeros_
            "ones_like": np.ones_like, "check_finite": check_finite}
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")  # a name, not an attribute (.sum)
 _ASSIGN = re.compile(r"([A-Za-z_]\w*) = (.*)$")
+_CHAIN = re.compile(r"(?:^|(?<= = ))([A-Za-z_]\w*)(?= = )")  # each target of `a = b = ...`
 _SITE = re.compile(r"if (.*?): (.*)$")  # `if <check>: x = ...`, a site's one-line update
 _RESERVED = {"run", "explain", "type", "locals", "e", "c", "error", "fetched", "fit",
              "to_array", "float", "None", "True", "False"}
@@ -80,6 +81,7 @@ class Code:
     """
 
     kind = "generated step"  # shown in tracebacks: <generated step 3>
+    copying: frozenset = frozenset()  # helpers that return a copy of what they are given
 
     def __init__(self, skip: Collection[int] | None = None, helpers: dict | None = None,
                  summed: dict[int, tuple | None] | None = None):
@@ -235,8 +237,9 @@ class Code:
         lines = [line.strip() for line in self._lines]
         assigned: dict[str, int] = {}
         for text in lines:
-            if (m := _ASSIGN.match(text)) is not None:
-                assigned[m.group(1)] = assigned.get(m.group(1), 0) + 1
+            if _ASSIGN.match(text) is not None:  # (each name of `a = b = None` too)
+                for name in _CHAIN.findall(text):
+                    assigned[name] = assigned.get(name, 0) + 1
         found: dict[str, Any] = {}  # name -> its value, for the lines folded so far
         folded: dict[int, str] = {}  # line -> the name it folds
         for i, text in enumerate(lines):
@@ -408,7 +411,8 @@ class Code:
                 operands = [n.left, n.right]
             elif isinstance(n, ast.UnaryOp):
                 operands = [n.operand]
-            elif isinstance(n, ast.Call) and _pure(_named(n.func, self._env), fresh=True):
+            elif isinstance(n, ast.Call) and (_pure(fn := _named(n.func, self._env), fresh=True)
+                                              or _copies(fn, self.copying)):
                 operands = n.args
             else:
                 continue
@@ -469,6 +473,14 @@ def _pure(fn: Any, fresh: bool = False) -> bool:
     returns a new array (not a view of, or the very array it was given)."""
     try:
         return isinstance(fn, np.ufunc) or fn in _PURE or (not fresh and fn in _VIEWS)
+    except TypeError:  # unhashable
+        return False
+
+
+def _copies(fn: Any, copying: frozenset) -> bool:
+    """Whether ``fn`` is one of the helpers that return a copy of their argument."""
+    try:
+        return fn in copying
     except TypeError:  # unhashable
         return False
 

@@ -76,8 +76,34 @@ def test_the_fast_variant_writes_each_ops_own_arithmetic_and_keeps_its_numbers()
         if fast:
             assert "d_w2 = matmul.T @ d_matmul_1" in source and "matmul_vjp" not in source
             assert "matmul = x @ w1" in source
+            # the loss's seed is the same every run: worked out once, as compiled steps do;
+            # the gradients its first run had need no `if d_... is not None:` around them
+            assert "# d_square_2 = d_square * 2  (the same every call: worked out once)" \
+                in source and "d_sub = d_square_2 * sub" in source
+            lines = [line.strip() for line in source.splitlines()]
+            assert "is not None:" not in source
+            assert not [line for line in lines if line.startswith("d_") and line.endswith(" None")]
     for a, b in zip(*trained):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_gradient_worked_out_once_is_fetched_as_a_copy_and_drawn_as_it_was():
+    """A gradient that is the same every run is one shared read-only array in the fast
+    variant: a fetch of it is the caller's own copy, and drawings show its numbers."""
+    x = tf.placeholder(tf.float32, shape=(None, 2), name="x")
+    w = tf.Variable(np.ones((2, 1), np.float32), name="w")
+    sq = tf.square(tf.matmul(x, w), name="sq")
+    loss = tf.reduce_mean(sq)
+    (d_sq,) = tf.gradients(loss, [sq])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):  # the general function, then the fast variant twice
+            got = sess.run(d_sq, {x: np.ones((4, 2), np.float32)})
+            np.testing.assert_array_equal(got, np.full((4, 1), 0.25, np.float32))
+            assert got.flags.writeable
+            got[...] = 7.0  # the caller's copy: the next run is not changed by this
+        assert "the same every call: worked out once" in sess.plan_source(d_sq, [x], fast=True)
+        np.testing.assert_array_equal(sq.grad, np.full((4, 1), 0.25, np.float32))
 
 
 def test_a_train_step_alone_does_not_compute_its_loss_as_in_tf1():
@@ -190,8 +216,9 @@ def test_a_vjp_that_returns_none_gives_no_gradient(custom_op):
     (g_none,) = tf.gradients(tf.reduce_sum(stop(w)), w)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        assert np.array_equal(sess.run(g_stopped), [1.0, 1.0])
-        assert np.array_equal(sess.run(g_none), [0.0, 0.0])  # no gradient reached w
+        for _ in range(3):  # the general function, then the fast variant (guards kept)
+            assert np.array_equal(sess.run(g_stopped), [1.0, 1.0])
+            assert np.array_equal(sess.run(g_none), [0.0, 0.0])  # no gradient reached w
 
 
 def test_an_error_inside_a_vjp_passes_through_with_the_plans_line_in_the_traceback(custom_op):

@@ -69,6 +69,7 @@ class Code(codegen.Code):
     """
 
     kind = "compat.v1 plan"
+    copying = frozenset({result})  # a fetch is a copy: what it reads may be a shared constant
 
     def __init__(self, anomaly: bool = False, skip: Collection[int] | None = None,
                  layout: tuple[dict, dict] | None = None):

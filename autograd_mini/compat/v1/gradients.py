@@ -75,7 +75,15 @@ class _Group:
                     if node._ctx is not None and node not in plan.fed  # else a leaf this run
                     and (calls := self._calls(node))]
         code.line(f"# gradients of {', '.join(y.name for y in self.ys)}")
-        code.line(" = ".join(grad.values()) + " = None")
+        arrivals = Counter(p for _, calls in schedule for _, p, _ in calls)
+        once = {p for p, n in arrivals.items() if n == 1 and p not in self.ys}
+        # a fast variant knows which gradients its first run had: those that came once are
+        # set on their own lines, unguarded (below), so need no None to start from
+        sure = {n for n in once if code.layout is not None and code.grad_value(n) is not None}
+        sure.update(y for y, s in zip(self.ys, self.y_seeds) if code.layout is not None)
+        unset = [g for n, g in grad.items() if n not in sure]
+        if unset:
+            code.line(" = ".join(unset) + " = None")
         seeded: set = set()
         for y, s in zip(self.ys, self.y_seeds):
             if s is not None:
@@ -88,8 +96,6 @@ class _Group:
                 seed = f"ones_like({code.names[y]})"
             code.line(f"{grad[y]} = {grad[y]} + {seed}" if y in seeded else f"{grad[y]} = {seed}")
             seeded.add(y)
-        arrivals = Counter(p for _, calls in schedule for _, p, _ in calls)
-        once = {p for p, n in arrivals.items() if n == 1 and p not in seeded}
         for node, calls in schedule:
             self._emit_vjps(node, calls, grad, code, seeded=node in seeded, once=once)
         for m in self.members:
@@ -106,9 +112,10 @@ class _Group:
 
     def _emit_vjps(self, node: SymbolicTensor, calls: list, grad: dict, code: Code,
                    seeded: bool, once: set) -> None:
-        """``node``'s VJPs (under ``if d_node is not None:`` unless it is a seeded y), each
-        result summed back to its input's shape; an input with ``once`` one gradient
-        arriving takes it as it is, others add theirs up."""
+        """``node``'s VJPs (under ``if d_node is not None:`` unless it is a seeded y, or a
+        fast variant's first run had its gradient), each result summed back to its input's
+        shape; an input with ``once`` one gradient arriving takes it as it is, others add
+        theirs up."""
         spec, settings = node._ctx
         ins = [code.names[p] for p in node.parents]
         inline = None
@@ -120,7 +127,8 @@ class _Group:
                 return code.expanded(spec.vjp(i), args, values, settings)
         write_vjps(code, spec, settings, grad[node], code.names[node], ins,
                    [(i, code.names[p], grad[p], p in once) for i, p, _ in calls],
-                   guarded=not seeded, inline=inline)
+                   guarded=not seeded and (inline is None or code.grad_value(node) is None),
+                   inline=inline)
 
 
 def seeds_only(order: list, targets: list, fed: set) -> set:

@@ -9,7 +9,8 @@ per ``gradients()`` group (the ops' own VJPs), the operations in creation order
 the run's updates, as TF1's variables did (``sess.run([train, global_step])`` gives the
 incremented step). ``Session.plan_source`` returns that function's source. After the
 first run a second variant, specialised to the shapes fed then, leaves out the checks
-that found nothing to do and writes the ops' own expressions in place of their calls;
+that found nothing to do, writes the ops' own expressions in place of their calls and
+works out once what is the same every run (``codegen.Code.fold``), as compiled steps do;
 other shapes still run the general one.
 """
 
@@ -248,6 +249,8 @@ class _Plan:
             if isinstance(n, Operation):
                 n._emit(self, code)
         code.line(f"fetched = {fetch_source(code, self.fetches)}")
+        if code.fast:  # what is the same every run (a loss's seed) is worked out once; the
+            code.fold("fetched")  # values and gradients returned for drawings may be shared
         values = tuple_source([code.names[n] for n in self.shown])
         self.grad_index = {n: i for i, n in enumerate(code.grads)}
         source, fn = code.finish(f"fetched, {values}, {tuple_source(list(code.grads.values()))}")
@@ -255,7 +258,9 @@ class _Plan:
 
     def _specialise(self) -> None:
         """After the first plain run, compile a variant without the checks that found
-        nothing to do (arrays already arrays, gradients already of their input's shape).
+        nothing to do (arrays already arrays, gradients already of their input's shape, a
+        gradient that may be None where the run had one), with what is the same every run
+        (a loss's seed) worked out once.
         What they check follows from the fed shapes (variables and constants keep
         theirs), so the variant compares those with this run's first, and calls the
         general function if they differ."""
