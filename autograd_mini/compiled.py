@@ -16,10 +16,12 @@ run that function. ``compiled.source`` shows it, with the step's own names::
     d_W2 = a1.T @ d_add
 
 What makes a kind of arguments: for each Tensor, Value and numpy array its class,
-shape and dtype (their values are the inputs of the replay); every other argument by
-value (numbers, strings) or identity (a model, an optimizer). A new kind traces again;
-the ``cache_size`` newest kinds are kept. Nodes the step reaches that existed before
-the call (parameters) are read and updated through the objects themselves.
+shape and dtype (their values are the inputs of the replay) and for nodes whether they
+require a gradient; every other argument by value (numbers, strings) or identity (a
+model, an optimizer). A new kind traces again; the ``cache_size`` newest kinds are kept.
+Nodes the step reaches that existed before the call (parameters) are read and updated
+through the objects themselves; one that starts or stops requiring its gradient (a layer
+frozen for fine-tuning) makes the kind be traced again.
 
 What a replay does not repeat: Python side effects (``print``, appending to a list);
 numbers computed outside the engine and the traced values (a Python global that
@@ -68,9 +70,12 @@ class _Entry:
     """
 
     def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable,
-                 guard: _Guard | None, shared: bool, summed: dict):
+                 guard: _Guard | None, shared: bool, summed: dict, reached: list):
         self.source, self.run, self._noted, self._sites, self._write = \
             source, run, noted, sites, write
+        # the nodes from before the call that the step computed with (parameters), and
+        # whether each took a gradient then: a replay's backward is made for that
+        self.reached = [(node, node.requires_grad) for node in reached]
         self._summed = summed  # what the first variant's sites summed from, as it runs
         self.fast_source: str | None = None
         self.enter: Callable | None = None
@@ -79,6 +84,11 @@ class _Entry:
         self._checked: Callable | None = None
         # one replay at a time when they share buffers
         self._lock = threading.Lock() if shared else None
+
+    def stale(self) -> bool:
+        """Whether a parameter the step reached started or stopped taking a gradient (a
+        layer frozen for fine-tuning) since the trace: the kind must be traced again."""
+        return any(node.requires_grad is not wanted for node, wanted in self.reached)
 
     def __call__(self, inputs: list) -> Any:
         with self._lock or contextlib.nullcontext():
@@ -94,7 +104,7 @@ class _Entry:
             if skip or any(shape is not None for shape in self._summed.values()):
                 self.fast_source, self.run = self._write(skip=skip, summed=self._summed)[:2]
             if self._guard is not None:
-                self.enter = self._guard.function(self.run, self._lock)
+                self.enter = self._guard.function(self.run, self._lock, self.reached)
             return out
 
 
@@ -135,7 +145,8 @@ class _Guard:
         elif isinstance(x, Node):
             self.inputs.append(at)
             d = x.data
-            tests.append(f"type({at}) is {self._name(t)}")
+            tests += [f"type({at}) is {self._name(t)}",
+                      f"{at}.requires_grad is {x.requires_grad!r}"]
             if type(d) is np.ndarray:
                 tests += [f"type({at}_data := {at}.data) is ndarray",
                           f"{at}_data.shape == {d.shape!r}",
@@ -156,10 +167,14 @@ class _Guard:
         else:  # a dtype, a class, an object known by identity
             tests.append(f"{at} is {self._name(x)}")
 
-    def function(self, run: Callable, lock: Any) -> Callable:
+    def function(self, run: Callable, lock: Any, reached: list) -> Callable:
         """``enter(args)``: ``run``'s result for arguments of this kind, else ``MISS``;
-        under ``lock`` unless it is None."""
-        lines = ["def enter(args):", f"    if len(args) == {self.arity} and not ANOMALY.get():"]
+        under ``lock`` unless it is None. ``reached``: ``(node, requires_grad)`` of the
+        parameters the trace computed with, tested too."""
+        same = "".join(f" and {self._name(node)}.requires_grad is {wanted!r}"
+                       for node, wanted in reached)
+        lines = ["def enter(args):",
+                 f"    if len(args) == {self.arity} and not ANOMALY.get(){same}:"]
         depth = 2
         for unpack, tests in self.levels:
             lines += ["    " * depth + u for u in unpack]
@@ -225,9 +240,11 @@ class Compiled:
             if len(self._cache) > 1:  # (the order matters only among several kinds)
                 self._cache.move_to_end(key)
             entry = self._latest = hit[0]
-            out = entry(inputs)
-            self._enter = entry.enter
-            return out
+            if not entry.stale():
+                out = entry(inputs)
+                self._enter = entry.enter
+                return out
+            del self._cache[key]
         return self._trace(key, inputs, keep, args, kwargs)
 
     def _trace(self, key: tuple, inputs: list, keep: list, args: tuple, kwargs: dict) -> Any:
@@ -243,7 +260,9 @@ class Compiled:
         except _Unguarded:
             guard = None
         source, run, noted, sites, shared, summed = writer()
-        entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared, summed)
+        reached = [node for node, _, _ in trace.first.values()]
+        entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared, summed,
+                                      reached)
         self._enter = None
         self._cache[key] = (entry, keep)
         while len(self._cache) > self.cache_size:
@@ -314,10 +333,11 @@ def _kinds(items: Any, inputs: list, keep: list, out: list) -> None:
         if t is np.ndarray:
             inputs.append(x)
             out.append((t, x.shape, x.dtype))
-        elif isinstance(x, Node):
+        elif isinstance(x, Node):  # (whether it takes a gradient: the trace's backward)
             inputs.append(x)
             d = x.data
-            out.append((t, d.shape, d.dtype) if type(d) is np.ndarray else (t, np.shape(d)))
+            out.append((t, d.shape, d.dtype, x.requires_grad) if type(d) is np.ndarray
+                       else (t, np.shape(d), x.requires_grad))
         elif t is list or t is tuple:
             out.append((t, len(x)))
             _kinds(x, inputs, keep, out)

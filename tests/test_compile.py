@@ -227,6 +227,70 @@ def test_new_shapes_and_numbers_retrace_and_the_cache_keeps_the_newest():
     assert f.traces == 4
 
 
+@pytest.mark.parametrize("kind", [Tensor, Value])
+def test_an_input_that_starts_or_stops_taking_a_gradient_is_another_kind(kind):
+    """Whether an input tensor requires its gradient decides the trace's backward: a call
+    that differs in it traces again (a replay of the other would leave its .grad alone)."""
+    w = kind(np.ones(3) if kind is Tensor else 2.0, requires_grad=True)
+
+    @am.compile
+    def step(x):
+        loss = x * w
+        loss = loss.sum() if kind is Tensor else loss
+        loss.backward()
+
+    def run(requires_grad):
+        x = kind(np.arange(3.0) if kind is Tensor else 1.5, requires_grad=requires_grad)
+        w.zero_grad()
+        step(x)
+        return x.grad
+
+    for flags in ((False, False, True, True), (True, False, True)):
+        for rg in flags:  # traced, replayed, the fast check met with the other kind...
+            expected = (np.ones(3) if kind is Tensor else 2.0) if rg else \
+                (None if kind is Tensor else 0.0)
+            got = run(rg)
+            assert (got is None) if expected is None else np.array_equal(got, expected), rg
+    assert step.traces == 2
+
+
+def test_a_layer_frozen_after_the_trace_stops_training_as_in_eager_code():
+    """A parameter that stops requiring its gradient (fine-tuning freezes a layer) is not
+    trained by a replay made when it did: the step is traced again, and again when it is
+    unfrozen; the weights follow eager code's to the bit."""
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
+    start = [rng.normal(size=shape) for shape in ((3, 4), (4,), (4, 1), (1,))]
+    trained = []
+    for compiled in (True, False):
+        model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))
+        for p, value in zip(model.parameters(), start):
+            p.data = value.copy()
+        opt = optim.SGD(list(model.parameters()), lr=0.1)
+
+        def step(model=model, opt=opt):
+            loss = am.mean(am.square(model(Tensor(x)) - Tensor(y)))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = am.compile(step) if compiled else step
+        first = list(model.parameters())[:2]
+        for frozen in (False, True, False):
+            for p in first:
+                p.requires_grad = not frozen
+            for _ in range(3):
+                run()
+            assert all((p.grad is None) == frozen for p in first)
+        trained.append([p.data.copy() for p in model.parameters()])
+        if compiled:
+            assert run.traces == 3
+    for a, b in zip(*trained):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(trained[0][0], start[0])
+
+
 def test_the_latest_kinds_fast_check_lets_no_other_kind_through():
     """After a replay, a call of the latest kind is checked by one generated test; every
     way an argument can differ from it (shape, dtype, a parameter's array, a list's
