@@ -21,7 +21,9 @@ require a gradient; every other argument by value (numbers, strings) or identity
 model, an optimizer). A new kind traces again; the ``cache_size`` newest kinds are kept.
 Nodes the step reaches that existed before the call (parameters) are read and updated
 through the objects themselves; one that starts or stops requiring its gradient (a layer
-frozen for fine-tuning) makes the kind be traced again.
+frozen for fine-tuning), or a module leaving the mode it was traced in (``model.eval()``
+after training with dropout), makes the kind be traced again for that state; each state's
+replay is kept with its kind (up to ``cache_size`` of them).
 
 What a replay does not repeat: Python side effects (``print``, appending to a list);
 numbers computed outside the engine and the traced values (a Python global that
@@ -70,12 +72,15 @@ class _Entry:
     """
 
     def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable,
-                 guard: _Guard | None, shared: bool, summed: dict, reached: list):
+                 guard: _Guard | None, shared: bool, summed: dict, reached: list,
+                 flags: list):
         self.source, self.run, self._noted, self._sites, self._write = \
             source, run, noted, sites, write
-        # the nodes from before the call that the step computed with (parameters), and
-        # whether each took a gradient then: a replay's backward is made for that
-        self.reached = [(node, node.requires_grad) for node in reached]
+        # (obj, attr, value) a replay is made for: whether each node from before the call
+        # that the step computed with (a parameter) took a gradient, and the modes library
+        # code took its path by (a module's training, for dropout)
+        self.flags = [(node, "requires_grad", node.requires_grad) for node in reached]
+        self.flags += [f for f in flags if type(f[2]) is bool]
         self._summed = summed  # what the first variant's sites summed from, as it runs
         self.fast_source: str | None = None
         self.enter: Callable | None = None
@@ -87,8 +92,9 @@ class _Entry:
 
     def stale(self) -> bool:
         """Whether a parameter the step reached started or stopped taking a gradient (a
-        layer frozen for fine-tuning) since the trace: the kind must be traced again."""
-        return any(node.requires_grad is not wanted for node, wanted in self.reached)
+        layer frozen for fine-tuning), or a mode changed (``model.eval()``), since the
+        trace: the kind must be traced again."""
+        return any(getattr(obj, attr) is not value for obj, attr, value in self.flags)
 
     def __call__(self, inputs: list) -> Any:
         with self._lock or contextlib.nullcontext():
@@ -104,7 +110,7 @@ class _Entry:
             if skip or any(shape is not None for shape in self._summed.values()):
                 self.fast_source, self.run = self._write(skip=skip, summed=self._summed)[:2]
             if self._guard is not None:
-                self.enter = self._guard.function(self.run, self._lock, self.reached)
+                self.enter = self._guard.function(self.run, self._lock, self.flags)
             return out
 
 
@@ -167,12 +173,12 @@ class _Guard:
         else:  # a dtype, a class, an object known by identity
             tests.append(f"{at} is {self._name(x)}")
 
-    def function(self, run: Callable, lock: Any, reached: list) -> Callable:
+    def function(self, run: Callable, lock: Any, flags: list) -> Callable:
         """``enter(args)``: ``run``'s result for arguments of this kind, else ``MISS``;
-        under ``lock`` unless it is None. ``reached``: ``(node, requires_grad)`` of the
-        parameters the trace computed with, tested too."""
-        same = "".join(f" and {self._name(node)}.requires_grad is {wanted!r}"
-                       for node, wanted in reached)
+        under ``lock`` unless it is None. ``flags``: ``(obj, attr, value)`` the replay is
+        made for (``_Entry.flags``), tested too."""
+        same = "".join(f" and {self._name(obj)}.{attr} is {value!r}"
+                       for obj, attr, value in flags)
         lines = ["def enter(args):",
                  f"    if len(args) == {self.arity} and not ANOMALY.get(){same}:"]
         depth = 2
@@ -210,7 +216,9 @@ class Compiled:
             raise DTypeError(f"compile: expected a function, got {type(fn).__name__}")
         functools.update_wrapper(self, fn)
         self.fn, self.cache_size = fn, cache_size
-        self._cache: OrderedDict[tuple, tuple[_Entry, list]] = OrderedDict()
+        # a kind's entries (one per set of modes it was traced in, ``_Entry.flags``) and
+        # the objects its key names by identity, kept alive with them
+        self._cache: OrderedDict[tuple, tuple[list[_Entry], list]] = OrderedDict()
         self._latest: _Entry | None = None
         self._enter: Callable | None = None  # the latest kind's guarded replay
         self.traces = 0
@@ -239,12 +247,12 @@ class Compiled:
         if hit is not None:
             if len(self._cache) > 1:  # (the order matters only among several kinds)
                 self._cache.move_to_end(key)
-            entry = self._latest = hit[0]
-            if not entry.stale():
+            entry = next((e for e in reversed(hit[0]) if not e.stale()), None)
+            if entry is not None:
+                self._latest = entry
                 out = entry(inputs)
                 self._enter = entry.enter
                 return out
-            del self._cache[key]
         return self._trace(key, inputs, keep, args, kwargs)
 
     def _trace(self, key: tuple, inputs: list, keep: list, args: tuple, kwargs: dict) -> Any:
@@ -262,9 +270,12 @@ class Compiled:
         source, run, noted, sites, shared, summed = writer()
         reached = [node for node, _, _ in trace.first.values()]
         entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared, summed,
-                                      reached)
+                                      reached, trace.flags)
         self._enter = None
-        self._cache[key] = (entry, keep)
+        entries = self._cache.setdefault(key, ([], keep))[0]
+        entries.append(entry)
+        del entries[:-self.cache_size]
+        self._cache.move_to_end(key)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
         return _detached(out, trace)

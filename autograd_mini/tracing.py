@@ -128,6 +128,7 @@ class Trace:
     active: bool = True
     quiet: int = 0  # > 0 inside library calls kept whole: their insides are not events
     first: dict = field(default_factory=dict)  # id(node) -> (node, data, grad) when first met
+    flags: list = field(default_factory=list)  # (obj, attr, value): modes the call ran in
 
     # ----- what the engine reports ---------------------------------------------------------
 
@@ -419,6 +420,17 @@ def _numpy_call(fn: Callable, args: tuple, kwargs: dict) -> Any:
     if isinstance(value, np.generic):
         value = np.asarray(value)
     return trace.numeric(fn, args, kwargs, value, into)
+
+
+def flag(obj: Any, attr: str) -> Any:
+    """``obj.<attr>``, a mode that library code takes a path by (a module's ``training``,
+    which decides whether dropout drops): while tracing, noted, so that a replay runs
+    only while the mode is as it was (a call after ``model.eval()`` traces again)."""
+    value = getattr(obj, attr)
+    trace = TRACE.get()
+    if trace is not None and not trace.quiet:
+        trace.flags.append((obj, attr, value))
+    return value
 
 
 def noted(fn: Callable, *args: Any) -> Any:

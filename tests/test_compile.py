@@ -256,8 +256,8 @@ def test_an_input_that_starts_or_stops_taking_a_gradient_is_another_kind(kind):
 
 def test_a_layer_frozen_after_the_trace_stops_training_as_in_eager_code():
     """A parameter that stops requiring its gradient (fine-tuning freezes a layer) is not
-    trained by a replay made when it did: the step is traced again, and again when it is
-    unfrozen; the weights follow eager code's to the bit."""
+    trained by a replay made when it did: the step is traced again, and the first replay
+    runs again once it is unfrozen; the weights follow eager code's to the bit."""
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
     start = [rng.normal(size=shape) for shape in ((3, 4), (4,), (4, 1), (1,))]
@@ -285,7 +285,7 @@ def test_a_layer_frozen_after_the_trace_stops_training_as_in_eager_code():
             assert all((p.grad is None) == frozen for p in first)
         trained.append([p.data.copy() for p in model.parameters()])
         if compiled:
-            assert run.traces == 3
+            assert run.traces == 2
     for a, b in zip(*trained):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(trained[0][0], start[0])
@@ -691,6 +691,33 @@ def test_dropout_draws_a_new_mask_in_every_replay_as_eager_does():
         losses.append([run(np.full((2, 4), i + 1.0, np.float32)).item() for i in range(5)])
     assert losses[0] == losses[1]
     assert len(set(losses[1])) == 5
+
+
+def test_a_model_switched_to_eval_stops_dropping_and_back_to_train_drops_again():
+    """Dropout takes its path by the module's mode: a replay traced while training is
+    not run after ``model.eval()`` (the call traces again, and drops nothing), nor the
+    eval replay after ``model.train()``; outputs equal eager code's."""
+    outputs = []
+    for compiled in (False, True):
+        model = nn.Sequential(nn.Linear(4, 6, seed=0), nn.Dropout(0.5, seed=3),
+                              nn.Linear(6, 1, seed=1))
+
+        def predict(x, model=model):
+            return model(Tensor(x))
+
+        run = am.compile(predict) if compiled else predict
+        x = np.full((3, 4), 0.5, np.float32)
+        seen = []
+        for mode in ("train", "eval", "train", "eval"):
+            getattr(model, mode)()
+            seen += [run(x).data.copy() for _ in range(3)]
+        outputs.append(seen)
+        if compiled:
+            assert run.traces == 2
+    for a, b in zip(*outputs):
+        np.testing.assert_array_equal(a, b)
+    with am.no_grad():
+        np.testing.assert_array_equal(outputs[1][-1], model(Tensor(x)).data)
 
 
 def test_arrays_the_trace_cannot_follow_are_refused():

@@ -18,6 +18,7 @@ from ..errors import DTypeError, OpError, ShapeError
 from ..graph import Node
 from ..i18n import message
 from ..tensor import Tensor
+from ..tracing import flag
 from ..value import Value
 from ..variable import Variable
 from . import init as initializers
@@ -133,7 +134,7 @@ class Dropout(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = x if isinstance(x, Node) else Tensor(x)
-        return ops.dropout(x, self.rate, seed=self._rng, training=self.training)
+        return ops.dropout(x, self.rate, seed=self._rng, training=flag(self, "training"))
 
     def extra_repr(self) -> str:
         return f"rate={self.rate:g}"

@@ -15,6 +15,7 @@ from .... import nn, ops
 from ...._namespace import public_dir
 from ....errors import DTypeError, ShapeError
 from ....graph import Node
+from ....tracing import flag
 from ...missing import missing
 from .. import nn as tf_nn
 from . import activations
@@ -153,7 +154,7 @@ class BatchNormalization(Layer):
             raise ShapeError(f"BatchNormalization '{self.name}' was built for "
                              f"{self.moving_mean.shape[0]} channels (the last axis), got "
                              f"inputs of shape {x.shape}")
-        if training and self.trainable:
+        if training and flag(self, "trainable"):
             axes = tuple(range(len(x.shape) - 1))
             mean = ops.mean(x, axis=axes)
             variance = ops.mean(ops.square(x - mean.data), axis=axes)  # tf.nn.moments
