@@ -28,7 +28,7 @@ machine (Python 3.11, numpy 2.4), fast path against the plain one:
 
 from __future__ import annotations
 
-import operator
+import heapq
 from collections.abc import Callable
 from typing import Any
 
@@ -42,46 +42,33 @@ from .versions import last_write, next_id
 # ----- the backward walk -------------------------------------------------------------------
 
 
-def toposort(root: Node, expand: Callable[[Node], bool] | None = None) -> list[Node]:
-    """``graph.toposort``, with the parents read from the node's slots."""
-    seen = {root}
-    stack = [root]
-    found = [root]  # in the order the walk meets them: long runs of falling ids to sort
-    add, push, pop, keep = seen.add, stack.append, stack.pop, found.append  # bound once
-    while stack:
-        node = pop()
-        if expand is not None and not expand(node):
-            continue
-        a, b = node._in0, node._in1
-        if a is None:
-            continue
-        for p in (a,) if b is None else a if b is _MANY else (a, b):
-            if p not in seen and p.requires_grad:
-                add(p)
-                push(p)
-                keep(p)
-    found.sort(key=_creation, reverse=True)
-    return found
-
-
-_creation = operator.attrgetter("_id")
-
-
 def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph: bool = False,
              expand: Callable[[Node], bool] | None = None) -> dict[Node, Any]:
-    """``graph.backprop`` (the same steps, errors and results), unrolled."""
+    """``graph.backprop`` (the same steps, order, errors and results), unrolled.
+
+    No sort first: the nodes waiting for their turn sit in a heap keyed by their negated
+    ids, and the newest is taken next. Ids grow as nodes are made, so a node comes out
+    only after every node that reached it, and in ``graph.toposort``'s order: the same
+    gradients summed in the same order. A node is pushed when a node that uses it is
+    taken, whether or not a gradient arrives, so it is released (and checked for a second
+    backward) as in the plain walk; leaves are never pushed, having nothing to do.
+    """
     trace = TRACE.get()
     if trace is not None:  # autograd_mini.compile is tracing: the plain walk, watched
         return trace.backprop(root, seed, retain_graph, create_graph, expand)
-    order = toposort(root, expand)
+    grads: dict[Node, Any] = {root: seed}
+    if root._in0 is None:
+        return grads
     anomaly = ANOMALY.get()
     written = last_write()  # ops recorded after this saw every in-place write: no check
-    grads: dict[Node, Any] = {root: seed}
+    key = -root._id
+    heap, waiting = [key], {key: root}  # -id: the heap gives the smallest first
+    take, put = waiting.pop, heapq.heappush
     token = RECORDING.set(recording_state(create_graph))
     try:
-        for node in order:
-            a, b = node._in0, node._in1
-            if a is None or (expand is not None and not expand(node)):
+        while heap:
+            node = take(heappop(heap))
+            if expand is not None and not expand(node):
                 continue
             ctx = node._ctx
             if ctx is None:
@@ -91,27 +78,44 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 released_check(node, retain_graph)
             elif not retain_graph:
                 node._ctx = None
+            a, b = node._in0, node._in1
+            parents = (a,) if b is None else a if b is _MANY else (a, b)
             g = grads.get(node)
-            if g is None:
+            if g is None:  # no gradient came: its inputs are still reached (and released)
+                for p in parents:
+                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
+                        waiting[key] = p
+                        put(heap, key)
                 continue
             if node._id < written:
                 check_unchanged(node, spec)
-            parents, arity = ((a,), 1) if b is None else (a, 0) if b is _MANY else ((a, b), 2)
+            vjps = spec.vjps or spec.input_vjps(len(parents))
             if create_graph:
                 out, inputs, x0, x1 = node, parents, a, b
-            elif arity == 2:
+                arity = 1 if b is None else 2 if b is not _MANY else 0
+            elif b is None:
+                out, x0, x1 = node.data, a.data, None
+                inputs, arity = (x0,), 1
+            elif b is not _MANY:
                 out, x0, x1 = node.data, a.data, b.data
-                inputs = (x0, x1)
-            elif arity == 1:
-                out, x0 = node.data, a.data
-                inputs = (x0,)
+                inputs, arity = (x0, x1), 2
             else:
-                out, inputs = node.data, [p.data for p in parents]
+                out, inputs, x0, x1, arity = node.data, [p.data for p in parents], None, None, 0
             if kwargs:  # one or two inputs and no settings: the VJPs are called without * or **
                 arity = 0
-            vjps = spec.vjps or spec.input_vjps(len(parents))
+            if len(vjps) < len(parents):  # inputs without a VJP are still reached
+                for p in parents[len(vjps):]:
+                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
+                        waiting[key] = p
+                        put(heap, key)
             for p, vjp in zip(parents, vjps):
-                if vjp is None or not p.requires_grad:
+                if not p.requires_grad:
+                    continue
+                leaf = p._in0 is None
+                if not leaf and (key := -p._id) not in waiting:
+                    waiting[key] = p
+                    put(heap, key)
+                if vjp is None:
                     continue
                 contrib = (vjp(g, out, x0, x1) if arity == 2 else vjp(g, out, x0) if arity == 1
                            else vjp(g, out, *inputs, **kwargs))
@@ -134,13 +138,16 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 prev = grads.get(p)
                 if prev is not None:
                     grads[p] = prev + contrib
-                elif p._in0 is not None or create_graph:
+                elif not leaf or create_graph:
                     grads[p] = contrib
                 else:  # a leaf: its .grad must not alias another gradient
                     grads[p] = p._private(contrib, g, out, inputs)
     finally:
         RECORDING.reset(token)
     return grads
+
+
+heappop = heapq.heappop
 
 
 def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:
