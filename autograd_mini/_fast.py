@@ -46,12 +46,12 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
              expand: Callable[[Node], bool] | None = None) -> dict[Node, Any]:
     """``graph.backprop`` (the same steps, order, errors and results), unrolled.
 
-    No sort first: the nodes waiting for their turn sit in a heap keyed by their negated
-    ids, and the newest is taken next. Ids grow as nodes are made, so a node comes out
-    only after every node that reached it, and in ``graph.toposort``'s order: the same
-    gradients summed in the same order. A node is pushed when a node that uses it is
-    taken, whether or not a gradient arrives, so it is released (and checked for a second
-    backward) as in the plain walk; leaves are never pushed, having nothing to do.
+    No sort first: each node that uses a node pushes ``(-id, node)`` on a heap, and the
+    newest node waiting is taken next. Ids grow as nodes are made, so a node comes out
+    only after every node that uses it, in ``graph.toposort``'s order: the same gradients
+    summed in the same order. A node is pushed whether or not a gradient reaches it, so it
+    is released (and checked for a second backward) as in the plain walk; leaves, with
+    nothing to do, are not pushed.
     """
     trace = TRACE.get()
     if trace is not None:  # autograd_mini.compile is tracing: the plain walk, watched
@@ -61,13 +61,15 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
         return grads
     anomaly = ANOMALY.get()
     written = last_write()  # ops recorded after this saw every in-place write: no check
-    key = -root._id
-    heap, waiting = [key], {key: root}  # -id: the heap gives the smallest first
-    take, put = waiting.pop, heapq.heappush
+    heap, last = [(-root._id, root)], None
+    pop, push = heapq.heappop, heapq.heappush
     token = RECORDING.set(recording_state(create_graph))
     try:
         while heap:
-            node = take(heappop(heap))
+            key, node = pop(heap)
+            if key == last:  # pushed by each node that uses it: taken once
+                continue
+            last = key
             if expand is not None and not expand(node):
                 continue
             ctx = node._ctx
@@ -79,53 +81,55 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             elif not retain_graph:
                 node._ctx = None
             a, b = node._in0, node._in1
-            parents = (a,) if b is None else a if b is _MANY else (a, b)
+            parents = (a,) if b is None else (a, b) if b is not _MANY else a
             g = grads.get(node)
             if g is None:  # no gradient came: its inputs are still reached (and released)
                 for p in parents:
-                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
-                        waiting[key] = p
-                        put(heap, key)
+                    if p.requires_grad and p._in0 is not None:
+                        push(heap, (-p._id, p))
                 continue
             if node._id < written:
                 check_unchanged(node, spec)
             vjps = spec.vjps or spec.input_vjps(len(parents))
+            if b is not None and len(vjps) < len(parents):  # inputs without a VJP: reached
+                for p in parents[len(vjps):]:
+                    if p.requires_grad and p._in0 is not None:
+                        push(heap, (-p._id, p))
             if create_graph:
                 out, inputs, x0, x1 = node, parents, a, b
-                arity = 1 if b is None else 2 if b is not _MANY else 0
             elif b is None:
                 out, x0, x1 = node.data, a.data, None
-                inputs, arity = (x0,), 1
+                inputs = (x0,)
             elif b is not _MANY:
                 out, x0, x1 = node.data, a.data, b.data
-                inputs, arity = (x0, x1), 2
+                inputs = (x0, x1)
             else:
-                out, inputs, x0, x1, arity = node.data, [p.data for p in parents], None, None, 0
-            if kwargs:  # one or two inputs and no settings: the VJPs are called without * or **
-                arity = 0
-            if len(vjps) < len(parents):  # inputs without a VJP are still reached
-                for p in parents[len(vjps):]:
-                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
-                        waiting[key] = p
-                        put(heap, key)
+                out, inputs = node.data, [p.data for p in parents]
+            # one or two inputs and no settings: the VJPs are called without * or **
+            arity = 0 if kwargs or b is _MANY else 1 if b is None else 2
             for p, vjp in zip(parents, vjps):
                 if not p.requires_grad:
                     continue
                 leaf = p._in0 is None
-                if not leaf and (key := -p._id) not in waiting:
-                    waiting[key] = p
-                    put(heap, key)
+                if not leaf:
+                    push(heap, (-p._id, p))
                 if vjp is None:
                     continue
-                contrib = (vjp(g, out, x0, x1) if arity == 2 else vjp(g, out, x0) if arity == 1
-                           else vjp(g, out, *inputs, **kwargs))
-                if type(contrib) is float and not anomaly:  # a Value's: nothing to fit or copy
+                if arity == 2:
+                    contrib = vjp(g, out, x0, x1)
+                elif arity == 1:
+                    contrib = vjp(g, out, x0)
+                else:
+                    contrib = vjp(g, out, *inputs, **kwargs)
+                kind = type(contrib)
+                if kind is float and not anomaly:  # a Value's: nothing to fit or copy
                     prev = grads.get(p)
                     grads[p] = contrib if prev is None else prev + contrib
                     continue
                 if contrib is None:
                     continue
-                if p._broadcasts and getattr(contrib, "shape", None) != p.data.shape:
+                if p._broadcasts and (contrib.shape if kind is _ndarray else
+                                      getattr(contrib, "shape", None)) != p.data.shape:
                     try:
                         contrib = p._unbroadcast(contrib)
                     except ShapeError as e:
@@ -147,7 +151,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     return grads
 
 
-heappop = heapq.heappop
+_ndarray = np.ndarray
 
 
 def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:
@@ -281,6 +285,34 @@ def _unary(cls: type, spec: Any, method_name: str) -> Callable:
 
 
 # ----- numpy -----------------------------------------------------------------------------------
+
+try:  # numpy keeps its error state in a context variable: set it directly, without errstate
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRORS
+except ImportError:  # another numpy: np.errstate every time
+    _ERRORS = None
+else:
+    _USUAL = _ERRORS.get()  # the state at import (numpy's default, unless changed before)
+    with np.errstate(over="ignore"):
+        _QUIET = _ERRORS.get()  # the same with overflow ignored
+
+
+def overflow_ignored() -> Any:
+    """``np.errstate(over="ignore")`` entered (2.0 -> 0.2 us when the state is the usual
+    one); returns what ``overflow_restored`` needs to leave it."""
+    if _ERRORS is not None and _ERRORS.get() is _USUAL:
+        return _ERRORS.set(_QUIET)
+    state = np.errstate(over="ignore")
+    state.__enter__()
+    return state
+
+
+def overflow_restored(token: Any) -> None:
+    """Leave what ``overflow_ignored`` entered."""
+    if type(token) is np.errstate:
+        token.__exit__(None, None, None)
+    else:
+        _ERRORS.reset(token)
+
 
 sum_array = np.add.reduce  # np.sum(x, axis=..., keepdims=...) without its Python layer
 
