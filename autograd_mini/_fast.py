@@ -91,22 +91,23 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             if node._id < written:
                 check_unchanged(node, spec)
             vjps = spec.vjps or spec.input_vjps(len(parents))
-            if b is not None and len(vjps) < len(parents):  # inputs without a VJP: reached
+            if create_graph:
+                out, inputs, x0, x1 = node, parents, a, b
+                arity = 1 if b is None else 2 if b is not _MANY else 0
+            elif b is None:
+                out, x0, x1 = node.data, a.data, None
+                inputs, arity = (x0,), 1
+            elif b is not _MANY:
+                out, x0, x1 = node.data, a.data, b.data
+                inputs, arity = (x0, x1), 2
+            else:
+                out, inputs, x0, x1, arity = node.data, [p.data for p in parents], None, None, 0
+            if kwargs:  # one or two inputs and no settings: the VJPs are called without * or **
+                arity = 0
+            if arity != 1 and len(vjps) < len(parents):  # inputs without a VJP: still reached
                 for p in parents[len(vjps):]:
                     if p.requires_grad and p._in0 is not None:
                         push(heap, (-p._id, p))
-            if create_graph:
-                out, inputs, x0, x1 = node, parents, a, b
-            elif b is None:
-                out, x0, x1 = node.data, a.data, None
-                inputs = (x0,)
-            elif b is not _MANY:
-                out, x0, x1 = node.data, a.data, b.data
-                inputs = (x0, x1)
-            else:
-                out, inputs = node.data, [p.data for p in parents]
-            # one or two inputs and no settings: the VJPs are called without * or **
-            arity = 0 if kwargs or b is _MANY else 1 if b is None else 2
             for p, vjp in zip(parents, vjps):
                 if not p.requires_grad:
                     continue
@@ -143,6 +144,11 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 if prev is not None:
                     grads[p] = prev + contrib
                 elif not leaf or create_graph:
+                    grads[p] = contrib
+                elif kind is _ndarray and contrib.base is None and contrib is not g and \
+                        contrib is not out and contrib is not x0 and contrib is not x1 and \
+                        (arity or all(contrib is not x for x in inputs)) and \
+                        contrib.flags.writeable:  # a leaf's, fresh: no copy to make
                     grads[p] = contrib
                 else:  # a leaf: its .grad must not alias another gradient
                     grads[p] = p._private(contrib, g, out, inputs)
@@ -327,4 +333,5 @@ def spread(g: Any, shape: tuple) -> np.ndarray:
 
 def one(shape: tuple, dtype: Any) -> np.ndarray:
     """``np.ones(shape, dtype)`` for a backward's seed (a one-element shape)."""
-    return np.array(1, dtype).reshape(shape)
+    seed = np.array(1, dtype)
+    return seed.reshape(shape) if shape else seed
