@@ -46,12 +46,12 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
              expand: Callable[[Node], bool] | None = None) -> dict[Node, Any]:
     """``graph.backprop`` (the same steps, order, errors and results), unrolled.
 
-    No sort first: each node that uses a node pushes ``(-id, node)`` on a heap, and the
-    newest node waiting is taken next. Ids grow as nodes are made, so a node comes out
-    only after every node that uses it, in ``graph.toposort``'s order: the same gradients
-    summed in the same order. A node is pushed whether or not a gradient reaches it, so it
-    is released (and checked for a second backward) as in the plain walk; leaves, with
-    nothing to do, are not pushed.
+    No sort first: the first node that uses a node puts its negated id on a heap (ints
+    compare fast; a dict maps them back), and the newest node waiting is taken next. Ids
+    grow as nodes are made, so a node comes out only after every node that uses it, in
+    ``graph.toposort``'s order: the same gradients summed in the same order. A node is
+    put there whether or not a gradient reaches it, so it is released (and checked for a
+    second backward) as in the plain walk; leaves, with nothing to do, are not.
     """
     trace = TRACE.get()
     if trace is not None:  # autograd_mini.compile is tracing: the plain walk, watched
@@ -61,15 +61,13 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
         return grads
     anomaly = ANOMALY.get()
     written = last_write()  # ops recorded after this saw every in-place write: no check
-    heap, last = [(-root._id, root)], None
-    pop, push = heapq.heappop, heapq.heappush
+    key = -root._id
+    heap, waiting = [key], {key: root}
+    take, push = waiting.pop, heapq.heappush
     token = RECORDING.set(recording_state(create_graph))
     try:
         while heap:
-            key, node = pop(heap)
-            if key == last:  # pushed by each node that uses it: taken once
-                continue
-            last = key
+            node = take(heappop(heap))
             if expand is not None and not expand(node):
                 continue
             ctx = node._ctx
@@ -85,8 +83,9 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             g = grads.get(node)
             if g is None:  # no gradient came: its inputs are still reached (and released)
                 for p in parents:
-                    if p.requires_grad and p._in0 is not None:
-                        push(heap, (-p._id, p))
+                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
+                        waiting[key] = p
+                        push(heap, key)
                 continue
             if node._id < written:
                 check_unchanged(node, spec)
@@ -106,14 +105,16 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
                 arity = 0
             if arity != 1 and len(vjps) < len(parents):  # inputs without a VJP: still reached
                 for p in parents[len(vjps):]:
-                    if p.requires_grad and p._in0 is not None:
-                        push(heap, (-p._id, p))
+                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
+                        waiting[key] = p
+                        push(heap, key)
             for p, vjp in zip(parents, vjps):
                 if not p.requires_grad:
                     continue
                 leaf = p._in0 is None
-                if not leaf:
-                    push(heap, (-p._id, p))
+                if not leaf and (key := -p._id) not in waiting:
+                    waiting[key] = p
+                    push(heap, key)
                 if vjp is None:
                     continue
                 if arity == 2:
@@ -157,7 +158,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
     return grads
 
 
-_ndarray = np.ndarray
+_ndarray, heappop = np.ndarray, heapq.heappop
 
 
 def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:
@@ -251,10 +252,16 @@ def _binary(cls: type, spec: Any, method_name: str, reflected: bool) -> Callable
             out = forward(x.data, y.data)
         except Exception:  # noqa: BLE001  (the general path: float64 inf/nan or an OpError)
             return general(x, y)
-        node = new(cls)  # what make_node and link write, written here
+        node = new(cls)  # what make_node and link write, written here (one by one: no tuples)
         node.data = out if type(out) is payload else convert(out)
-        node.grad, node.name, node._in0, node._in1 = empty, None, x, y
-        node.op, node._ctx, node.requires_grad, node._id = name, ctx, True, next_id()
+        node.grad = empty
+        node.name = None
+        node._in0 = x
+        node._in1 = y
+        node.op = name
+        node._ctx = ctx
+        node.requires_grad = True
+        node._id = next_id()
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node
@@ -279,8 +286,14 @@ def _unary(cls: type, spec: Any, method_name: str) -> Callable:
             return cls._apply(spec, (self,), settings)
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
-        node.grad, node.name, node._in0, node._in1 = empty, None, self, None
-        node.op, node._ctx, node.requires_grad, node._id = name, ctx, True, next_id()
+        node.grad = empty
+        node.name = None
+        node._in0 = self
+        node._in1 = None
+        node.op = name
+        node._ctx = ctx
+        node.requires_grad = True
+        node._id = next_id()
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node
