@@ -79,35 +79,41 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             elif not retain_graph:
                 node._ctx = None
             a, b = node._in0, node._in1
-            parents = (a,) if b is None else (a, b) if b is not _MANY else a
             g = grads.get(node)
             if g is None:  # no gradient came: its inputs are still reached (and released)
-                for p in parents:
+                for p in (a,) if b is None else (a, b) if b is not _MANY else a:
                     if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
                         waiting[key] = p
                         push(heap, key)
                 continue
             if node._id < written:
                 check_unchanged(node, spec)
-            vjps = spec.vjps or spec.input_vjps(len(parents))
-            if create_graph:
-                out, inputs, x0, x1 = node, parents, a, b
-                arity = 1 if b is None else 2 if b is not _MANY else 0
-            elif b is None:
-                out, x0, x1 = node.data, a.data, None
-                inputs, arity = (x0,), 1
+            vjps = spec.vjps
+            if b is None:  # (an op has a VJP for its first input, or none: input_vjps raises)
+                parents, arity = (a,), 1
+                if create_graph:
+                    out, inputs, x0, x1 = node, parents, a, b
+                else:
+                    out, x0, x1 = node.data, a.data, None
+                    inputs = (x0,)
             elif b is not _MANY:
-                out, x0, x1 = node.data, a.data, b.data
-                inputs, arity = (x0, x1), 2
+                parents, arity = (a, b), 2
+                if create_graph:
+                    out, inputs, x0, x1 = node, parents, a, b
+                else:
+                    out, x0, x1 = node.data, a.data, b.data
+                    inputs = (x0, x1)
+                if len(vjps) < 2:
+                    _reach(parents, vjps, waiting, heap)
             else:
-                out, inputs, x0, x1, arity = node.data, [p.data for p in parents], None, None, 0
+                parents, arity, x0, x1 = a, 0, None, None
+                out, inputs = (node, a) if create_graph else (node.data, [p.data for p in a])
+                if len(vjps) < len(a):
+                    _reach(parents, vjps, waiting, heap)
+            if not vjps:
+                vjps = spec.input_vjps(len(parents))
             if kwargs:  # one or two inputs and no settings: the VJPs are called without * or **
                 arity = 0
-            if arity != 1 and len(vjps) < len(parents):  # inputs without a VJP: still reached
-                for p in parents[len(vjps):]:
-                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
-                        waiting[key] = p
-                        push(heap, key)
             for p, vjp in zip(parents, vjps):
                 if not p.requires_grad:
                     continue
@@ -159,6 +165,14 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
 
 
 _ndarray, heappop = np.ndarray, heapq.heappop
+
+
+def _reach(parents: tuple, vjps: Any, waiting: dict, heap: list) -> None:
+    """Put the inputs past an op's VJPs in the heap: reached, so released, as in the plain walk."""
+    for p in parents[len(vjps):]:
+        if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
+            waiting[key] = p
+            heapq.heappush(heap, key)
 
 
 def _input_index(parents: tuple, vjps: Any, p: Node, vjp: Any) -> int:
