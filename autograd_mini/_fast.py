@@ -195,8 +195,9 @@ def accumulate_values(grads: dict[Node, Any]) -> None:
 
 def accumulate_arrays(grads: dict[Node, Any]) -> None:
     """``Tensor._accumulate`` for every node of a backward; a first fresh array is kept."""
+    array = np.ndarray
     for node, g in grads.items():
-        if type(g) is np.ndarray and g.dtype is node.data.dtype and node.grad is None:
+        if type(g) is array and g.dtype is node.data.dtype and node.grad is None:
             node.grad = g
         else:
             node._accumulate(g)
