@@ -135,7 +135,10 @@ def link(node: Node, parents: tuple = (), op: str = "", ctx: Any = None,
     n = len(parents)
     node._in0 = None if n == 0 else parents[0] if n < 3 else tuple(parents)
     node._in1 = None if n < 2 else parents[1] if n == 2 else _MANY
-    node.op, node._ctx, node.requires_grad, node._id = op, ctx, requires_grad, next_id()
+    node.op = op  # one by one: no tuple packed and unpacked
+    node._ctx = ctx
+    node.requires_grad = requires_grad
+    node._id = next_id()
     return node
 
 

@@ -135,7 +135,7 @@ class Tensor(Node):
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  name: str | None = None):
         self.data, self.grad, self.name = as_array(data, dtype), None, name
-        link(self, requires_grad=bool(requires_grad))  # a leaf
+        link(self, (), "", None, bool(requires_grad))  # a leaf
         trace = TRACE.get()
         if trace is not None:  # autograd_mini.compile is tracing: where the data came from
             trace.leaf(self, data)

@@ -61,10 +61,40 @@ def _second_order(out: Node, inputs: tuple) -> None:
             _same(sums[0].get(x), sums[1].get(x), f"second derivative for {x!r}")
 
 
-def test_toposorts_agree_on_a_graph_with_shared_and_variadic_nodes():
-    x = am.Tensor([1.0, 2.0], requires_grad=True)
-    y = am.stack([x, x * 2, am.exp(x)]).sum() + (x * x).sum()
-    assert graph.toposort(y) == _fast.toposort(y)
+def test_a_node_used_many_times_sums_its_gradients_in_the_plain_walks_order():
+    # float32 sums that round differently in another order: 1e8 + 1 + 1 - 1e8 is 0 from
+    # the left; the walk takes the uses newest first, as graph.toposort orders them
+    x = am.Tensor(np.float32(3.0), requires_grad=True)
+    uses = [x * np.float32(w) for w in (1e8, 1.0, 1.0, -1e8)]
+    total = uses[0]
+    for u in uses[1:]:
+        total = total + u
+    ref, fast = _both(total, create_graph=False)
+    assert fast[x] == ref[x] == np.float32(-1e8) + np.float32(1) + np.float32(1) + np.float32(1e8)
+    shared = am.exp(x)  # a shared inner node, and a variadic one
+    y = am.stack([shared, x * 2, shared * shared]).sum() + (x * shared).sum()
+    _both(y, create_graph=False)
+    _both(y, create_graph=True)
+
+
+@pytest.mark.parametrize("vjp", [None, lambda g, out, x, y: None], ids=["no VJP", "VJP gave None"])
+def test_a_node_reached_without_a_gradient_is_released_as_in_the_plain_walk(monkeypatch, vjp):
+    # y's branch gets no gradient from mul, yet both walks release it (and what it was
+    # made from) so a second backward through it raises, and retain_graph keeps it
+    monkeypatch.setattr(OPS["mul"], "vjps", (OPS["mul"].vjps[0], vjp))
+    for walk in (graph.backprop, _fast.backprop):
+        for retain in (False, True):
+            x = am.Tensor([1.0, 2.0], requires_grad=True)
+            w = am.Tensor([0.5, 1.5], requires_grad=True)
+            inner = am.sin(w)
+            y = am.exp(inner)
+            walk(x * y, np.ones(2, np.float32), retain_graph=retain)
+            for node in (y, inner):
+                if retain:
+                    assert node._ctx is not None
+                    continue
+                with pytest.raises(am.GraphError, match="a second time"):
+                    walk(node, np.ones(2, np.float32))
 
 
 @pytest.mark.parametrize("name", PACKAGE_OPS)

@@ -99,3 +99,23 @@ def test_mean_of_a_list_of_values_is_a_differentiable_value():
     m.backward()
     assert isinstance(m, Value) and m.data == 2.0
     assert a.grad == pytest.approx(2 / 3) and b.grad == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_overflows_to_0_silently_and_leaves_the_callers_error_state(dtype):
+    rng = np.random.default_rng(7)
+    x = np.concatenate([rng.standard_normal(500) * 30, rng.standard_normal(500) * 800,
+                        [-np.inf, np.inf, np.nan, -1e4, 1e4, 0.0, -88.8, -709.8]]).astype(dtype)
+    with np.errstate(over="ignore"):
+        expected = 1 / (1 + np.exp(-x))  # the formula, bit for bit
+    before = np.geterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from exp(-x) = inf
+        got = am.sigmoid(Tensor(x, requires_grad=True)).data
+        np.testing.assert_array_equal(got, expected)
+        assert got.dtype == dtype and got[len(x) - 8] == 0.0 and np.geterr() == before
+        with np.errstate(over="raise", invalid="raise", divide="raise"):  # the caller's state
+            np.testing.assert_array_equal(am.ops.sigmoid(x), expected)
+            assert np.geterr() == {**before, "over": "raise", "invalid": "raise",
+                                   "divide": "raise"}
+        assert np.geterr() == before
