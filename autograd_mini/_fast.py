@@ -25,9 +25,7 @@ machine (Python 3.11, numpy 2.4), fast path against the plain one:
 - numpy: ``sum_array`` (``np.add.reduce``: ``np.sum`` without its Python layer, 4.4 ->
   2.6 us on a (64, 128) array), ``spread`` (a fresh broadcast by one assignment, 4.9 ->
   1.7 us against ``np.broadcast_to(...).copy()``), ``one`` (``np.array(1).reshape(shape)``,
-  0.75 -> 0.34 us against ``np.ones`` for a backward's seed), ``overflow_ignored``
-  (``np.errstate(over="ignore")`` for sigmoid's forward by setting numpy's context
-  variable directly: 7k instructions fewer a call).
+  0.75 -> 0.34 us against ``np.ones`` for a backward's seed).
 """
 
 from __future__ import annotations
@@ -323,34 +321,6 @@ def _unary(cls: type, spec: Any, method_name: str) -> Callable:
 
 
 # ----- numpy -----------------------------------------------------------------------------------
-
-try:  # numpy keeps its error state in a context variable: set it directly, without errstate
-    from numpy._core._ufunc_config import _extobj_contextvar as _ERRORS
-except ImportError:  # another numpy: np.errstate every time
-    _ERRORS = None
-else:
-    _USUAL = _ERRORS.get()  # the state at import (numpy's default, unless changed before)
-    with np.errstate(over="ignore"):
-        _QUIET = _ERRORS.get()  # the same with overflow ignored
-
-
-def overflow_ignored() -> Any:
-    """``np.errstate(over="ignore")`` entered (2.0 -> 0.2 us when the state is the usual
-    one); returns what ``overflow_restored`` needs to leave it."""
-    if _ERRORS is not None and _ERRORS.get() is _USUAL:
-        return _ERRORS.set(_QUIET)
-    state = np.errstate(over="ignore")
-    state.__enter__()
-    return state
-
-
-def overflow_restored(token: Any) -> None:
-    """Leave what ``overflow_ignored`` entered."""
-    if type(token) is np.errstate:
-        token.__exit__(None, None, None)
-    else:
-        _ERRORS.reset(token)
-
 
 sum_array = np.add.reduce  # np.sum(x, axis=..., keepdims=...) without its Python layer
 

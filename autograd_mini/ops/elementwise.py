@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 
-from .. import _fast
 from ..graph import data_of
 from .registry import op, public_wrapper
 
@@ -230,11 +229,8 @@ def _sigmoid_scalar(x: float) -> float:
 @op(scalar=_sigmoid_scalar, tf_node="Sigmoid")
 def sigmoid(x):
     """Logistic 1/(1+exp(-x)).  d/dx = sigmoid(x)*(1-sigmoid(x))"""
-    quiet = _fast.overflow_ignored()  # np.errstate(over="ignore"): exp(-x) = inf gives the
-    try:  # right limit, 0
+    with np.errstate(over="ignore"):  # exp(-x) = inf gives the right limit, 0
         return 1 / (1 + np.exp(-x))
-    finally:
-        _fast.overflow_restored(quiet)
 
 
 sigmoid.defvjp(lambda g, out, x: g * out * (1 - out))
