@@ -79,8 +79,8 @@ class _Entry:
         # (obj, attr, value) a replay is made for: whether each node from before the call
         # that the step computed with (a parameter) took a gradient, and the modes library
         # code took its path by (a module's training, for dropout)
-        self.flags = [(node, "requires_grad", node.requires_grad) for node in reached]
-        self.flags += [f for f in flags if type(f[2]) is bool]
+        self.flags = [(node, "requires_grad", bool(node.requires_grad)) for node in reached]
+        self.flags += flags
         self._summed = summed  # what the first variant's sites summed from, as it runs
         self.fast_source: str | None = None
         self.enter: Callable | None = None
@@ -94,7 +94,7 @@ class _Entry:
         """Whether a parameter the step reached started or stopped taking a gradient (a
         layer frozen for fine-tuning), or a mode changed (``model.eval()``), since the
         trace: the kind must be traced again."""
-        return any(getattr(obj, attr) is not value for obj, attr, value in self.flags)
+        return any(bool(getattr(obj, attr)) is not value for obj, attr, value in self.flags)
 
     def __call__(self, inputs: list) -> Any:
         with self._lock or contextlib.nullcontext():
@@ -175,8 +175,9 @@ class _Guard:
 
     def function(self, run: Callable, lock: Any, flags: list) -> Callable:
         """``enter(args)``: ``run``'s result for arguments of this kind, else ``MISS``;
-        under ``lock`` unless it is None. ``flags``: ``(obj, attr, value)`` the replay is
-        made for (``_Entry.flags``), tested too."""
+        under ``lock`` unless it is None. ``flags``: ``(obj, attr, True or False)`` the
+        replay is made for (``_Entry.flags``), tested too (a flag set to another truthy
+        value misses here and takes the general path, which compares truth)."""
         same = "".join(f" and {self._name(obj)}.{attr} is {value!r}"
                        for obj, attr, value in flags)
         lines = ["def enter(args):",

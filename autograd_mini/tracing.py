@@ -429,7 +429,7 @@ def flag(obj: Any, attr: str) -> Any:
     value = getattr(obj, attr)
     trace = TRACE.get()
     if trace is not None and not trace.quiet:
-        trace.flags.append((obj, attr, value))
+        trace.flags.append((obj, attr, bool(value)))  # (the path taken by its truth)
     return value
 
 
