@@ -269,16 +269,10 @@ def _binary(cls: type, spec: Any, method_name: str, reflected: bool) -> Callable
             out = forward(x.data, y.data)
         except Exception:  # noqa: BLE001  (the general path: float64 inf/nan or an OpError)
             return general(x, y)
-        node = new(cls)  # what make_node and link write, written here (one by one: no tuples)
+        node = new(cls)  # what make_node and link write, written here
         node.data = out if type(out) is payload else convert(out)
-        node.grad = empty
-        node.name = None
-        node._in0 = x
-        node._in1 = y
-        node.op = name
-        node._ctx = ctx
-        node.requires_grad = True
-        node._id = next_id()
+        node.grad, node.name, node._in0, node._in1 = empty, None, x, y
+        node.op, node._ctx, node.requires_grad, node._id = name, ctx, True, next_id()
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node
@@ -303,14 +297,8 @@ def _unary(cls: type, spec: Any, method_name: str) -> Callable:
             return cls._apply(spec, (self,), settings)
         node = new(cls)
         node.data = out if type(out) is payload else convert(out)
-        node.grad = empty
-        node.name = None
-        node._in0 = self
-        node._in1 = None
-        node.op = name
-        node._ctx = ctx
-        node.requires_grad = True
-        node._id = next_id()
+        node.grad, node.name, node._in0, node._in1 = empty, None, self, None
+        node.op, node._ctx, node.requires_grad, node._id = name, ctx, True, next_id()
         if rec is not True:  # tapes record here
             node._tapes = rec
         return node
