@@ -83,10 +83,7 @@ def backprop(root: Node, seed: Any, *, retain_graph: bool = False, create_graph:
             a, b = node._in0, node._in1
             g = grads.get(node)
             if g is None:  # no gradient came: its inputs are still reached (and released)
-                for p in (a,) if b is None else (a, b) if b is not _MANY else a:
-                    if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
-                        waiting[key] = p
-                        push(heap, key)
+                _reach((a,) if b is None else (a, b) if b is not _MANY else a, (), waiting, heap)
                 continue
             if node._id < written:
                 check_unchanged(node, spec)
@@ -170,7 +167,8 @@ _ndarray, heappop = np.ndarray, heapq.heappop
 
 
 def _reach(parents: tuple, vjps: Any, waiting: dict, heap: list) -> None:
-    """Put the inputs past an op's VJPs in the heap: reached, so released, as in the plain walk."""
+    """Put the inputs past an op's VJPs (all of them, for ``vjps=()``) in the heap: reached,
+    so released, as in the plain walk."""
     for p in parents[len(vjps):]:
         if p.requires_grad and p._in0 is not None and (key := -p._id) not in waiting:
             waiting[key] = p
