@@ -412,7 +412,7 @@ class Code:
             elif isinstance(n, ast.UnaryOp):
                 operands = [n.operand]
             elif isinstance(n, ast.Call) and (_pure(fn := _named(n.func, self._env), fresh=True)
-                                              or _copies(fn, self.copying)):
+                                              or any(fn is c for c in self.copying)):
                 operands = n.args
             else:
                 continue
@@ -473,14 +473,6 @@ def _pure(fn: Any, fresh: bool = False) -> bool:
     returns a new array (not a view of, or the very array it was given)."""
     try:
         return isinstance(fn, np.ufunc) or fn in _PURE or (not fresh and fn in _VIEWS)
-    except TypeError:  # unhashable
-        return False
-
-
-def _copies(fn: Any, copying: frozenset) -> bool:
-    """Whether ``fn`` is one of the helpers that return a copy of their argument."""
-    try:
-        return fn in copying
     except TypeError:  # unhashable
         return False
 

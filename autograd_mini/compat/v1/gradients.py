@@ -77,10 +77,11 @@ class _Group:
         code.line(f"# gradients of {', '.join(y.name for y in self.ys)}")
         arrivals = Counter(p for _, calls in schedule for _, p, _ in calls)
         once = {p for p, n in arrivals.items() if n == 1 and p not in self.ys}
-        # a fast variant knows which gradients its first run had: those that came once are
-        # set on their own lines, unguarded (below), so need no None to start from
-        sure = {n for n in once if code.layout is not None and code.grad_value(n) is not None}
-        sure.update(y for y, s in zip(self.ys, self.y_seeds) if code.layout is not None)
+        # a fast variant knows which gradients its first run had: the ys' seeds, and those
+        # that came once, are set on lines of their own (unguarded), with no None first
+        sure: set = set()
+        if code.layout is not None:
+            sure = {n for n in once if code.grad_value(n) is not None} | set(self.ys)
         unset = [g for n, g in grad.items() if n not in sure]
         if unset:
             code.line(" = ".join(unset) + " = None")
@@ -127,7 +128,7 @@ class _Group:
                 return code.expanded(spec.vjp(i), args, values, settings)
         write_vjps(code, spec, settings, grad[node], code.names[node], ins,
                    [(i, code.names[p], grad[p], p in once) for i, p, _ in calls],
-                   guarded=not seeded and (inline is None or code.grad_value(node) is None),
+                   guarded=not seeded and (code.layout is None or code.grad_value(node) is None),
                    inline=inline)
 
 
