@@ -72,15 +72,10 @@ class _Entry:
     """
 
     def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable,
-                 guard: _Guard | None, shared: bool, summed: dict, reached: list,
-                 flags: list):
+                 guard: _Guard | None, shared: bool, summed: dict, flags: list):
         self.source, self.run, self._noted, self._sites, self._write = \
             source, run, noted, sites, write
-        # (obj, attr, value) a replay is made for: whether each node from before the call
-        # that the step computed with (a parameter) took a gradient, and the modes library
-        # code took its path by (a module's training, for dropout)
-        self.flags = [(node, "requires_grad", bool(node.requires_grad)) for node in reached]
-        self.flags += flags
+        self.flags = flags  # (obj, attr, True or False) the replay is made for (``_trace``)
         self._summed = summed  # what the first variant's sites summed from, as it runs
         self.fast_source: str | None = None
         self.enter: Callable | None = None
@@ -269,9 +264,12 @@ class Compiled:
         except _Unguarded:
             guard = None
         source, run, noted, sites, shared, summed = writer()
-        reached = [node for node, _, _ in trace.first.values()]
+        # whether each node from before the call that the step computed with (a parameter)
+        # took a gradient, and the modes library code took its path by (dropout's training)
+        flags = [(node, "requires_grad", bool(node.requires_grad))
+                 for node, _, _ in trace.first.values()] + trace.flags
         entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared, summed,
-                                      reached, trace.flags)
+                                      flags)
         self._enter = None
         entries = self._cache.setdefault(key, ([], keep))[0]
         entries.append(entry)

@@ -28,8 +28,8 @@ SUFFIXES = {**{f: f for f in FORMATS}, "jpeg": "jpg", "gv": "dot"}  # suffix -> 
 
 
 # ----- the demos: one forward pass each ----------------------------------------------------
-# Each takes its trainable leaves (the weights), made afresh with the lessons' numbers when
-# not given; ``WEIGHTS`` makes them. ``--source`` passes them in, so the compiled step has
+# Each takes its trainable leaves (the weights, as ``WEIGHTS`` makes them), made afresh with
+# the lessons' numbers when not given. ``--source`` passes them in, so the compiled step has
 # them as inputs and writes their backward (constants alone would all be worked out once).
 
 
@@ -38,12 +38,11 @@ def neuron_weights() -> tuple[Value, Value, Value]:
     return Value(-3.0, name="w1"), Value(1.0, name="w2"), Value(6.8813735870195432, name="b")
 
 
-def neuron(w1: Value | None = None, w2: Value | None = None, b: Value | None = None) -> Node:
+def neuron(weights: tuple[Value, Value, Value] | None = None) -> Node:
     """micrograd's neuron: ``o = tanh(x1*w1 + x2*w2 + b)``, with its lecture's numbers."""
     x1 = Value(2.0, name="x1", requires_grad=False)
     x2 = Value(0.0, name="x2", requires_grad=False)
-    if w1 is None or w2 is None or b is None:
-        w1, w2, b = neuron_weights()
+    w1, w2, b = weights or neuron_weights()
     x1w1, x2w2 = x1 * w1, x2 * w2
     x1w1.name, x2w2.name = "x1*w1", "x2*w2"
     x1w1x2w2 = x1w1 + x2w2
@@ -60,10 +59,9 @@ def descent_weights() -> tuple[Variable]:
     return (Variable(5.0, name="w"),)
 
 
-def descent(w: Variable | None = None) -> Node:
+def descent(weights: tuple[Variable] | None = None) -> Node:
     """Seed 003's first epoch: ``w = Variable(5.0)``, ``loss = (w + 1) ** 2``."""
-    if w is None:
-        (w,) = descent_weights()
+    (w,) = weights or descent_weights()
     loss = (w + 1) ** 2
     loss.name = "loss"
     return loss
@@ -79,10 +77,9 @@ def tf1_net_weights() -> tuple[Variable, Variable]:
     return Variable(TF1_W1, name="w1"), Variable(TF1_W2, name="w2")
 
 
-def tf1_net(w1: Variable | None = None, w2: Variable | None = None) -> Node:
+def tf1_net(weights: tuple[Variable, Variable] | None = None) -> Node:
     """Seed 000's two-layer net on its first batch of 8: ``mean((x@w1@w2 - y_)**2)``."""
-    if w1 is None or w2 is None:
-        w1, w2 = tf1_net_weights()
+    w1, w2 = weights or tf1_net_weights()
     X = np.random.RandomState(23455).rand(32, 2)
     Y = [[float(x0 + x1 < 1)] for x0, x1 in X]
     x, y_ = Tensor(X[:8], "float32", name="x"), Tensor(Y[:8], name="y_")
@@ -177,7 +174,7 @@ def step_source(demo: str) -> str:
     def step(*weights: Node) -> Node:
         for w in weights:
             w.zero_grad()
-        loss = DEMOS[demo](*weights)
+        loss = DEMOS[demo](weights)
         loss.backward()
         return loss
 
