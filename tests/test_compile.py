@@ -434,6 +434,42 @@ def test_the_source_names_the_steps_own_variables_and_seed_001s_deltas():
                                atol=1e-6)
 
 
+def test_an_unread_loss_is_not_computed_and_a_large_update_reuses_one_buffer():
+    """Dead-result pruning and buffers: a loss the step neither returns nor reads only
+    seeds its gradient, so the replay does not compute it; the update's large temporary
+    goes into one buffer every replay (``out=buffer``), and the weights and .grad are
+    eager's, bit for bit, with .grad never that buffer."""
+    rng = np.random.default_rng(2)
+    start = rng.normal(size=(60, 40))
+    x, y = rng.normal(size=(8, 60)), rng.normal(size=(8, 40))
+    results = []
+    for compiled in (True, False):
+        W = Variable(start, dtype="float32", name="W")
+
+        def step(x, y, W=W):
+            loss = 0.5 * am.square(Tensor(x) @ W - Tensor(y)).sum()
+            W.grad = None
+            loss.backward()
+            W.data -= 0.1 * W.grad
+
+        run = am.compile(step) if compiled else step
+        grads = []
+        for i in range(4):
+            run(x * (i + 1), y)
+            grads.append(W.grad)
+        results.append((W.data.copy(), grads))
+        if compiled:
+            lines = [line.strip() for line in run.source.splitlines()]
+            assert "value = multiply(0.1, grad_W, out=buffer)" in lines
+            assert not [line for line in lines if line.startswith(("square", "sum", "mul"))]
+            buffer = run._latest.run.__globals__["buffer"]
+            assert not any(np.shares_memory(g, buffer) for g in grads)
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    for a, b in zip(results[0][1], results[1][1]):
+        np.testing.assert_array_equal(a, b)
+    assert len({id(g) for g in results[0][1]}) == 4  # a fresh gradient every replay
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shapes", [((3, 4), (1, 4)), ((3, 4), (4,)), ((2, 3, 4), (3, 1)),
                                     ((2, 3, 4), (1, 3, 1)), ((5,), ()), ((2, 3), (2, 1))])
