@@ -21,14 +21,23 @@ require a gradient; every other argument by value (numbers, strings) or identity
 model, an optimizer). A new kind traces again; the ``cache_size`` newest kinds are kept.
 Nodes the step reaches that existed before the call (parameters) are read and updated
 through the objects themselves; one that starts or stops requiring its gradient (a layer
-frozen for fine-tuning), or a module leaving the mode it was traced in (``model.eval()``
-after training with dropout), makes the kind be traced again for that state; each state's
-replay is kept with its kind (up to ``cache_size`` of them).
+frozen for fine-tuning), a module leaving the mode it was traced in (``model.eval()``
+after training with dropout), or another object put in a parameter's place where the
+step finds it (``model.fc = nn.Linear(...)``, a new optimizer, ``W1 = Variable(...)``
+run again; see ``_places``), makes the kind be traced again for that state; each state's
+replay is kept with its kind (up to ``cache_size`` of them). A parameter the step
+reaches only through another module's globals (a helper's own) is not watched there.
 
-What a replay does not repeat: Python side effects (``print``, appending to a list);
-numbers computed outside the engine and the traced values (a Python global that
-changes is read once); ``float(t)``. A step that branches on a value it computed raises
-``TraceError`` while tracing. See ``tracing`` for what is followed.
+A number or string the step reads from its module's globals or its closure (a learning
+rate decayed between epochs, a mode flag) is part of the state too: a new value traces
+again. A kind traced again ``cache_size`` times warns: a value that changes every call
+belongs in a Variable or an array argument.
+
+What a replay does not repeat: Python side effects (``print``, appending to a list;
+a step that sets a global number it reads is refused); numbers read some other way (an
+attribute's ``opt.lr`` in the step's own arithmetic) and the traced values; ``float(t)``.
+A step that branches on a value it computed raises ``TraceError`` while tracing. See
+``tracing`` for what is followed.
 """
 
 from __future__ import annotations
@@ -39,6 +48,8 @@ import functools
 import inspect
 import sys
 import threading
+import types
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -72,10 +83,12 @@ class _Entry:
     """
 
     def __init__(self, source: str, run: Callable, noted: set, sites: int, write: Callable,
-                 guard: _Guard | None, shared: bool, summed: dict, flags: list):
+                 guard: _Guard | None, shared: bool, summed: dict, flags: list,
+                 unchanged: Callable[[], bool] | None):
         self.source, self.run, self._noted, self._sites, self._write = \
             source, run, noted, sites, write
         self.flags = flags  # (obj, attr, True or False) the replay is made for (``_trace``)
+        self.unchanged = unchanged  # whether the step still finds its parameters (``_places``)
         self._summed = summed  # what the first variant's sites summed from, as it runs
         self.fast_source: str | None = None
         self.enter: Callable | None = None
@@ -87,9 +100,11 @@ class _Entry:
 
     def stale(self) -> bool:
         """Whether a parameter the step reached started or stopped taking a gradient (a
-        layer frozen for fine-tuning), or a mode changed (``model.eval()``), since the
-        trace: the kind must be traced again."""
-        return any(bool(getattr(obj, attr)) is not value for obj, attr, value in self.flags)
+        layer frozen for fine-tuning), a mode changed (``model.eval()``), or another object
+        took a parameter's place (``model.fc = nn.Linear(...)``) since the trace: the kind
+        must be traced again."""
+        return any(bool(getattr(obj, attr)) is not value for obj, attr, value in self.flags) \
+            or (self.unchanged is not None and not self.unchanged())
 
     def __call__(self, inputs: list) -> Any:
         with self._lock or contextlib.nullcontext():
@@ -105,7 +120,8 @@ class _Entry:
             if skip or any(shape is not None for shape in self._summed.values()):
                 self.fast_source, self.run = self._write(skip=skip, summed=self._summed)[:2]
             if self._guard is not None:
-                self.enter = self._guard.function(self.run, self._lock, self.flags)
+                self.enter = self._guard.function(self.run, self._lock, self.flags,
+                                                  self.unchanged)
             return out
 
 
@@ -168,13 +184,17 @@ class _Guard:
         else:  # a dtype, a class, an object known by identity
             tests.append(f"{at} is {self._name(x)}")
 
-    def function(self, run: Callable, lock: Any, flags: list) -> Callable:
+    def function(self, run: Callable, lock: Any, flags: list,
+                 unchanged: Callable[[], bool] | None = None) -> Callable:
         """``enter(args)``: ``run``'s result for arguments of this kind, else ``MISS``;
         under ``lock`` unless it is None. ``flags``: ``(obj, attr, True or False)`` the
         replay is made for (``_Entry.flags``), tested too (a flag set to another truthy
-        value misses here and takes the general path, which compares truth)."""
+        value misses here and takes the general path, which compares truth), and so is
+        ``unchanged()`` (``_Entry.unchanged``) unless it is None."""
         same = "".join(f" and {self._name(obj)}.{attr} is {value!r}"
                        for obj, attr, value in flags)
+        if unchanged is not None:
+            same += f" and {self._name(unchanged)}()"
         lines = ["def enter(args):",
                  f"    if len(args) == {self.arity} and not ANOMALY.get(){same}:"]
         depth = 2
@@ -218,6 +238,7 @@ class Compiled:
         self._latest: _Entry | None = None
         self._enter: Callable | None = None  # the latest kind's guarded replay
         self.traces = 0
+        self._again = 0  # traces of a kind seen before (a state that changed)
 
     @property
     def source(self) -> str | None:
@@ -249,15 +270,27 @@ class Compiled:
                 out = entry(inputs)
                 self._enter = entry.enter
                 return out
+            self._again += 1
+            if self._again == self.cache_size:
+                warnings.warn(
+                    f"compile: {getattr(self.fn, '__name__', 'the step')} was traced again "
+                    f"{self._again} times for arguments it had seen, because something it "
+                    "reads keeps changing between calls (a global or closure number, a "
+                    "parameter put in another's place, requires_grad, a module's mode). "
+                    "Each trace runs the step eagerly and more slowly; keep a value that "
+                    "changes every call in a Variable or pass it as an array",
+                    RuntimeWarning, stacklevel=2)
         return self._trace(key, inputs, keep, args, kwargs)
 
     def _trace(self, key: tuple, inputs: list, keep: list, args: tuple, kwargs: dict) -> Any:
         trace = Trace(start=next_id())
         names = _parameter_names(self.fn, args, kwargs)
+        numbers = _numbers(self.fn)
         with tracing(trace), _local_names(self.fn, names):
             out = self.fn(*args, **kwargs)
         self.traces += 1
         _check_left(self.fn, trace)
+        _check_numbers(numbers)
         writer = functools.partial(write, trace, inputs, out, names)
         try:
             guard = None if kwargs else _Guard(args)
@@ -268,8 +301,10 @@ class Compiled:
         # took a gradient, and the modes library code took its path by (dropout's training)
         flags = [(node, "requires_grad", bool(node.requires_grad))
                  for node, _, _ in trace.first.values()] + trace.flags
+        bound = set(trace.first) - {id(x) for x in inputs}  # the nodes the replay binds
+        places = numbers + (_places(self.fn, args, kwargs, bound) if bound else [])
         entry = self._latest = _Entry(source, run, noted, sites, writer, guard, shared, summed,
-                                      flags)
+                                      flags, _unchanged(places) if places else None)
         self._enter = None
         entries = self._cache.setdefault(key, ([], keep))[0]
         entries.append(entry)
@@ -360,6 +395,166 @@ def _kinds(items: Any, inputs: list, keep: list, out: list) -> None:
         else:
             keep.append(x)  # kept alive with the entry, so its id names it
             out.append((t, id(x)))
+
+
+_DEPTH, _ITEMS, _OBJECTS = 6, 1000, 20_000  # how far ``_places`` looks
+_OPAQUE = (np.ndarray, str, bytes, int, float, complex, bool, type, types.ModuleType,
+           types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial)
+
+
+def _places(fn: Callable, args: tuple, kwargs: dict, bound: set[int]) -> list[tuple]:
+    """Every slot on the way from what the step reads to a node the replay binds (one from
+    before the call that is not an input: a parameter), as ``(container, key, what it
+    held)``. What the step reads: the module globals it names, its closure, its defaults,
+    the object of a method, and the objects passed to it; slots are a dict's (globals, an
+    object's attributes), a list's or a closure cell's, looked into ``_DEPTH`` levels down.
+    A replay computes with the bound nodes themselves, so one replaced in any of these
+    places (``model.fc = nn.Linear(...)``, ``W1 = Variable(...)`` run again) must make
+    the kind be traced again; a tuple's items cannot be replaced, so its own slot is
+    watched."""
+    found: dict[tuple[int, Any], tuple] = {}
+    leads: dict[int, bool] = {}  # id(object) -> whether a bound node is under it
+    budget = [_OBJECTS]
+
+    def walk(x: Any, depth: int) -> bool:
+        if isinstance(x, Node):
+            return id(x) in bound
+        if isinstance(x, _OPAQUE) or x is None or depth > _DEPTH or budget[0] <= 0:
+            return False
+        hit = leads.get(id(x))
+        if hit is not None:
+            return hit
+        leads[id(x)] = False  # (a cycle ends here)
+        budget[0] -= 1
+        hit = False
+        for container, key, child in _slots(x):
+            if walk(child, depth + 1):
+                hit = True
+                if container is not None:
+                    found.setdefault((id(container), key), (container, key, child))
+        leads[id(x)] = hit
+        return hit
+
+    code = getattr(fn, "__code__", None)
+    roots: list[tuple] = []
+    if code is not None:
+        g = fn.__globals__
+        roots += [(g, n, g[n]) for n in sorted(_names(code)) if n in g and not n.startswith("__")]
+        cells = fn.__closure__ or ()
+        for cell in cells:
+            try:
+                roots.append((cell, None, cell.cell_contents))
+            except ValueError:  # a cell not yet assigned
+                pass
+        roots += [(None, None, v) for v in fn.__defaults__ or ()]
+        kw = fn.__kwdefaults__ or {}
+        roots += [(kw, n, v) for n, v in kw.items()]
+    else:  # an object with __call__ (a module)
+        roots.append((None, None, fn))
+    if getattr(fn, "__self__", None) is not None:
+        roots.append((None, None, fn.__self__))
+    roots += [(None, None, v) for v in (*args, *kwargs.values())]  # (the guard reads these)
+    for container, key, value in roots:
+        if walk(value, 0) and container is not None:
+            found.setdefault((id(container), key), (container, key, value))
+    return list(found.values())
+
+
+def _numbers(fn: Callable) -> list[tuple]:
+    """The numbers and strings the step reads from its module's globals and its closure
+    (``lr``, ``MODE``), as places ``(container, key, value)``: a replay computes with the
+    values they had, so a new value (a learning rate decayed between epochs) must make
+    the kind be traced again."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return []
+    g = fn.__globals__
+    out = [(g, n, g[n]) for n in sorted(_names(code)) if n in g and _is_number(g[n])]
+    for cell in fn.__closure__ or ():
+        try:
+            if _is_number(cell.cell_contents):
+                out.append((cell, None, cell.cell_contents))
+        except ValueError:  # a cell not yet assigned
+            pass
+    return out
+
+
+def _is_number(x: Any) -> bool:
+    return type(x) in (int, float, bool, str) or isinstance(x, np.generic)
+
+
+def _check_numbers(numbers: list[tuple]) -> None:
+    """Refuse a step that set a global or closure number it reads (``global i; i += 1``):
+    a replay does not repeat Python assignments."""
+    for container, key, value in numbers:
+        now = container.cell_contents if type(container) is types.CellType else container[key]
+        if not _same_number(now, value):
+            where = f"the global '{key}'" if key is not None else "a closure's variable"
+            raise TraceError(
+                f"compile: the step changed {where} ({value!r} -> {now!r}); a replay does "
+                "not repeat Python assignments, so later calls would not change it. Keep "
+                "such a count in a Variable (assign_add), return it and pass it back in, or "
+                "run the step eagerly")
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    return a is b or (type(a) is type(b) and a == b)
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The global names a function's code reads, its comprehensions' and inner functions'
+    too."""
+    out = set(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            out |= _names(c)
+    return out
+
+
+def _slots(x: Any) -> list[tuple]:
+    """``(container, key, value)`` for what ``x`` holds (container None: cannot be set)."""
+    t = type(x)
+    if t is list:
+        return [(x, i, v) for i, v in enumerate(x[:_ITEMS])]
+    if t is tuple:
+        return [(None, i, v) for i, v in enumerate(x[:_ITEMS])]
+    if t is dict:
+        return [(x, k, v) for k, v in list(x.items())[:_ITEMS]]
+    try:
+        d = object.__getattribute__(x, "__dict__")  # (no class __getattr__ is run)
+    except AttributeError:
+        return []
+    if type(d) is dict:
+        return [(d, k, v) for k, v in list(d.items())[:_ITEMS]]
+    return []
+
+
+def _unchanged(places: list[tuple]) -> Callable[[], bool]:
+    """A function telling whether each place still holds what it held (``_places``, and
+    ``_numbers`` by value), written as one expression: ``c0['model'] is v0 and ...``."""
+    env: dict[str, Any] = {}
+    names: dict[int, str] = {}
+
+    def name(obj: Any, prefix: str) -> str:
+        if id(obj) not in names:
+            names[id(obj)] = f"{prefix}{len(env)}"
+            env[names[id(obj)]] = obj
+        return names[id(obj)]
+
+    tests = []
+    env["same"] = _same_number
+    for container, key, value in places:
+        c, v = name(container, "c"), name(value, "v")
+        if type(container) is types.CellType:
+            held = f"{c}.cell_contents"
+        else:
+            held = f"{c}[{repr(key) if type(key) in (str, int) else name(key, 'k')}]"
+        tests.append(f"same({held}, {v})" if _is_number(value) else f"{held} is {v}")
+    source = "\n".join(["def unchanged():", "    try:", f"        return {' and '.join(tests)}",
+                        "    except (KeyError, IndexError, ValueError):  # a place is gone",
+                        "        return False", ""])
+    exec(builtins.compile(source, "<compile places>", "exec"), env)  # noqa: S102
+    return env["unchanged"]
 
 
 def _closure(fn: Callable) -> dict[str, Any]:

@@ -291,6 +291,163 @@ def test_a_layer_frozen_after_the_trace_stops_training_as_in_eager_code():
     assert not np.array_equal(trained[0][0], start[0])
 
 
+def _linear_steps(replace):
+    """Train a two-layer model eagerly and compiled side by side; ``replace(model, opt,
+    place)`` runs between steps 3 and 4 on each. Returns both runs' losses and weights and
+    the compiled step's trace count."""
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
+    start = [rng.normal(size=shape) for shape in ((3, 4), (4,), (4, 1), (1,))]
+    runs = []
+    for compiled in (True, False):
+        place = {"model": nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))}
+        for p, value in zip(place["model"].parameters(), start):
+            p.data = value.copy()
+        place["opt"] = optim.SGD(list(place["model"].parameters()), lr=0.1)
+
+        def step(place=place):
+            model, opt = place["model"], place["opt"]
+            loss = am.mean(am.square(model(Tensor(x)) - Tensor(y)))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = am.compile(step) if compiled else step
+        losses = [run().item() for _ in range(3)]
+        replace(place)
+        losses += [run().item() for _ in range(3)]
+        runs.append((losses, [p.data.copy() for p in place["model"].parameters()],
+                     getattr(run, "traces", None)))
+    return runs
+
+
+@pytest.mark.parametrize("how", ["parameter", "layer", "optimizer", "model"])
+def test_a_parameter_layer_or_optimizer_replaced_after_the_trace_is_traced_again(how):
+    """A replay computes with the parameter objects it was traced with. One put in another's
+    place (a new Variable, layer, optimizer or model where the step finds them) makes
+    the step be traced again, so it trains what eager code trains, to the bit."""
+
+    def replace(place):
+        rng, model = np.random.default_rng(8), place["model"]
+        if how == "parameter":
+            model.layers[1].weight = Variable(rng.normal(size=(4, 1)))
+        elif how == "layer":
+            model.layers[0] = nn.Linear(3, 4)
+        if how in ("layer", "optimizer", "model"):
+            if how == "model":
+                place["model"] = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))
+            for p in place["model"].parameters():
+                p.data = rng.normal(size=p.data.shape)
+            place["opt"] = optim.SGD(list(place["model"].parameters()), lr=0.05)
+
+    compiled, eager = _linear_steps(replace)
+    assert compiled[0] == eager[0] and compiled[0][3] != compiled[0][2]
+    for a, b in zip(compiled[1], eager[1]):
+        np.testing.assert_array_equal(a, b)
+    assert compiled[2] == 2
+
+
+_W: Variable | None = None  # the next test's global parameter
+
+
+def test_a_global_parameter_bound_again_is_traced_again_and_the_first_replay_comes_back():
+    """``W = Variable(...)`` run again (a notebook cell) gives the step's global a new
+    object: the step is traced for it, and the first replay runs again for the old one."""
+    global _W
+    first = _W = Variable(np.ones((2, 1)))
+
+    @am.compile
+    def f(x):
+        loss = am.sum(Tensor(x) @ _W)
+        loss.backward()
+        return loss
+
+    x = np.ones((3, 2))
+    assert [f(x).item() for _ in range(3)] == [6.0] * 3
+    assert f._enter is not None and f.traces == 1
+    _W = Variable(np.full((2, 1), 2.0))
+    assert f(x).item() == 12.0 and f.traces == 2
+    np.testing.assert_array_equal(_W.grad, [[3.0], [3.0]])
+    _W = first
+    assert f(x).item() == 6.0 and f.traces == 2
+    _W = None
+
+
+_LR = 0.1  # the next tests' global learning rate
+_CALLS = 0
+
+
+def _decayed_sgd(compiled: bool, closure_lr: bool):
+    """Five epochs of two steps, the learning rate decayed (x0.5) between epochs in the
+    step's global or its closure; the weights after each epoch."""
+    global _LR
+    _LR = 0.1
+    lr = 0.1
+    w = Variable(np.array([[1.0], [-2.0]]))
+    x, y = np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([[0.5], [1.0]])
+
+    def step():
+        loss = am.mean(am.square(Tensor(x) @ w - Tensor(y)))
+        w.grad = None
+        loss.backward()
+        w.data -= (lr if closure_lr else _LR) * w.grad
+
+    run = am.compile(step) if compiled else step
+    out = []
+    for _ in range(5):
+        for _ in range(2):
+            run()
+        out.append(w.data.copy())
+        _LR *= 0.5
+        lr *= 0.5
+    return out, getattr(run, "traces", None)
+
+
+@pytest.mark.parametrize("closure_lr", [False, True])
+def test_a_learning_rate_decayed_in_a_global_or_a_closure_is_used_by_every_replay(closure_lr):
+    """A number the step reads from its globals or closure is part of what a replay is
+    made for: a new value (the course's learning-rate decay) traces again, so each epoch
+    trains with its own rate, as eagerly."""
+    (compiled, traces), (eager, _) = (_decayed_sgd(c, closure_lr) for c in (True, False))
+    for a, b in zip(compiled, eager):
+        np.testing.assert_array_equal(a, b)
+    assert traces == 5
+
+
+def test_a_step_that_sets_a_global_number_it_reads_is_refused():
+    """``global n; n += 1`` in a step: a replay would not count, so compile says so."""
+    w = Variable(np.ones(2))
+
+    @am.compile
+    def step():
+        global _CALLS
+        _CALLS += 1
+        am.sum(w * 2.0).backward()
+
+    with pytest.raises(am.TraceError, match=r"changed the global '_CALLS' \(0 -> 1\).*Variable"):
+        step()
+
+
+def test_a_state_that_changes_every_call_warns_once_and_still_gives_eagers_numbers():
+    """A global read by the step that changes at every call traces every call (slower,
+    never wrong), and after ``cache_size`` such traces compile says why."""
+    global _LR
+    w = Variable(np.ones(3))
+
+    @am.compile(cache_size=4)
+    def f():
+        return am.sum(w * _LR).item()
+
+    got = []
+    with pytest.warns(RuntimeWarning, match="traced again 4 times.*global or closure number"):
+        for i in range(6):
+            _LR = float(i)
+            got.append(f())
+    assert got == [3.0 * i for i in range(6)] and f.traces == 6
+    _LR = 0.1
+
+
 def test_the_latest_kinds_fast_check_lets_no_other_kind_through():
     """After a replay, a call of the latest kind is checked by one generated test; every
     way an argument can differ from it (shape, dtype, a parameter's array, a list's
