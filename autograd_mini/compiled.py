@@ -30,8 +30,10 @@ reaches only through another module's globals (a helper's own) is not watched th
 
 A number or string the step reads from its module's globals or its closure (a learning
 rate decayed between epochs, a mode flag) is part of the state too: a new value traces
-again. A kind traced again ``cache_size`` times warns: a value that changes every call
-belongs in a Variable or an array argument.
+again. A numpy array it reads there (and a view of one: ``X[start:start + 64]``) is read
+as it is at each call, so a batch refilled in place is seen; another array put there
+traces again. A kind traced again ``cache_size`` times warns: a value that changes
+every call belongs in a Variable or an array argument.
 
 What a replay does not repeat: Python side effects (``print``, appending to a list;
 a step that sets a global number it reads is refused); numbers read some other way (an
@@ -61,7 +63,7 @@ from .errors import DTypeError, TraceError
 from .graph import Node
 from .recording import ANOMALY
 from .replay import write
-from .tracing import Trace, TracedArray, TracedFloat, node_slot, plain, tracing
+from .tracing import Trace, TracedArray, TracedFloat, node_slot, owner, plain, tracing
 from .versions import next_id
 
 __all__ = ["Compiled", "TraceError", "compile"]
@@ -285,13 +287,14 @@ class Compiled:
     def _trace(self, key: tuple, inputs: list, keep: list, args: tuple, kwargs: dict) -> Any:
         trace = Trace(start=next_id())
         names = _parameter_names(self.fn, args, kwargs)
-        numbers = _numbers(self.fn)
+        numbers = _read(self.fn)
         with tracing(trace), _local_names(self.fn, names):
             out = self.fn(*args, **kwargs)
         self.traces += 1
         _check_left(self.fn, trace)
-        _check_numbers(numbers)
-        writer = functools.partial(write, trace, inputs, out, names)
+        _check_read(numbers)
+        live = {id(owner(v)) for _, _, v in numbers if type(v) is np.ndarray}
+        writer = functools.partial(write, trace, inputs, out, names, live=live)
         try:
             guard = None if kwargs else _Guard(args)
         except _Unguarded:
@@ -460,19 +463,20 @@ def _places(fn: Callable, args: tuple, kwargs: dict, bound: set[int]) -> list[tu
     return list(found.values())
 
 
-def _numbers(fn: Callable) -> list[tuple]:
-    """The numbers and strings the step reads from its module's globals and its closure
-    (``lr``, ``MODE``), as places ``(container, key, value)``: a replay computes with the
-    values they had, so a new value (a learning rate decayed between epochs) must make
-    the kind be traced again."""
+def _read(fn: Callable) -> list[tuple]:
+    """The numbers, strings and numpy arrays the step reads from its module's globals and
+    its closure (``lr``, ``MODE``, ``batch``), as places ``(container, key, value)``: a
+    replay computes with the values the numbers had, so a new value (a learning rate
+    decayed between epochs) must make the kind be traced again; it reads such an array
+    itself, so a change in place is seen, and another array there traces again."""
     code = getattr(fn, "__code__", None)
     if code is None:
         return []
     g = fn.__globals__
-    out = [(g, n, g[n]) for n in sorted(_names(code)) if n in g and _is_number(g[n])]
+    out = [(g, n, g[n]) for n in sorted(_names(code)) if n in g and _is_read(g[n])]
     for cell in fn.__closure__ or ():
         try:
-            if _is_number(cell.cell_contents):
+            if _is_read(cell.cell_contents):
                 out.append((cell, None, cell.cell_contents))
         except ValueError:  # a cell not yet assigned
             pass
@@ -483,22 +487,27 @@ def _is_number(x: Any) -> bool:
     return type(x) in (int, float, bool, str) or isinstance(x, np.generic)
 
 
-def _check_numbers(numbers: list[tuple]) -> None:
-    """Refuse a step that set a global or closure number it reads (``global i; i += 1``):
-    a replay does not repeat Python assignments."""
+def _is_read(x: Any) -> bool:
+    return _is_number(x) or type(x) is np.ndarray
+
+
+def _check_read(numbers: list[tuple]) -> None:
+    """Refuse a step that set a global or closure number it reads (``global i; i += 1``),
+    or gave it another array: a replay does not repeat Python assignments."""
     for container, key, value in numbers:
         now = container.cell_contents if type(container) is types.CellType else container[key]
         if not _same_number(now, value):
             where = f"the global '{key}'" if key is not None else "a closure's variable"
+            what = f"{value!r} -> {now!r}" if _is_number(value) else "another array"
             raise TraceError(
-                f"compile: the step changed {where} ({value!r} -> {now!r}); a replay does "
+                f"compile: the step changed {where} ({what}); a replay does "
                 "not repeat Python assignments, so later calls would not change it. Keep "
                 "such a count in a Variable (assign_add), return it and pass it back in, or "
                 "run the step eagerly")
 
 
 def _same_number(a: Any, b: Any) -> bool:
-    return a is b or (type(a) is type(b) and a == b)
+    return a is b or (type(a) is type(b) and _is_number(a) and a == b)
 
 
 def _names(code: types.CodeType) -> set[str]:

@@ -54,8 +54,9 @@ class _Writer:
     """The events of a trace as lines of one function (see ``_write``)."""
 
     def __init__(self, trace: Trace, inputs: list, out: Any, names: dict[int, str], code: Code,
-                 anomaly: bool):
+                 anomaly: bool, live: set[int]):
         self.trace, self.code, self.names, self.anomaly = trace, code, names, anomaly
+        self.live = live  # ids of the memory of arrays the step reads from its globals
         self.ops = {id(e.node): e for e in trace.events if isinstance(e, Op)}
         self.objects: dict[int, str] = {}  # id(node) -> the expression for the node itself
         self.values: dict[int, str] = {}  # id(node or traced value) -> its value's name
@@ -156,6 +157,9 @@ class _Writer:
         node = self.datas.get(id(a))  # an input's or parameter's own array (library code
         if node is not None:          # read its .data, as data_of does)
             return self.value(node)
+        if id(owner(a)) in self.live:  # a global's array or a view of one: read as it is
+            name = self.values[id(a)] = self.code.bind(a, self.names.get(id(a), "array"))
+            return name
         proxy = self.views.get(id(owner(a)))
         if proxy is not None and proxy.shape == a.shape and proxy.dtype == a.dtype and \
                 proxy.strides == a.strides:
@@ -447,14 +451,18 @@ _WRITERS = {Op: _Writer.op, Leaf: _Writer.leaf, Accumulate: _Writer.accumulate,
 
 
 def write(trace: Trace, inputs: list, out: Any, names: dict[int, str], skip: Any = None,
-          anomaly: bool = False, summed: dict | None = None
+          anomaly: bool = False, summed: dict | None = None,
+          live: set[int] | None = None
           ) -> tuple[str, Callable, set, int, bool, dict]:
     """The trace's events as one function: its source, the function, its noted sites,
     their number, whether its replays share buffers, and what its sites summed from
-    (``Code.summed``; a later variant given it as ``summed`` writes those sums out)."""
+    (``Code.summed``; a later variant given it as ``summed`` writes those sums out).
+    ``live``: the ids of the memory owners of arrays the step reads from its globals; the
+    replay reads such arrays (and views of them) as they are then, not copies of the
+    traced call's values."""
     code = Code(skip, summed=summed)
     code.kind = "compiled step"
-    w = _Writer(trace, inputs, out, names, code, anomaly)
+    w = _Writer(trace, inputs, out, names, code, anomaly, live or set())
     for e in trace.events:  # (a Backprop of its own belongs to an Accumulate or a Gradient)
         writer = _WRITERS.get(type(e))
         if writer is not None:

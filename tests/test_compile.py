@@ -429,6 +429,50 @@ def test_a_step_that_sets_a_global_number_it_reads_is_refused():
         step()
 
 
+_BATCH = np.zeros((2, 2))  # the next test's global arrays
+_DATA = np.arange(12.0).reshape(6, 2)
+_START = 0
+
+
+def test_a_global_array_changed_in_place_or_sliced_by_a_global_index_is_read_by_the_replay():
+    """A replay reads a global array the step uses (and a view of one) as it is at each
+    call, not as it was traced: a batch refilled in place, or a slice of a data set at
+    a global index, gives eager code's numbers; only a new index traces again."""
+    global _START
+    w = Variable(np.array([[1.0], [-1.0]]))
+
+    def refilled():
+        return am.sum(Tensor(_BATCH) @ w).item()
+
+    def sliced():
+        return am.sum(Tensor(_DATA[_START:_START + 2]) @ w * 2.0).item()
+
+    for step in (refilled, sliced):
+        run = am.compile(step)
+        for k in range(6):
+            _BATCH[:] = [[k, 1.0], [2.0, -k]]
+            _START = 2 * (k % 3)
+            _DATA[_START] *= 1.5
+            assert run() == step(), (step.__name__, k)
+        assert run.traces == (1 if step is refilled else 3)
+    _START = 0
+
+
+def test_a_step_that_sets_a_global_array_it_reads_is_refused():
+    """``global batch; batch = next_one`` in a step: a replay would not do it."""
+    w = Variable(np.ones(2))
+
+    @am.compile
+    def step():
+        global _BATCH
+        out = am.sum(Tensor(_BATCH) @ w)
+        _BATCH = _BATCH + 1.0
+        return out
+
+    with pytest.raises(am.TraceError, match=r"changed the global '_BATCH' \(another array\)"):
+        step()
+
+
 def test_a_state_that_changes_every_call_warns_once_and_still_gives_eagers_numbers():
     """A global read by the step that changes at every call traces every call (slower,
     never wrong), and after ``cache_size`` such traces compile says why."""
