@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dis
 import functools
 import inspect
 import sys
@@ -512,8 +513,9 @@ def _same_number(a: Any, b: Any) -> bool:
 
 def _names(code: types.CodeType) -> set[str]:
     """The global names a function's code reads, its comprehensions' and inner functions'
-    too."""
-    out = set(code.co_names)
+    too (not its attribute names, which ``co_names`` holds as well)."""
+    out = {i.argval for i in dis.get_instructions(code)
+           if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
             out |= _names(c)
