@@ -439,17 +439,8 @@ def _places(fn: Callable, args: tuple, kwargs: dict, bound: set[int]) -> list[tu
         leads[id(x)] = hit
         return hit
 
-    code = getattr(fn, "__code__", None)
-    roots: list[tuple] = []
-    if code is not None:
-        g = fn.__globals__
-        roots += [(g, n, g[n]) for n in sorted(_names(code)) if n in g and not n.startswith("__")]
-        cells = fn.__closure__ or ()
-        for cell in cells:
-            try:
-                roots.append((cell, None, cell.cell_contents))
-            except ValueError:  # a cell not yet assigned
-                pass
+    roots = [r for r in _globals_and_cells(fn) if not str(r[1]).startswith("__")]
+    if getattr(fn, "__code__", None) is not None:
         roots += [(None, None, v) for v in fn.__defaults__ or ()]
         kw = fn.__kwdefaults__ or {}
         roots += [(kw, n, v) for n, v in kw.items()]
@@ -470,15 +461,20 @@ def _read(fn: Callable) -> list[tuple]:
     replay computes with the values the numbers had, so a new value (a learning rate
     decayed between epochs) must make the kind be traced again; it reads such an array
     itself, so a change in place is seen, and another array there traces again."""
+    return [place for place in _globals_and_cells(fn) if _is_read(place[2])]
+
+
+def _globals_and_cells(fn: Callable) -> list[tuple]:
+    """``(container, key, value)`` for each module global the step's code loads and each
+    assigned cell of its closure (key None)."""
     code = getattr(fn, "__code__", None)
     if code is None:
         return []
     g = fn.__globals__
-    out = [(g, n, g[n]) for n in sorted(_names(code)) if n in g and _is_read(g[n])]
+    out = [(g, n, g[n]) for n in sorted(_names(code)) if n in g]
     for cell in fn.__closure__ or ():
         try:
-            if _is_read(cell.cell_contents):
-                out.append((cell, None, cell.cell_contents))
+            out.append((cell, None, cell.cell_contents))
         except ValueError:  # a cell not yet assigned
             pass
     return out
@@ -511,15 +507,16 @@ def _same_number(a: Any, b: Any) -> bool:
     return a is b or (type(a) is type(b) and _is_number(a) and a == b)
 
 
-def _names(code: types.CodeType) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def _names(code: types.CodeType) -> frozenset[str]:
     """The global names a function's code reads, its comprehensions' and inner functions'
-    too (not its attribute names, which ``co_names`` holds as well)."""
+    too (not its attribute names, which ``co_names`` holds as well); read once a code."""
     out = {i.argval for i in dis.get_instructions(code)
            if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
             out |= _names(c)
-    return out
+    return frozenset(out)
 
 
 def _slots(x: Any) -> list[tuple]:
@@ -542,7 +539,7 @@ def _slots(x: Any) -> list[tuple]:
 
 def _unchanged(places: list[tuple]) -> Callable[[], bool]:
     """A function telling whether each place still holds what it held (``_places``, and
-    ``_numbers`` by value), written as one expression: ``c0['model'] is v0 and ...``."""
+    ``_read``'s numbers by value), written as one expression: ``c0['model'] is v0 and ...``."""
     env: dict[str, Any] = {}
     names: dict[int, str] = {}
 

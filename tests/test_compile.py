@@ -254,6 +254,15 @@ def test_an_input_that_starts_or_stops_taking_a_gradient_is_another_kind(kind):
     assert step.traces == 2
 
 
+def _sgd_step(model, opt, x, y):
+    """The mean squared error of ``model`` on ``(x, y)``, backward and ``opt.step()``."""
+    loss = am.mean(am.square(model(Tensor(x)) - Tensor(y)))
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss
+
+
 def test_a_layer_frozen_after_the_trace_stops_training_as_in_eager_code():
     """A parameter that stops requiring its gradient (fine-tuning freezes a layer) is not
     trained by a replay made when it did: the step is traced again, and the first replay
@@ -269,11 +278,7 @@ def test_a_layer_frozen_after_the_trace_stops_training_as_in_eager_code():
         opt = optim.SGD(list(model.parameters()), lr=0.1)
 
         def step(model=model, opt=opt):
-            loss = am.mean(am.square(model(Tensor(x)) - Tensor(y)))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
+            return _sgd_step(model, opt, x, y)
 
         run = am.compile(step) if compiled else step
         first = list(model.parameters())[:2]
@@ -306,12 +311,7 @@ def _linear_steps(replace):
         place["opt"] = optim.SGD(list(place["model"].parameters()), lr=0.1)
 
         def step(place=place):
-            model, opt = place["model"], place["opt"]
-            loss = am.mean(am.square(model(Tensor(x)) - Tensor(y)))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
+            return _sgd_step(place["model"], place["opt"], x, y)
 
         run = am.compile(step) if compiled else step
         losses = [run().item() for _ in range(3)]
